@@ -1,0 +1,42 @@
+# Every target installs what it needs: a virtualenv in .venv from pyproject.toml, and Apertium from Debian
+# when run as root. A second run is quick: the stamp file changes only when pyproject.toml does.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RUN ?= runs/belarus-army
+EVAL_DATA ?= ../shared/data
+APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat
+
+.PHONY: help install deps apertium test demo clean
+
+help:
+	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
+	@echo "make test   - run the test suite (offline)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[all]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+apertium:
+	@if command -v apertium >/dev/null && apertium -l | grep -qx eng-spa && apertium -l | grep -qx eng-cat; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(APERTIUM_PACKAGES) from Debian"; \
+	  (apt-get install -y -qq $(APERTIUM_PACKAGES) >/dev/null 2>&1 || \
+	   (apt-get update -qq && apt-get install -y -qq $(APERTIUM_PACKAGES) >/dev/null)); \
+	else echo "note: Apertium is missing; install the Debian packages $(APERTIUM_PACKAGES) (as root)"; fi
+
+deps: install apertium
+
+test: deps
+	$(BIN)/python -m pytest
+
+demo: deps
+	$(BIN)/toolkit compare corpora/belarus-army/translation.en.txt --lang en \
+	  --engine apertium:eng-spa --engine apertium:eng-cat --out $(RUN)
+
+clean:
+	rm -rf $(VENV) runs

@@ -1,0 +1,65 @@
+"""One persistent rendering cache (SQLite). Key: engine signature + languages + text hash.
+
+Rows are committed after every batch, so a killed run keeps what it had rendered and the next run resumes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Optional
+
+
+def default_path() -> Path:
+    if os.environ.get("TOOLKIT_CACHE"):
+        return Path(os.environ["TOOLKIT_CACHE"])
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "toolkit" / "renderings.sqlite"
+
+
+def _key(signature: str, src: str, tgt: str, text: str) -> str:
+    return hashlib.sha256("\x1f".join((signature, src, tgt, text)).encode("utf-8")).hexdigest()
+
+
+class RenderingCache:
+    def __init__(self, path: Optional[str | Path] = None):
+        self.path = Path(path) if path else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS renderings (key TEXT PRIMARY KEY, signature TEXT, src TEXT, tgt TEXT, "
+            "source TEXT, output TEXT)"
+        )
+        self._db.commit()
+        self.hits = 0
+        self.misses = 0
+
+    def get_many(self, signature: str, src: str, tgt: str, texts: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), 500):  # SQLite caps the number of bound parameters
+            chunk = unique[start:start + 500]
+            keys = {_key(signature, src, tgt, t): t for t in chunk}
+            marks = ",".join("?" * len(keys))
+            for key, output in self._db.execute(
+                f"SELECT key, output FROM renderings WHERE key IN ({marks})", list(keys)
+            ):
+                found[keys[key]] = output
+        self.hits += len(found)
+        self.misses += len(unique) - len(found)
+        return found
+
+    def put_many(self, signature: str, src: str, tgt: str, pairs: Iterable[tuple[str, str]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO renderings VALUES (?, ?, ?, ?, ?, ?)",
+            [(_key(signature, src, tgt, s), signature, src, tgt, s, o) for s, o in pairs],
+        )
+        self._db.commit()
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM renderings").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,156 @@
+"""The `toolkit` command: a thin layer over the Python API. Heavy imports happen inside the commands."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import ToolkitError
+
+DEFAULT_ENGINES = ["apertium:eng-spa", "apertium:eng-cat"]
+
+
+def _cache(args):
+    from .cache import RenderingCache
+
+    return None if args.no_cache else RenderingCache(args.cache)
+
+
+def _write_atomically(path: Path, lines) -> None:
+    """Write to a temporary file first, so an error halfway never leaves a truncated output behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(line + "\n")
+    os.replace(partial, path)
+
+
+def cmd_compare(args) -> int:
+    from .output import top_table
+    from .pipeline import compare_files
+    from .render import stderr_progress
+
+    run = compare_files(
+        args.translation, args.lang, args.engine or DEFAULT_ENGINES, original=args.original,
+        original_lang=args.original_lang, cache=_cache(args), threshold=args.threshold,
+        progress=None if args.quiet else stderr_progress,
+    )
+    out = run.write(args.out)
+    if not args.quiet:
+        print(top_table(run.judgements, args.top))
+        print(f"\n{run.summary['flagged']} of {run.summary['beads']} beads flagged; report: {out / 'report.html'}")
+    return 0
+
+
+def cmd_score(args) -> int:
+    from .reading import read_lines
+    from .score import score_lines
+
+    records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold)
+    lines = (json.dumps(r, ensure_ascii=False) for r in records)
+    if args.out:
+        _write_atomically(Path(args.out), lines)
+    else:
+        for line in lines:
+            print(line)
+    return 0
+
+
+def cmd_align(args) -> int:
+    from .align import align
+    from .reading import read_lines
+
+    original = read_lines(args.original, what="original")
+    translation = read_lines(args.translation, what="translation")
+    forward = [read_lines(p, what="rendering") for p in args.rendering]
+    reverse = [read_lines(p, what="reverse rendering") for p in args.reverse_rendering]
+    beads = align(original, translation, forward, reverse)
+    lines = (bead.vecalign() for bead in beads)
+    if args.out:
+        _write_atomically(Path(args.out), lines)
+    else:
+        for line in lines:
+            print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="toolkit", description="Where did this translation change the meaning? "
+        "Renders with several MT engines, aligns, and flags the sentences whose meaning shifted.")
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    compare = commands.add_parser("compare", help="judge a translation (and its original, when there is one)")
+    compare.add_argument("translation", help="the translated document (UTF-8 text, one paragraph a line)")
+    compare.add_argument("--lang", required=True, help="language of the translation (ISO 639-1, e.g. en)")
+    compare.add_argument("--original", help="the original document, when available")
+    compare.add_argument("--original-lang", help="language of the original (e.g. de)")
+    compare.add_argument("--engine", action="append", metavar="SPEC",
+                         help="engine spec, repeatable: apertium:eng-spa, file:PATH "
+                         f"(default: {' '.join(DEFAULT_ENGINES)})")
+    compare.add_argument("--out", required=True, help="run folder for beads.jsonl, summary.json, report.html")
+    compare.add_argument("--top", type=int, default=10, help="rows of the terminal table (default 10)")
+    _common(compare)
+    compare.set_defaults(func=cmd_compare)
+
+    score = commands.add_parser("score", help="score precomputed pairs from a JSONL file")
+    score.add_argument("pairs", help='JSONL: {"id", "translation", "renderings": [...] or {...}, "lang", "source"}')
+    score.add_argument("--out", help="output JSONL (default: standard output)")
+    score.add_argument("--threshold", type=float, default=_threshold())
+    score.set_defaults(func=cmd_score)
+
+    align = commands.add_parser("align", help="align two sentence-per-line files using MT renderings")
+    align.add_argument("original")
+    align.add_argument("translation")
+    align.add_argument("--rendering", action="append", default=[], metavar="FILE",
+                       help="MT of ORIGINAL into the translation's language, line-aligned with ORIGINAL")
+    align.add_argument("--reverse-rendering", action="append", default=[], metavar="FILE",
+                       help="MT of TRANSLATION into the original's language, line-aligned with TRANSLATION")
+    align.add_argument("--out", help="output file of beads in vecalign's format (default: standard output)")
+    align.set_defaults(func=cmd_align)
+    return parser
+
+
+def _common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--threshold", type=float, default=_threshold(), help="divergence that raises a flag")
+    sub.add_argument("--cache", help="rendering cache file (default: $TOOLKIT_CACHE or ~/.cache/toolkit)")
+    sub.add_argument("--no-cache", action="store_true", help="render everything afresh, store nothing")
+    sub.add_argument("-q", "--quiet", action="store_true", help="no progress and no table (for scripts)")
+
+
+def _threshold() -> float:
+    from .fuse import THRESHOLD
+
+    return THRESHOLD
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"toolkit {__version__}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except ToolkitError as err:
+        print(f"toolkit {args.command}: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"toolkit {args.command}: interrupted; what was rendered is kept in the cache", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Language codes: the toolkit speaks ISO 639-1 everywhere and maps to each engine family's codes here only."""
+from __future__ import annotations
+
+from .errors import ToolkitError
+
+# ISO 639-1 -> (English name, ISO 639-3 as Apertium and multilingual OPUS-MT use it, FLORES-200 code for NLLB)
+_LANGUAGES: dict[str, tuple[str, str, str]] = {
+    "ar": ("Arabic", "ara", "arb_Arab"),
+    "be": ("Belarusian", "bel", "bel_Cyrl"),
+    "bg": ("Bulgarian", "bul", "bul_Cyrl"),
+    "ca": ("Catalan", "cat", "cat_Latn"),
+    "cs": ("Czech", "ces", "ces_Latn"),
+    "da": ("Danish", "dan", "dan_Latn"),
+    "de": ("German", "deu", "deu_Latn"),
+    "el": ("Greek", "ell", "ell_Grek"),
+    "en": ("English", "eng", "eng_Latn"),
+    "es": ("Spanish", "spa", "spa_Latn"),
+    "et": ("Estonian", "est", "est_Latn"),
+    "fi": ("Finnish", "fin", "fin_Latn"),
+    "fr": ("French", "fra", "fra_Latn"),
+    "he": ("Hebrew", "heb", "heb_Hebr"),
+    "hu": ("Hungarian", "hun", "hun_Latn"),
+    "it": ("Italian", "ita", "ita_Latn"),
+    "ja": ("Japanese", "jpn", "jpn_Jpan"),
+    "ko": ("Korean", "kor", "kor_Hang"),
+    "lt": ("Lithuanian", "lit", "lit_Latn"),
+    "lv": ("Latvian", "lav", "lvs_Latn"),
+    "nl": ("Dutch", "nld", "nld_Latn"),
+    "pl": ("Polish", "pol", "pol_Latn"),
+    "pt": ("Portuguese", "por", "por_Latn"),
+    "ro": ("Romanian", "ron", "ron_Latn"),
+    "ru": ("Russian", "rus", "rus_Cyrl"),
+    "sk": ("Slovak", "slk", "slk_Latn"),
+    "sv": ("Swedish", "swe", "swe_Latn"),
+    "tr": ("Turkish", "tur", "tur_Latn"),
+    "uk": ("Ukrainian", "ukr", "ukr_Cyrl"),
+    "zh": ("Chinese", "zho", "zho_Hans"),
+}
+_BY_ISO3 = {iso3: code for code, (_, iso3, _) in _LANGUAGES.items()}
+
+
+def check(code: str) -> str:
+    """Return the ISO 639-1 code, or fail naming the codes that are known."""
+    normal = (code or "").strip().lower()
+    if normal in _BY_ISO3:
+        normal = _BY_ISO3[normal]
+    if normal not in _LANGUAGES:
+        raise ToolkitError(
+            f"unknown language code {code!r}: use an ISO 639-1 code such as "
+            + ", ".join(sorted(_LANGUAGES)[:12]) + ", ..."
+        )
+    return normal
+
+
+def name(code: str) -> str:
+    return _LANGUAGES[check(code)][0]
+
+
+def iso3(code: str) -> str:
+    return _LANGUAGES[check(code)][1]
+
+
+def flores(code: str) -> str:
+    """NLLB-200 code, e.g. de -> deu_Latn."""
+    return _LANGUAGES[check(code)][2]
+
+
+def known() -> list[str]:
+    return sorted(_LANGUAGES)

@@ -1,0 +1,53 @@
+"""Writing a run folder: beads.jsonl (one Judgement per line), summary.json and report.html."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ToolkitError
+from .records import Judgement
+
+if TYPE_CHECKING:
+    from .pipeline import Run
+
+
+def write_run(run: "Run", out_dir: Path) -> Path:
+    from .report import render_html
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ToolkitError(f"cannot create the output folder {out_dir}: {err.strerror}") from None
+    with open(out_dir / "beads.jsonl", "w", encoding="utf-8") as handle:
+        for judgement in run.judgements:
+            handle.write(json.dumps(judgement.to_json(), ensure_ascii=False) + "\n")
+    (out_dir / "summary.json").write_text(json.dumps(run.summary, ensure_ascii=False, indent=2) + "\n",
+                                          encoding="utf-8")
+    (out_dir / "report.html").write_text(render_html(run.judgements, run.summary), encoding="utf-8")
+    return out_dir
+
+
+def read_run(run_dir: str | Path) -> tuple[list[Judgement], dict]:
+    run_dir = Path(run_dir)
+    beads, summary = run_dir / "beads.jsonl", run_dir / "summary.json"
+    if not beads.exists() or not summary.exists():
+        raise ToolkitError(f"{run_dir} is not a run folder: it needs beads.jsonl and summary.json "
+                           "(made by `toolkit compare ... --out DIR`)")
+    try:
+        judgements = [Judgement.from_json(json.loads(line))
+                      for line in beads.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return judgements, json.loads(summary.read_text(encoding="utf-8"))
+    except (ValueError, KeyError, TypeError) as err:
+        raise ToolkitError(f"{run_dir}: unreadable run files ({err})") from None
+
+
+def top_table(judgements: list[Judgement], count: int = 10, width: int = 90) -> str:
+    """The most divergent beads as a plain-text table for the terminal."""
+    rows = sorted(judgements, key=lambda j: -j.divergence)[:count]
+    lines = [f"{'bead':>4}  {'div':>5}  {'severity':<8}  translation"]
+    for j in rows:
+        text = j.translation or f"[omitted] {j.original}"
+        text = text if len(text) <= width else text[: width - 1] + "…"
+        lines.append(f"{j.bead:>4}  {j.divergence:5.2f}  {j.severity:<8}  {text}")
+    return "\n".join(lines)

@@ -1,0 +1,86 @@
+"""Rendering: run engines over documents through the persistent cache (forward, back, round trip)."""
+from __future__ import annotations
+
+import sys
+from typing import Callable, Optional
+
+from .cache import RenderingCache
+from .engines.base import Engine
+from .errors import ToolkitError
+from .records import Document, Rendering
+
+Progress = Optional[Callable[[str, int, int], None]]
+
+
+def stderr_progress(label: str, done: int, total: int) -> None:
+    end = "\n" if done >= total else ""
+    print(f"\r  {label}: {done}/{total} sentences", end=end, file=sys.stderr, flush=True)
+
+
+def translate(
+    engine: Engine,
+    sentences: list[str],
+    src: str,
+    tgt: str,
+    cache: Optional[RenderingCache] = None,
+    progress: Progress = None,
+) -> list[str]:
+    """Translate through the cache: only sentences never rendered by this exact engine signature reach it."""
+    if src != tgt and not engine.supports(src, tgt):
+        raise ToolkitError(f"engine {engine.spec} cannot translate {src}->{tgt}")
+    if not engine.cacheable:  # precomputed: read as a whole, matched by position or by text
+        return _checked(engine, sentences, engine.translate(sentences, src, tgt))
+    signature = engine.signature
+    known = cache.get_many(signature, src, tgt, sentences) if cache is not None else {}
+    todo = [s for s in dict.fromkeys(sentences) if s not in known]
+    label = f"{engine.spec} {src}->{tgt}"
+    for start in range(0, len(todo), engine.batch_size):
+        batch = todo[start:start + engine.batch_size]
+        outputs = _checked(engine, batch, engine.translate(batch, src, tgt))
+        known.update(zip(batch, outputs))
+        if cache is not None:
+            cache.put_many(signature, src, tgt, zip(batch, outputs))
+        if progress:
+            progress(label, min(start + len(batch), len(todo)), len(todo))
+    return [known[s] for s in sentences]
+
+
+def _checked(engine: Engine, batch: list[str], outputs: list[str]) -> list[str]:
+    if len(outputs) != len(batch):
+        raise ToolkitError(f"engine {engine.spec} returned {len(outputs)} lines for {len(batch)} sentences")
+    return outputs
+
+
+def forward(engine: Engine, original: Document, tgt: str, cache=None, progress: Progress = None) -> Rendering:
+    """original -> T, line-aligned with the original: compared with the translation."""
+    out = translate(engine, original.sentences, original.lang, tgt, cache, progress)
+    return Rendering(engine.signature, "forward", original.lang, tgt, out)
+
+
+def back(engine: Engine, translation: Document, src: str, cache=None, progress: Progress = None) -> Rendering:
+    """translation -> S, line-aligned with the translation: compared with the original."""
+    out = translate(engine, translation.sentences, translation.lang, src, cache, progress)
+    return Rendering(engine.signature, "back", translation.lang, src, out)
+
+
+def round_trip(
+    engine: Engine,
+    translation: Document,
+    pivot: Optional[str] = None,
+    cache=None,
+    progress: Progress = None,
+    back_engine: Optional[Engine] = None,
+) -> Rendering:
+    """translation -> pivot -> T, line-aligned with the translation: needs no original."""
+    lang = translation.lang
+    pivot = pivot or engine.pivot_for(lang)
+    if pivot is None:
+        raise ToolkitError(f"engine {engine.spec} cannot make a round trip of {lang} text")
+    if pivot == lang:  # precomputed round trips (file:) are already back in T
+        out = translate(engine, translation.sentences, lang, lang, cache, progress)
+        return Rendering(engine.signature, "round-trip", lang, lang, out, pivot=pivot)
+    back_engine = back_engine or engine
+    there = translate(engine, translation.sentences, lang, pivot, cache, progress)
+    out = translate(back_engine, there, pivot, lang, cache, progress)
+    signature = engine.signature if back_engine is engine else f"{engine.signature}+{back_engine.signature}"
+    return Rendering(signature, "round-trip", lang, lang, out, pivot=pivot)
