@@ -8,7 +8,7 @@ RUN ?= runs/belarus-army
 EVAL_DATA ?= ../shared/data
 APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat
 
-.PHONY: help install deps apertium test demo clean
+.PHONY: help install deps apertium test demo bench eval clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
@@ -37,6 +37,14 @@ test: deps
 demo: deps
 	$(BIN)/toolkit compare corpora/belarus-army/translation.en.txt --lang en \
 	  --engine apertium:eng-spa --engine apertium:eng-cat --out $(RUN)
+
+# Benchmarks print ratios measured side by side in one run and write eval/results/bench_*.json.
+bench: deps
+	@for script in eval/bench_*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script || exit 1; done
+
+# Every offline benchmark on $(EVAL_DATA); missing data is skipped with a message.
+eval: deps
+	$(BIN)/python eval/run.py --data $(EVAL_DATA)
 
 clean:
 	rm -rf $(VENV) runs
