@@ -41,6 +41,7 @@ demo: deps
 # Benchmarks print ratios measured side by side in one run and write eval/results/bench_*.json.
 bench: deps
 	@for script in eval/bench_*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script || exit 1; done
+	@$(BIN)/python eval/run.py --readme-only
 
 # Every offline benchmark on $(EVAL_DATA); missing data is skipped with a message.
 eval: deps
