@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 apertium:
-	@if command -v apertium >/dev/null && apertium -l | grep -qx eng-spa && apertium -l | grep -qx eng-cat; then :; \
+	@if command -v apertium >/dev/null && apertium -l | tr -d " " | grep -qx eng-spa && apertium -l | tr -d " " | grep -qx eng-cat; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing $(APERTIUM_PACKAGES) from Debian"; \
 	  (apt-get install -y -qq $(APERTIUM_PACKAGES) >/dev/null 2>&1 || \
