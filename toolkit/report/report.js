@@ -1,0 +1,102 @@
+// Filtering, sorting and keyboard navigation over the beads the page already shows. The page is complete
+// without this script; it only reads the data-* attributes that the generator wrote on each <article>.
+(function () {
+  "use strict";
+  var list = document.getElementById("beads");
+  var controls = document.getElementById("controls");
+  if (!list || !controls) return;
+  var beads = Array.prototype.slice.call(list.querySelectorAll("article.bead"));
+  var reasonSelect = document.getElementById("reason");
+  var sortSelect = document.getElementById("sort");
+  var shown = document.getElementById("shown");
+  var keys = document.getElementById("keys");
+  var current = null;
+
+  function checkedSeverities() {
+    var boxes = controls.querySelectorAll('input[name="severity"]');
+    var wanted = {};
+    Array.prototype.forEach.call(boxes, function (box) { wanted[box.value] = box.checked; });
+    return wanted;
+  }
+
+  function hasReason(bead, signal) {
+    return Array.prototype.some.call(bead.querySelectorAll("li.reason"), function (item) {
+      return item.getAttribute("data-signal") === signal;
+    });
+  }
+
+  function applyFilters() {
+    var wanted = checkedSeverities();
+    var reason = reasonSelect.value;
+    var visible = 0;
+    beads.forEach(function (bead) {
+      var keep = wanted[bead.getAttribute("data-severity")] && (!reason || hasReason(bead, reason));
+      bead.hidden = !keep;
+      if (keep) visible += 1;
+    });
+    shown.textContent = visible + " of " + beads.length + " beads shown";
+    if (current && current.hidden) setCurrent(null);
+  }
+
+  function applySort() {
+    var byDivergence = sortSelect.value === "divergence";
+    var ordered = beads.slice().sort(function (a, b) {
+      if (byDivergence) {
+        var d = parseFloat(b.getAttribute("data-divergence")) - parseFloat(a.getAttribute("data-divergence"));
+        if (d !== 0) return d;
+      }
+      return parseInt(a.getAttribute("data-bead"), 10) - parseInt(b.getAttribute("data-bead"), 10);
+    });
+    ordered.forEach(function (bead) { list.appendChild(bead); });
+  }
+
+  function setCurrent(bead) {
+    if (current) current.classList.remove("current");
+    current = bead;
+    if (!bead) return;
+    bead.classList.add("current");
+    bead.focus({ preventScroll: true });
+    bead.scrollIntoView({ block: "start", behavior: "auto" });
+    if (history.replaceState) history.replaceState(null, "", "#" + bead.id);
+  }
+
+  // Flags in the order they are shown now (after sorting), skipping filtered-out ones.
+  function visibleFlags() {
+    return Array.prototype.filter.call(list.children, function (node) {
+      return node.matches("article.bead") && !node.hidden && node.getAttribute("data-flag") === "1";
+    });
+  }
+
+  function move(step) {
+    var flags = visibleFlags();
+    if (!flags.length) { shown.textContent = "no flagged bead is shown"; return; }
+    var at = flags.indexOf(current);
+    var next = at < 0 ? (step > 0 ? 0 : flags.length - 1) : Math.min(flags.length - 1, Math.max(0, at + step));
+    setCurrent(flags[next]);
+  }
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    var tag = (event.target && event.target.tagName) || "";
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
+    var key = event.key;
+    if (key === "j" || key === "n") move(1);
+    else if (key === "k" || key === "p") move(-1);
+    else if (key === "?") keys.hidden = !keys.hidden;
+    else if (key === "Escape") keys.hidden = true;
+    else return;
+    event.preventDefault();
+  }
+
+  controls.addEventListener("change", function (event) {
+    if (event.target === sortSelect) applySort(); else applyFilters();
+  });
+  document.getElementById("next").addEventListener("click", function () { move(1); });
+  document.getElementById("prev").addEventListener("click", function () { move(-1); });
+  document.addEventListener("keydown", onKey);
+  // On a phone the legend would push the first bead off the screen: it starts folded there.
+  var legend = document.getElementById("legend");
+  if (legend && window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) legend.open = false;
+  controls.hidden = false;
+  applyFilters();
+})();
