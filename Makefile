@@ -7,12 +7,14 @@ STAMP := $(VENV)/.installed
 RUN ?= runs/belarus-army
 EVAL_DATA ?= ../shared/data
 APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat
+DATASET ?= $(RUN)-dataset
 
-.PHONY: help install deps apertium test demo bench eval clean
+.PHONY: help install deps apertium chromium test demo export bench eval clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
 	@echo "make test   - run the test suite (offline)"
+	@echo "make export - the seed run as a Hugging Face dataset in $(DATASET) (runs make demo first if needed)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +33,27 @@ apertium:
 
 deps: install apertium
 
-test: deps
+# Headless Chromium for the browser test of report.html. It is only for that test: when it cannot be
+# installed, make test still runs and that test skips, saying why.
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium from Debian (for the browser test of report.html)"; \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+	  echo "note: installing chromium failed; the browser test will skip"; \
+	else echo "note: Chromium is missing; the browser test skips (install the Debian package chromium as root)"; fi
+
+test: deps chromium
 	$(BIN)/python -m pytest
 
 demo: deps
 	$(BIN)/toolkit compare corpora/belarus-army/translation.en.txt --lang en \
 	  --engine apertium:eng-spa --engine apertium:eng-cat --out $(RUN)
+
+export: deps
+	@[ -f $(RUN)/beads.jsonl ] || $(MAKE) --no-print-directory demo
+	$(BIN)/toolkit export $(RUN) --to $(DATASET)
 
 # Benchmarks print ratios measured side by side in one run and write eval/results/bench_*.json.
 bench: deps

@@ -77,6 +77,21 @@ def cmd_align(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from . import export
+
+    export.datasets_module().disable_progress_bars()  # hundreds of beads, not millions: the bars are noise
+    if args.hub:
+        where = export.push_to_hub(args.run_dir, args.hub, private=args.private, license=args.license)
+    elif args.parquet:
+        where = export.export_parquet(args.run_dir, args.parquet, license=args.license)
+    else:
+        where = export.export_dir(args.run_dir, args.to, license=args.license)
+    if not args.quiet:
+        print(f"exported {args.run_dir} to {where}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="toolkit", description="Where did this translation change the meaning? "
@@ -112,6 +127,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="MT of TRANSLATION into the original's language, line-aligned with TRANSLATION")
     align.add_argument("--out", help="output file of beads in vecalign's format (default: standard output)")
     align.set_defaults(func=cmd_align)
+
+    export = commands.add_parser("export", help="write a run's beads as a Hugging Face dataset")
+    export.add_argument("run_dir", metavar="RUN_DIR", help="a run folder made by `toolkit compare --out DIR`")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", metavar="DIR", help="a save_to_disk folder with the dataset card (README.md), "
+                        "beads.parquet and beads.jsonl")
+    target.add_argument("--parquet", metavar="FILE", help="one parquet file")
+    target.add_argument("--hub", metavar="REPO_ID", help="push to the Hugging Face hub "
+                        "(needs HF_TOKEN or `hf auth login`)")
+    export.add_argument("--license", default="other",
+                        help="licence id for the dataset card (default: other; the texts belong to their publishers)")
+    export.add_argument("--private", action="store_true", help="with --hub: create the repository as private")
+    export.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    export.set_defaults(func=cmd_export)
     return parser
 
 
