@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEED, needs_apertium
 from report_fixtures import aligned_run, hostile_run, round_trip_run
 
 from toolkit.output import write_run
@@ -244,3 +245,18 @@ def test_round_trip_report_reads_on_a_phone(browser, tmp_path, shots):
     browser.screenshot(shots / "report-phone-beads.png")
     browser.open(report)
     browser.screenshot(shots / "report-round-trip-laptop.png", full_page=True)
+
+
+@needs_apertium
+def test_seed_report_from_the_real_pipeline(browser, tmp_path, shots, cache):
+    from toolkit.pipeline import compare_files
+
+    run = compare_files(SEED, "en", ["apertium:eng-spa", "apertium:eng-cat"], cache=cache)
+    report = write_run(run, tmp_path / "seed") / "report.html"
+    browser.open(report)
+    assert browser.js("document.querySelectorAll('article.bead').length") == len(run.judgements)
+    assert browser.js("document.querySelectorAll('article.bead[data-flag=\"1\"]').length") == len(run.flagged)
+    assert browser.js("document.documentElement.scrollWidth <= window.innerWidth")
+    browser.screenshot(shots / "seed-laptop.png")
+    browser.open(report, width=390, height=844, mobile=True)
+    assert browser.js("document.documentElement.scrollWidth <= window.innerWidth")
