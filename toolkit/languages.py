@@ -67,3 +67,36 @@ def flores(code: str) -> str:
 
 def known() -> list[str]:
     return sorted(_LANGUAGES)
+
+
+# Each MT model family writes the target language its own way: multilingual OPUS-MT (Marian) models take a
+# `>>deu<<` token before the source text, NLLB-200 forces `deu_Latn` as the first output token, M2M-100 `__de__`.
+FAMILIES = ("marian", "nllb", "m2m100")
+
+
+def model_code(family: str, code: str) -> str:
+    """The language code a model family uses for an ISO 639-1 code: marian deu, nllb deu_Latn, m2m100 de."""
+    code = check(code)
+    if family == "marian":
+        return iso3(code)
+    if family == "nllb":
+        return flores(code)
+    if family == "m2m100":
+        return code
+    raise ValueError(f"unknown model family {family!r}")
+
+
+def language_token(family: str, code: str) -> str:
+    """The token that selects the target language: >>deu<<, deu_Latn or __de__."""
+    family_code = model_code(family, code)
+    return {"marian": f">>{family_code}<<", "nllb": family_code, "m2m100": f"__{family_code}__"}[family]
+
+
+def from_model_code(family: str, family_code: str) -> str | None:
+    """The ISO 639-1 code for a family's code (deu, deu_Latn, de), or None when the toolkit does not know it."""
+    for code in _LANGUAGES:
+        if model_code(family, code) == family_code:
+            return code
+    if family == "marian" and family_code in _BY_ISO3:
+        return _BY_ISO3[family_code]
+    return None

@@ -10,6 +10,8 @@ from .base import Engine
 KINDS: dict[str, str] = {
     "apertium": "toolkit.engines.apertium:ApertiumEngine",
     "file": "toolkit.engines.file:FileEngine",
+    "hf": "toolkit.engines.hf:HFEngine",
+    "ct2": "toolkit.engines.ct2:CT2Engine",
 }
 
 
