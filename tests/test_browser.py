@@ -229,6 +229,17 @@ def test_hostile_text_is_shown_not_executed(browser, tmp_path):
     assert summary["translation"]["path"] == hostile_run().summary["translation"]["path"]
 
 
+def test_report_is_complete_without_javascript(browser, aligned_report):
+    browser.send("Emulation.setScriptExecutionDisabled", value=True)
+    try:
+        browser.open(aligned_report)
+        assert browser.js(f"{VISIBLE}.length") == len(aligned_run().judgements)
+        # controls that could do nothing without the script stay out of the way
+        assert browser.js("getComputedStyle(document.getElementById('controls')).display") == "none"
+    finally:
+        browser.send("Emulation.setScriptExecutionDisabled", value=False)
+
+
 def test_round_trip_report_reads_on_a_phone(browser, tmp_path, shots):
     report = write_run(round_trip_run(), tmp_path) / "report.html"
     browser.open(report, width=390, height=844, mobile=True)
