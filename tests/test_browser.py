@@ -201,6 +201,31 @@ def test_filtering_by_reason_and_sorting_by_divergence(browser, aligned_report):
     assert order == sorted(order, reverse=True) and len(order) == len(aligned_run().judgements)
 
 
+def test_clicking_a_point_of_the_plot_goes_to_its_bead(browser, aligned_report):
+    browser.open(aligned_report)
+    critical = next(j for j in aligned_run().judgements if j.severity == "critical")
+    # where the page believes the critical bead is drawn: image pixel and screen point
+    where = browser.js(f"""(() => {{
+        const img = document.querySelector('.plot img'), d = img.dataset;
+        const fx = +d.left + ({critical.bead} - +d.xmin) / (+d.xmax - +d.xmin) * (+d.right - +d.left);
+        const fy = +d.bottom + ({critical.divergence} - +d.ymin) / (+d.ymax - +d.ymin) * (+d.top - +d.bottom);
+        const px = fx * img.naturalWidth, py = (1 - fy) * img.naturalHeight;
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+        const context = canvas.getContext('2d');
+        context.drawImage(img, 0, 0);
+        const rgb = Array.from(context.getImageData(Math.round(px), Math.round(py), 1, 1).data).slice(0, 3);
+        const box = img.getBoundingClientRect();
+        const scale = Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight);
+        return {{rgb, x: box.left + px * scale, y: box.top + py * scale}};
+    }})()""")
+    # the PNG really has the critical colour (#c92a2a) there: the geometry matches what matplotlib drew
+    assert all(abs(got - want) <= 30 for got, want in zip(where["rgb"], (0xc9, 0x2a, 0x2a))), where
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.send("Input.dispatchMouseEvent", type=kind, x=where["x"], y=where["y"], button="left", clickCount=1)
+    assert browser.js("document.querySelector('article.current').id") == f"bead-{critical.bead}"
+
+
 def test_keys_move_between_flags(browser, aligned_report):
     browser.open(aligned_report)
     flagged = [j.bead for j in aligned_run().judgements if j.flag]

@@ -102,19 +102,21 @@ def _summary(judgements: Sequence[Judgement], summary: Mapping) -> str:
 
 
 def _plot(judgements: Sequence[Judgement], summary: Mapping) -> str:
-    from .plot import divergence_png
+    from .plot import divergence_plot
 
     if not judgements:
         return ""
-    png = divergence_png(judgements, summary.get("threshold"))
-    if png is None:
+    plot = divergence_plot(judgements, summary.get("threshold"))
+    if plot is None:
         return '<p class="muted">No plot: matplotlib is not installed (pip install "toolkit[report]").</p>'
-    data = base64.b64encode(png).decode("ascii")
+    data = base64.b64encode(plot.png).decode("ascii")
+    geometry = " ".join(f'data-{name}="{value:.6f}"' for name, value in zip(
+        ("left", "bottom", "right", "top", "xmin", "xmax", "ymin", "ymax"), (*plot.axes, *plot.xlim, *plot.ylim)))
     return (
-        '<figure class="plot"><img src="data:image/png;base64,' + data + '" '
+        f'<figure class="plot"><img src="data:image/png;base64,{data}" {geometry} '
         'alt="Divergence of each bead along the document, flagged beads marked by severity">'
         "<figcaption>Divergence along the document; coloured dots are flagged beads, the dashed line is the "
-        "threshold.</figcaption></figure>"
+        "threshold. Click a point to jump to its bead.</figcaption></figure>"
     )
 
 

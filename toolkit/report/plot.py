@@ -6,6 +6,7 @@ bare Figure, never pyplot: no display is needed and no global figure state leaks
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from ..records import Judgement
@@ -14,8 +15,22 @@ from ..records import Judgement
 SEVERITY_COLOURS = {"minor": "#d4a106", "major": "#e8590c", "critical": "#c92a2a"}
 
 
-def divergence_png(judgements: Sequence[Judgement], threshold: Optional[float] = None) -> Optional[bytes]:
-    """The plot as PNG bytes; None when matplotlib is not installed (the report then says so instead)."""
+@dataclass(frozen=True)
+class Plot:
+    """The PNG and where its data area lies, so the page can turn a click on the image into a bead.
+
+    axes: (left, bottom, right, top) of the plotting area as fractions of the image (from its bottom left);
+    xlim, ylim: the data values at those edges.
+    """
+
+    png: bytes
+    axes: tuple[float, float, float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+
+
+def divergence_plot(judgements: Sequence[Judgement], threshold: Optional[float] = None) -> Optional[Plot]:
+    """The plot; None when matplotlib is not installed (the report then says so instead)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -47,4 +62,11 @@ def divergence_png(judgements: Sequence[Judgement], threshold: Optional[float] =
     buffer = io.BytesIO()
     # No timestamp or software metadata: the same run gives the same bytes.
     figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    # read after savefig: the constrained layout has only placed the axes once the figure was drawn
+    box = axes.get_position()
+    return Plot(buffer.getvalue(), (box.x0, box.y0, box.x1, box.y1), axes.get_xlim(), axes.get_ylim())
+
+
+def divergence_png(judgements: Sequence[Judgement], threshold: Optional[float] = None) -> Optional[bytes]:
+    plot = divergence_plot(judgements, threshold)
+    return plot.png if plot else None

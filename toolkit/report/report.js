@@ -75,6 +75,25 @@
     setCurrent(flags[next]);
   }
 
+  // A click on the plot goes to the bead nearest to it along the document (among those shown). The image
+  // may be letterboxed (object-fit: contain, anchored left), so its drawn width comes from its aspect ratio.
+  function onPlotClick(event) {
+    var img = event.currentTarget;
+    var box = img.getBoundingClientRect();
+    var scale = Math.min(box.width / img.naturalWidth, box.height / img.naturalHeight);
+    var fx = (event.clientX - box.left) / (img.naturalWidth * scale);
+    var d = img.dataset;
+    var left = parseFloat(d.left), right = parseFloat(d.right);
+    if (!(fx >= left && fx <= right)) return;
+    var x = parseFloat(d.xmin) + (fx - left) / (right - left) * (parseFloat(d.xmax) - parseFloat(d.xmin));
+    var best = null, distance = Infinity;
+    beads.forEach(function (bead) {
+      var gap = Math.abs(parseInt(bead.getAttribute("data-bead"), 10) - x);
+      if (!bead.hidden && gap < distance) { best = bead; distance = gap; }
+    });
+    if (best) setCurrent(best);
+  }
+
   function onKey(event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     var tag = (event.target && event.target.tagName) || "";
@@ -94,6 +113,8 @@
   document.getElementById("next").addEventListener("click", function () { move(1); });
   document.getElementById("prev").addEventListener("click", function () { move(-1); });
   document.addEventListener("keydown", onKey);
+  var plot = document.querySelector(".plot img[data-left]");
+  if (plot) { plot.addEventListener("click", onPlotClick); plot.classList.add("clickable"); }
   // On a phone the legend would push the first bead off the screen: it starts folded there.
   var legend = document.getElementById("legend");
   if (legend && window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) legend.open = false;
