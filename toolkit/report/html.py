@@ -116,7 +116,7 @@ def _plot(judgements: Sequence[Judgement], summary: Mapping) -> str:
         f'<figure class="plot"><img src="data:image/png;base64,{data}" {geometry} '
         'alt="Divergence of each bead along the document, flagged beads marked by severity">'
         "<figcaption>Divergence along the document; coloured dots are flagged beads, the dashed line is the "
-        "threshold. Click a point to jump to its bead.</figcaption></figure>"
+        "threshold. Click or tap a point to jump to its bead.</figcaption></figure>"
     )
 
 
