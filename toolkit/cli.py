@@ -28,15 +28,29 @@ def _write_atomically(path: Path, lines) -> None:
     os.replace(partial, path)
 
 
+def _default_engines(args) -> list[str]:
+    """The registry's open MT models for the languages when they are downloaded, else the Apertium round trips."""
+    from . import models
+
+    specs, missing = models.default_engines(args.lang, args.original_lang)
+    if specs:
+        return specs
+    pair = f"{args.lang}-{models.round_trip_pivot(args.lang, args.original_lang)}"
+    print(f"toolkit compare: no open MT model for {pair} is downloaded ({', '.join(missing)}); using the Apertium "
+          f"round trips {' '.join(DEFAULT_ENGINES)} instead (fetch the models: toolkit models download --pair {pair})",
+          file=sys.stderr)
+    return DEFAULT_ENGINES
+
+
 def cmd_compare(args) -> int:
     from .output import top_table
     from .pipeline import compare_files
-    from .render import stderr_progress
+    from .render import tqdm_progress
 
     run = compare_files(
-        args.translation, args.lang, args.engine or DEFAULT_ENGINES, original=args.original,
+        args.translation, args.lang, args.engine or _default_engines(args), original=args.original,
         original_lang=args.original_lang, cache=_cache(args), threshold=args.threshold,
-        progress=None if args.quiet else stderr_progress,
+        progress=None if args.quiet else tqdm_progress(),
     )
     out = run.write(args.out)
     if not args.quiet:
@@ -92,6 +106,33 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_models(args) -> int:
+    from . import models
+
+    if args.models_command == "list":
+        rows = models.rows(args.pair or models.DEFAULT_PAIRS)
+        if args.json:
+            print(json.dumps(rows, indent=1))
+            return 0
+        width = max(len(r["model"]) for r in rows)
+        for r in rows:
+            state = "downloaded" if r["present"] else "missing"
+            print(f"{r['pair']:7} {r['model']:{width}}  {state:10}  {r['engine']}")
+        if not all(r["present"] for r in rows):
+            print("\nfetch the missing ones with: toolkit models download --pair " + " --pair ".join(
+                dict.fromkeys(r["pair"] for r in rows if not r["present"])), file=sys.stderr)
+        return 0
+    if args.models_command == "download":
+        wanted = list(dict.fromkeys((args.model or []) + models.model_ids_for(
+            args.pair or ([] if args.model else models.DEFAULT_PAIRS))))
+        folders = models.download_all(wanted, report=(lambda _: None) if args.quiet else print)
+        if not args.quiet:
+            print(f"{len(folders)} model(s) in the Hugging Face cache")
+        return 0
+    args.models_parser.print_help()
+    return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="toolkit", description="Where did this translation change the meaning? "
@@ -105,8 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--original", help="the original document, when available")
     compare.add_argument("--original-lang", help="language of the original (e.g. de)")
     compare.add_argument("--engine", action="append", metavar="SPEC",
-                         help="engine spec, repeatable: apertium:eng-spa, file:PATH "
-                         f"(default: {' '.join(DEFAULT_ENGINES)})")
+                         help="engine spec, repeatable: ct2:MODEL, hf:MODEL (a hub id or a folder; "
+                         "MODEL+MODEL for two one-way models), apertium:eng-spa, file:PATH (default: the "
+                         f"downloaded models of `toolkit models list`, else {' '.join(DEFAULT_ENGINES)})")
     compare.add_argument("--out", required=True, help="run folder for beads.jsonl, summary.json, report.html")
     compare.add_argument("--top", type=int, default=10, help="rows of the terminal table (default 10)")
     _common(compare)
@@ -141,6 +183,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--private", action="store_true", help="with --hub: create the repository as private")
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     export.set_defaults(func=cmd_export)
+
+    models = commands.add_parser("models", help="list or download the open MT models the engines use")
+    actions = models.add_subparsers(dest="models_command", metavar="ACTION")
+    listing = actions.add_parser("list", help="default models per language pair, and whether they are downloaded")
+    listing.add_argument("--pair", action="append", metavar="SRC-TGT", help="e.g. de-en, repeatable (default de-en)")
+    listing.add_argument("--json", action="store_true", help="one JSON list instead of the table")
+    fetch = actions.add_parser("download", help="fetch models into the Hugging Face cache (needs internet)")
+    fetch.add_argument("--pair", action="append", metavar="SRC-TGT",
+                       help="the default models of a pair, both directions (repeatable; default de-en)")
+    fetch.add_argument("--model", action="append", metavar="ID", help="a model id from the hub, repeatable")
+    fetch.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    models.set_defaults(func=cmd_models, models_parser=models)
     return parser
 
 

@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Optional
 from . import languages
 from .errors import ToolkitError
 
+DEFAULT_PAIRS = ["de-en"]  # the seed case: English news translated from German
 NLLB = "facebook/nllb-200-distilled-600M"
 M2M100 = "facebook/m2m100_418M"
 # Language pairs with a Helsinki-NLP/opus-mt-SRC-TGT model on the hub, both directions, all with English.
@@ -82,7 +83,7 @@ def default_engines(lang: str, other: Optional[str] = None, kind: Optional[str] 
         if absent:
             missing.extend(absent)
         else:
-            present.append(choice.spec(kind, pivot=None if other else pivot))
+            present.append(choice.spec(kind, pivot=pivot))
     return present, missing
 
 

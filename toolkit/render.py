@@ -17,6 +17,26 @@ def stderr_progress(label: str, done: int, total: int) -> None:
     print(f"\r  {label}: {done}/{total} sentences", end=end, file=sys.stderr, flush=True)
 
 
+def tqdm_progress() -> Callable[[str, int, int], None]:
+    """A progress callback with one tqdm bar per engine and direction; plain lines where tqdm is missing."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return stderr_progress
+    bars: dict = {}
+
+    def update(label: str, done: int, total: int) -> None:
+        bar = bars.get(label)
+        if bar is None:
+            bar = bars[label] = tqdm(total=total, desc=label, unit="sent", file=sys.stderr, dynamic_ncols=True)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+            del bars[label]  # the same engine and direction may run again for another document
+
+    return update
+
+
 def translate(
     engine: Engine,
     sentences: list[str],
