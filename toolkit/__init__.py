@@ -3,12 +3,23 @@
 The Python API (heavy libraries load only when a function needs them):
 
     from toolkit import compare_files
-    run = compare_files("article.en.txt", lang="en", original_lang="de", engines=["apertium:eng-spa"])
+    run = compare_files("article.en.txt", lang="en", engines=["apertium:eng-spa"])
     run.write("runs/article")
 """
 __version__ = "0.1.0"
 
 from .errors import ToolkitError  # noqa: E402
-from .pipeline import Run, compare, compare_files  # noqa: E402
+
+_LAZY = {"Run": "pipeline", "compare": "pipeline", "compare_files": "pipeline"}
+
+
+def __getattr__(name):
+    # The pipeline pulls in numpy and the signals; `toolkit --help` must not pay for them.
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+
 
 __all__ = ["Run", "ToolkitError", "compare", "compare_files", "__version__"]
