@@ -8,13 +8,15 @@ RUN ?= runs/belarus-army
 EVAL_DATA ?= ../shared/data
 APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat
 DATASET ?= $(RUN)-dataset
+MODEL_PAIRS ?= de-en
 
-.PHONY: help install deps apertium chromium test demo export bench eval clean
+.PHONY: help install deps apertium chromium test demo export models bench eval clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
 	@echo "make test   - run the test suite (offline)"
 	@echo "make export - the seed run as a Hugging Face dataset in $(DATASET) (runs make demo first if needed)"
+	@echo "make models - download the open MT models for MODEL_PAIRS=$(MODEL_PAIRS) (needs internet, a few GB)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +56,11 @@ demo: deps
 export: deps
 	@[ -f $(RUN)/beads.jsonl ] || $(MAKE) --no-print-directory demo
 	$(BIN)/toolkit export $(RUN) --to $(DATASET)
+
+# The registry's default models of each pair (OPUS-MT both ways, NLLB-200 600M, M2M-100 418M) into the Hugging
+# Face cache; everything else runs offline from there. `make models MODEL_PAIRS="de-en fr-en"` for more pairs.
+models: install
+	$(BIN)/toolkit models download $(addprefix --pair ,$(MODEL_PAIRS))
 
 # Benchmarks print ratios measured side by side in one run and write eval/results/bench_*.json.
 bench: deps
