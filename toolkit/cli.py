@@ -81,7 +81,7 @@ def cmd_align(args) -> int:
     translation = read_lines(args.translation, what="translation")
     forward = [read_lines(p, what="rendering") for p in args.rendering]
     reverse = [read_lines(p, what="reverse rendering") for p in args.reverse_rendering]
-    beads = align(original, translation, forward, reverse)
+    beads = align(original, translation, forward, reverse, max_side=args.max_side, max_bead=args.max_bead)
     lines = (bead.vecalign() for bead in beads)
     if args.out:
         _write_atomically(Path(args.out), lines)
@@ -160,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--threshold", type=float, default=_threshold())
     score.set_defaults(func=cmd_score)
 
-    align = commands.add_parser("align", help="align two sentence-per-line files using MT renderings")
+    align = commands.add_parser("align", help="align two sentence-per-line files using MT renderings "
+                                "(Gale-Church on lengths when none is given)")
     align.add_argument("original")
     align.add_argument("translation")
     align.add_argument("--rendering", action="append", default=[], metavar="FILE",
@@ -168,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     align.add_argument("--reverse-rendering", action="append", default=[], metavar="FILE",
                        help="MT of TRANSLATION into the original's language, line-aligned with TRANSLATION")
     align.add_argument("--out", help="output file of beads in vecalign's format (default: standard output)")
+    align.add_argument("--max-side", type=int, default=4, metavar="N",
+                       help="most sentences on one side of a bead (default 4; 1 = only 1-1, 1-0, 0-1)")
+    align.add_argument("--max-bead", type=int, default=5, metavar="N",
+                       help="most sentences in a bead, both sides together (default 5)")
     align.set_defaults(func=cmd_align)
 
     export = commands.add_parser("export", help="write a run's beads as a Hugging Face dataset")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import __version__, fuse, languages, render, signals
-from .align import align
+from .align import align, signature as align_signature
 from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
@@ -101,7 +101,7 @@ def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> s
     parts = [
         f"toolkit:{__version__}",
         "engines:[" + ", ".join(engines) + "]",
-        "align:dp-1-1" if aligned else "align:none",
+        f"align:{align_signature()}" if aligned else "align:none",
         f"chrf:{metric_sigs['chrf']}",
         fuse.signature(threshold),
     ]

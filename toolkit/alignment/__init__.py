@@ -1,0 +1,106 @@
+"""Many-to-many sentence alignment guided by MT renderings (cost in cost.py, search in search.py).
+
+The algorithm
+-------------
+Each side is cut into beads: a original sentences <-> b translation sentences, with 1 <= a, b <= max_side and
+a + b <= max_bead, or a single sentence left unaligned (1-0, 0-1). The alignment is the sequence of beads of
+least total price, found by dynamic programming:
+
+    price(a-b bead) = bead + merge * (a + b - 2) + length * GaleChurch(chars) - similarity
+    price(1-0 or 0-1) = skip
+    similarity = mean over renderings of cos(v(MT of the a original sentences), v(the b translation sentences))
+                 (and, for reverse renderings, cos(v(the a original sentences), v(MT of the b translation ones)))
+
+where v() is an idf-weighted vector of hashed character trigrams of the concatenated sentences, so a merge is
+scored on what its sentences say together. Vectors add up, so every bead's cosine comes from pairwise dot
+products and windowed norms, computed once with sparse matrix products.
+
+The search is exact on grids up to search.FULL_CELLS cells. Larger documents are aligned coarse-to-fine: both
+sides are summarised into blocks of sentences, the blocks are aligned with the same cost and search, and the
+sentence-level search runs only in a band around the block path (vecalign's approximation), so time and
+memory grow with n * band width rather than n * m.
+
+With no rendering at all the price is Gale & Church's length model alone (-log prior of the shape plus the
+length cost); it needs no MT and is the baseline the MT-guided cost is measured against.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..errors import ToolkitError
+from ..records import Bead
+from .cost import LengthCost, MTCost, Settings
+from .search import FULL_CELLS, coarse_to_fine
+
+MAX_SIDE = 4
+MAX_BEAD = 5
+
+__all__ = ["align", "signature", "shapes", "Settings", "MAX_SIDE", "MAX_BEAD"]
+
+
+def shapes(max_side: int = MAX_SIDE, max_bead: int = MAX_BEAD) -> list[tuple[int, int]]:
+    """Bead shapes with something on both sides, smallest first."""
+    found = [(a, b) for a in range(1, max_side + 1) for b in range(1, max_side + 1) if a + b <= max_bead]
+    return sorted(found, key=lambda s: (s[0] + s[1], s))
+
+
+def signature(with_mt: bool = True, max_side: int = MAX_SIDE, max_bead: int = MAX_BEAD,
+              settings: Settings | None = None) -> str:
+    """What produced an alignment, for run summaries and evaluation results."""
+    if not with_mt:
+        return f"gale-church|side{max_side}|bead{max_bead}"
+    return f"mt-ngram|side{max_side}|bead{max_bead}|{(settings or Settings()).signature()}"
+
+
+def _check(original, translation, renderings, reverse_renderings) -> None:
+    for number, rendering in enumerate(renderings, 1):
+        if len(rendering) != len(original):
+            raise ToolkitError(f"rendering {number} has {len(rendering)} lines but the original has "
+                               f"{len(original)}: a rendering must be line-aligned with the original")
+    for number, rendering in enumerate(reverse_renderings, 1):
+        if len(rendering) != len(translation):
+            raise ToolkitError(f"reverse rendering {number} has {len(rendering)} lines but the translation has "
+                               f"{len(translation)}: a reverse rendering must be line-aligned with the translation")
+
+
+def align(
+    original: Sequence[str],
+    translation: Sequence[str],
+    renderings: Sequence[Sequence[str]] = (),
+    reverse_renderings: Sequence[Sequence[str]] = (),
+    *,
+    max_side: int = MAX_SIDE,
+    max_bead: int = MAX_BEAD,
+    settings: Settings | None = None,
+    full_cells: int = FULL_CELLS,
+) -> list[Bead]:
+    """Beads covering every sentence of both sides, in order (see the module docstring for the algorithm).
+
+    renderings: each line-aligned with `original` (MT into the translation's language);
+    reverse_renderings: each line-aligned with `translation` (MT into the original's language).
+    With neither, the alignment is Gale-Church on sentence lengths alone.
+    max_side, max_bead: the largest bead allowed (sentences on one side, on both sides together);
+    max_side=1 gives 1-1, 1-0 and 0-1 beads only.
+    full_cells: grids larger than this are searched coarse-to-fine.
+    """
+    original, translation = list(original), list(translation)
+    renderings = [list(r) for r in renderings]
+    reverse_renderings = [list(r) for r in reverse_renderings]
+    _check(original, translation, renderings, reverse_renderings)
+    if max_side < 1 or max_bead < 2:
+        raise ToolkitError(f"max_side must be at least 1 and max_bead at least 2 (got {max_side}, {max_bead})")
+    n, m = len(original), len(translation)
+    if n == 0 or m == 0:  # nothing to pair: every sentence is an omission or an addition
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    allowed = shapes(max_side, max_bead)
+    if renderings or reverse_renderings:
+        lags = max(max(a, b) for a, b in allowed)
+        model = MTCost.from_texts(original, translation, renderings, reverse_renderings,
+                                  settings or Settings(), lags)
+    else:
+        model = LengthCost([len(s) for s in original], [len(t) for t in translation])
+    beads, i, j = [], 0, 0
+    for a, b in coarse_to_fine(model, allowed, full_cells):
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b))))
+        i, j = i + a, j + b
+    return beads

@@ -1,0 +1,307 @@
+"""What a bead costs: MT similarity of the merged sentences, a Gale-Church length prior, a price per shape.
+
+Two models share one interface (see search.CostModel): `LengthCost` is Gale & Church (1993) alone, for when
+there is no MT and as the evaluation baseline; `MTCost` adds how close the translation sentences are to the MT
+renderings of the original sentences (and the original sentences to the reverse renderings of the translation
+sentences), averaged over every rendering given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import log_ndtr
+
+from . import features
+from .search import Band, Shape
+
+TILE_ROWS = 256  # rows per sparse product when filling the banded dot-product table
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the MT cost. The defaults were tuned on the Text+Berg dev document only, never the tests."""
+
+    orders: tuple[int, ...] = (3, 4)  # character n-gram lengths
+    words: float = 1.0  # weight of whole words beside the character n-grams
+    direct: float = 0.3  # weight of original-vs-translation n-grams (names, numbers, cognates) beside the MT
+    bead: float = -0.05  # constant price of any bead with both sides (negative: aligning is rewarded a little)
+    skip: float = 0.0  # price of a 1-0 or 0-1 bead, before its Gale-Church length cost
+    coverage: float = 4.0  # weight of the shortfall of a merge's least-explained sentence below `floor`
+    floor: float = 0.05
+    length: float = 0.05  # weight of the Gale-Church length cost (of beads and of skips)
+    skip_cap: float = 2.0  # most Gale-Church cost a skip pays, so a long sentence the translation dropped
+    # is still cheaper to leave out than to smuggle into a neighbouring bead
+    variance: float = 6.8  # Gale-Church variance of the length difference per character
+
+    def signature(self) -> str:
+        return (f"char{','.join(str(o) for o in self.orders)}+words{self.words:g}-idf|direct{self.direct:g}"
+                f"|bead{self.bead:g}|skip{self.skip:g}|cover{self.coverage:g}@{self.floor:g}"
+                f"|len{self.length:g}|var{self.variance:g}|skipcap{self.skip_cap:g}")
+
+
+# Gale & Church's bead priors (1-1 .89, 1-0/0-1 .0099, 2-1/1-2 .089, 2-2 .011), extended with small ones for
+# the larger shapes they did not model.
+GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2,
+             (2, 2): 0.011}
+GC_OTHER = 0.001
+
+
+def gale_church(l1: np.ndarray, l2: np.ndarray, ratio: float, variance: float) -> np.ndarray:
+    """-log P(|delta| this large) for character lengths l1 (original side) and l2 (translation side)."""
+    mean = (l1 + l2 / ratio) / 2.0
+    delta = (l2 - ratio * l1) / np.sqrt(variance * np.maximum(mean, 1.0))
+    return -(np.log(2.0) + log_ndtr(-np.abs(delta)))
+
+
+def _window_sums(values: np.ndarray, a: int) -> np.ndarray:
+    """(len + 1,): sum of the `a` values before each position (0 where fewer than `a` exist)."""
+    prefix = np.concatenate([[0.0], np.cumsum(values, dtype=float)])
+    out = np.zeros(len(values) + 1)
+    out[a:] = prefix[a:] - prefix[:-a] if a else 0.0
+    return out
+
+
+class _Lengths:
+    """Character lengths of both sides and the gathers every model needs."""
+
+    def __init__(self, original_lengths, translation_lengths):
+        self.lo = np.asarray(original_lengths, dtype=float)
+        self.lt = np.asarray(translation_lengths, dtype=float)
+        self.n, self.m = len(self.lo), len(self.lt)
+        self.ratio = max(self.lt.sum(), 1.0) / max(self.lo.sum(), 1.0)
+
+    def coarse_lengths(self, factor: int) -> tuple[np.ndarray, np.ndarray]:
+        return (np.add.reduceat(self.lo, np.arange(0, self.n, factor)) if self.n else self.lo,
+                np.add.reduceat(self.lt, np.arange(0, self.m, factor)) if self.m else self.lt)
+
+    def length_costs(self, band: Band, shapes: Sequence[Shape], variance: float) -> np.ndarray:
+        cols = np.minimum(band.columns(), self.m)
+        out = np.empty((self.n + 1, len(shapes), band.width + 1))
+        for s, (a, b) in enumerate(shapes):
+            l1 = _window_sums(self.lo, a)[:, None]
+            l2 = _window_sums(self.lt, b)[cols]
+            out[:, s, :] = gale_church(l1, l2, self.ratio, variance)
+        return out
+
+
+class LengthCost(_Lengths):
+    """Gale & Church: the length cost plus -log of the prior of the bead's shape."""
+
+    def __init__(self, original_lengths, translation_lengths, variance: float = 6.8):
+        super().__init__(original_lengths, translation_lengths)
+        self.variance = variance
+        prior_skip = -np.log(GC_PRIORS[(1, 0)])
+        self.skip_original = prior_skip + gale_church(self.lo, 0.0 * self.lo, self.ratio, variance)
+        self.skip_translation = prior_skip + gale_church(0.0 * self.lt, self.lt, self.ratio, variance)
+
+    def costs(self, band: Band, shapes: Sequence[Shape]) -> np.ndarray:
+        prior = np.array([-np.log(GC_PRIORS.get(s, GC_OTHER)) for s in shapes])
+        return self.length_costs(band, shapes, self.variance) + prior[None, :, None]
+
+    def coarsen(self, factor: int) -> "LengthCost":
+        return LengthCost(*self.coarse_lengths(factor), variance=self.variance)
+
+
+def _rows_dot(x, y) -> np.ndarray:
+    """Row-wise dot products of two matrices of the same shape (sparse or dense)."""
+    if sp.issparse(x):
+        return np.asarray(x.multiply(y).sum(axis=1)).ravel()
+    return np.einsum("ij,ij->i", x, y)
+
+
+def _lag_dots(x, lags: int) -> list[np.ndarray]:
+    """lag_dots[d][r] = x[r] . x[r + d], for d < lags."""
+    n = x.shape[0]
+    out = []
+    for d in range(lags):
+        if d >= n:
+            out.append(np.zeros(0))
+        elif d == 0 and sp.issparse(x):
+            out.append(np.bincount(np.repeat(np.arange(n), np.diff(x.indptr)), x.data ** 2, minlength=n))
+        else:
+            out.append(_rows_dot(x[: n - d], x[d:]))
+    return out
+
+
+def _window_norms(lag: list[np.ndarray], size: int, a: int) -> np.ndarray:
+    """(size + 1,): squared norm of the sum of the `a` vectors before each position (1 where undefined)."""
+    out = np.ones(size + 1)
+    if a > size:
+        return out
+    total = np.zeros(size + 1 - a)
+    ends = np.arange(a, size + 1)
+    for t in range(1, a + 1):
+        total += lag[0][ends - t]
+        for t2 in range(t + 1, a + 1):
+            total += 2.0 * lag[t2 - t][ends - t2]
+    out[a:] = np.maximum(total, 1e-12)
+    return out
+
+
+def _product(x, y) -> np.ndarray:
+    out = x @ y.T
+    return (out.toarray() if sp.issparse(out) else out).astype(np.float32)
+
+
+class _Pair:
+    """One source of similarity: x (rows line-aligned with the original) against y (with the translation).
+
+    x and y are sparse n-gram matrices, or dense folded ones for the coarse levels of a long document.
+    """
+
+    def __init__(self, x, y, lags: int, weight: float = 1.0):
+        self.x, self.y, self.weight = x, y, weight
+        self.x_lag, self.y_lag = _lag_dots(x, lags), _lag_dots(y, lags)
+
+    def cosines(self, band: Band, shapes: Sequence[Shape]) -> tuple[np.ndarray, np.ndarray]:
+        """Two (n + 1, len(shapes), width + 1) arrays for the bead of each shape ending at each cell: the cosine
+        of its summed vectors, and the least cosine of one of its sentences with the whole other side.
+
+        Values at cells where the bead cannot end (it would start before the first sentence) are finite
+        garbage: the search never reads them.
+        """
+        n, m = self.x.shape[0], self.y.shape[0]
+        width = band.width
+        sa = max(a for a, _ in shapes)
+        sb = max(b for _, b in shapes)
+        cols = band.columns()
+        safe_cols = np.minimum(cols, m)
+        rows = np.arange(n + 1)
+        dot_lo, table = self._dot_table(band, sa, sb)
+
+        def part(t: int, u: int) -> np.ndarray:
+            """x[i - t] . y[j - u] at every cell (i, j) of the band (0 where y[j - u] does not exist)."""
+            r = np.clip(rows - t, 0, max(n - 1, 0))
+            k = np.clip(cols - u - dot_lo[r][:, None], 0, table.shape[1] - 1)
+            return np.take_along_axis(table[r], k, axis=1)
+
+        # along[t, b]: x[i - t] against the b translation sentences before j; down[u, a]: the a original
+        # sentences before i against y[j - u]; dots[a, b]: the whole bead. Each is a running sum of parts.
+        along, down, dots = {}, {}, {}
+        for t in range(1, sa + 1):
+            for u in range(1, max((b for a, b in shapes if a >= t), default=0) + 1):
+                p = part(t, u)
+                along[t, u] = p if u == 1 else along[t, u - 1] + p
+                down[u, t] = p if t == 1 else down[u, t - 1] + p
+        for a, b in sorted(set(shapes)):
+            dots[a, b] = dots[a - 1, b] + along[a, b] if (a - 1, b) in dots else sum(
+                along[t, b] for t in range(1, a + 1))
+        inv_x = {a: (1.0 / np.sqrt(_window_norms(self.x_lag, n, a)))[:, None].astype(np.float32)
+                 for a in range(1, sa + 1)}
+        inv_y = {b: (1.0 / np.sqrt(_window_norms(self.y_lag, m, b)))[safe_cols].astype(np.float32)
+                 for b in range(1, sb + 1)}
+        x_one = np.concatenate([inv_x[1][:, 0], [1.0]]).astype(np.float32)  # x_one[i + 1] = 1 / |x[i]|
+        y_one = np.concatenate([1.0 / np.sqrt(_window_norms(self.y_lag, m, 1)), [1.0]]).astype(np.float32)
+        cosine = np.empty((n + 1, len(shapes), width + 1), dtype=np.float32)
+        weakest = np.empty_like(cosine)
+        for s, (a, b) in enumerate(shapes):
+            cosine[:, s, :] = dots[a, b] * inv_x[a] * inv_y[b]
+            if a == 1 and b == 1:
+                weakest[:, s, :] = cosine[:, s, :]
+                continue
+            # each sentence of a merge must be said by the other side too, or it is a stowaway (junk, an
+            # inserted line) that the merged cosine barely notices
+            worst = np.full((n + 1, width + 1), np.inf, dtype=np.float32)
+            for t in range(1, a + 1) if a > 1 else ():
+                member = along[t, b] * x_one[np.clip(rows - t + 1, 0, n + 1)][:, None]
+                np.minimum(worst, member * inv_y[b], out=worst)
+            for u in range(1, b + 1) if b > 1 else ():
+                member = down[u, a] * y_one[np.clip(safe_cols - u + 1, 0, m + 1)]
+                np.minimum(worst, member * inv_x[a], out=worst)
+            weakest[:, s, :] = worst
+        return cosine, weakest
+
+    def _dot_table(self, band: Band, sa: int, sb: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row r: x[r] . y[c] for c from dot_lo[r] on, covering every column that a bead through row r can
+        touch (with a column to spare on each side)."""
+        n, m = self.x.shape[0], self.y.shape[0]
+        lo, width = band.lo, band.width
+        if n == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.float32)
+        reach = lo[np.minimum(np.arange(n) + sa + 1, n)]
+        dot_lo = lo[:n] - sb - 1
+        table_width = int((reach - lo[:n]).max()) + width + sb + 2
+        table = np.zeros((n, table_width), dtype=np.float32)
+        offsets = np.arange(table_width)
+        for r0 in range(0, n, TILE_ROWS):
+            r1 = min(r0 + TILE_ROWS, n)
+            c0 = max(0, int(dot_lo[r0]))
+            c1 = min(m, int(dot_lo[r1 - 1]) + table_width)
+            if c1 <= c0:
+                continue
+            tile = _product(self.x[r0:r1], self.y[c0:c1])
+            c = dot_lo[r0:r1, None] + offsets[None, :]
+            ok = (c >= c0) & (c < c1)
+            picked = np.take_along_axis(tile, np.clip(c - c0, 0, c1 - c0 - 1), axis=1)
+            table[r0:r1] = np.where(ok, picked, 0.0)
+        return dot_lo, table
+
+
+class MTCost(_Lengths):
+    """Price of an a-b bead = bead - similarity + coverage * max(0, floor - weakest) + length * GC(a, b).
+
+    similarity: the weighted mean, over the renderings, of the cosine between idf-weighted n-gram vectors of
+    concatenated sentences: the translation sentences j-b..j-1 against each forward rendering of the original
+    sentences i-a..i-1, the original sentences against each reverse rendering of the translation sentences,
+    and (weight `direct`) the original sentences against the translation sentences themselves.
+    weakest: the same mean of the least cosine of one sentence of the bead with the whole other side.
+    A 1-0 or 0-1 bead costs skip + length * GC(sentence, nothing).
+    """
+
+    def __init__(self, pairs: list[_Pair], original_lengths, translation_lengths, settings: Settings):
+        super().__init__(original_lengths, translation_lengths)
+        self.pairs, self.settings = pairs, settings
+        # Gale-Church prices leaving a sentence out by its length too (up to a cap): a stray "- _-" line is
+        # cheap to drop, which keeps junk lines from riding along inside merges
+        st = settings
+        self.skip_original = st.skip + st.length * np.minimum(
+            gale_church(self.lo, 0.0 * self.lo, self.ratio, st.variance), st.skip_cap)
+        self.skip_translation = st.skip + st.length * np.minimum(
+            gale_church(0.0 * self.lt, self.lt, self.ratio, st.variance), st.skip_cap)
+
+    @classmethod
+    def from_texts(cls, original: list[str], translation: list[str], renderings: Sequence[Sequence[str]],
+                   reverse_renderings: Sequence[Sequence[str]], settings: Settings, lags: int) -> "MTCost":
+        def counts(texts):
+            return features.ngram_counts(list(texts), settings.orders, words=settings.words)
+
+        pairs = []
+        s, t = counts(original), counts(translation)
+        if renderings:
+            fwd = [counts(r) for r in renderings]
+            idf = features.idf_weights(t, *fwd)
+            pairs += [_Pair(features.weighted(f, idf), features.weighted(t, idf), lags) for f in fwd]
+        if reverse_renderings:
+            rev = [counts(r) for r in reverse_renderings]
+            idf = features.idf_weights(s, *rev)
+            pairs += [_Pair(features.weighted(s, idf), features.weighted(r, idf), lags) for r in rev]
+        if settings.direct:
+            idf = features.idf_weights(s, t)
+            pairs.append(_Pair(features.weighted(s, idf), features.weighted(t, idf), lags, settings.direct))
+        return cls(pairs, [len(x) for x in original], [len(y) for y in translation], settings)
+
+    def costs(self, band: Band, shapes: Sequence[Shape]) -> np.ndarray:
+        st = self.settings
+        total = sum(p.weight for p in self.pairs)
+        similarity = weakest = 0.0
+        for p in self.pairs:
+            cos, least = p.cosines(band, shapes)
+            similarity = similarity + (p.weight / total) * cos
+            weakest = weakest + (p.weight / total) * least
+        out = st.bead - similarity
+        if st.coverage:
+            out += st.coverage * np.maximum(0.0, st.floor - weakest)
+        if st.length:
+            out += st.length * self.length_costs(band, shapes, st.variance)
+        return out
+
+    def coarsen(self, factor: int) -> "MTCost":
+        # a block of sentences has thousands of n-grams; folded into a few thousand signed dense dimensions its
+        # similarities stay accurate enough to find the path and the products become plain BLAS
+        lags = len(self.pairs[0].x_lag)
+        pairs = [_Pair(features.fold(features.block_sum(p.x, factor)), features.fold(features.block_sum(p.y, factor)),
+                       lags, p.weight) for p in self.pairs]
+        return MTCost(pairs, *self.coarse_lengths(factor), replace(self.settings))
