@@ -132,6 +132,7 @@ def main() -> int:
     beads = align(original, translation, [forward], [reverse])
     seconds = time.perf_counter() - started
     result = {
+        "benchmark": "bench_align",
         "seconds_10k": round(seconds, 3),
         "peak_rss_mib": round(peak_rss_mib(), 1),
         "sentences": [len(original), len(translation)],

@@ -217,3 +217,37 @@ def test_cli_bad_input_is_one_line(tmp_path, capsys, case, message):
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err and err.startswith("toolkit align: error:")
     assert not out.exists()
+
+
+# --- inside toolkit compare --------------------------------------------------------------------------------
+
+
+def _document(lang, sentences):
+    from toolkit.records import Document, Segment
+
+    segments, start = [], 0
+    for k, text in enumerate(sentences):
+        segments.append(Segment(k, text, 0, start, start + len(text)))
+        start += len(text) + 1
+    return Document(lang, " ".join(sentences), segments)
+
+
+def test_compare_surfaces_unaligned_sentences_as_omissions_and_additions(monkeypatch):
+    from toolkit import pipeline
+    from toolkit.records import Rendering
+
+    original, translation = _document("de", ORIGINAL), _document("en", TRANSLATION)
+    renderings = [Rendering("test-mt", "forward", "de", "en", FORWARD),
+                  Rendering("test-mt", "back", "en", "de", REVERSE)]
+    beads = pipeline._beads(translation, original, renderings)
+    assert [b.vecalign() for b in beads] == EXPECTED
+    dropped = pipeline._judge(3, beads[3], translation, original, renderings, 0.5)
+    added = pipeline._judge(5, beads[5], translation, original, renderings, 0.5)
+    assert dropped.flag and [r.signal for r in dropped.reasons] == ["omission"]
+    assert dropped.original == ORIGINAL[5] and dropped.translation == ""
+    assert added.flag and [r.signal for r in added.reasons] == ["addition"]
+    assert added.translation == TRANSLATION[5] and added.original_ids == []
+    # the metric and fusion parts of the signature need a scored run; only the aligner's part is checked here
+    monkeypatch.setattr(pipeline.signals, "signatures", lambda: {"chrf": "chrF2"})
+    monkeypatch.setattr(pipeline.fuse, "signature", lambda threshold: "fuse")
+    assert f"align:{signature()}" in pipeline.signature(renderings, True, 0.5)

@@ -6,14 +6,19 @@ Each side is cut into beads: a original sentences <-> b translation sentences, w
 a + b <= max_bead, or a single sentence left unaligned (1-0, 0-1). The alignment is the sequence of beads of
 least total price, found by dynamic programming:
 
-    price(a-b bead) = bead + merge * (a + b - 2) + length * GaleChurch(chars) - similarity
-    price(1-0 or 0-1) = skip
-    similarity = mean over renderings of cos(v(MT of the a original sentences), v(the b translation sentences))
-                 (and, for reverse renderings, cos(v(the a original sentences), v(MT of the b translation ones)))
+    price(a-b bead) = bead - similarity + coverage * max(0, floor - weakest) + length * GaleChurch(chars)
+    price(1-0 or 0-1) = skip + length * min(GaleChurch(chars, 0), skip_cap)
+    similarity = weighted mean over renderings of
+                 cos(v(MT of the a original sentences), v(the b translation sentences))  [forward renderings]
+                 cos(v(the a original sentences), v(MT of the b translation sentences))  [reverse renderings]
+                 cos(v(the a original sentences), v(the b translation sentences))        [weight `direct`]
+    weakest = the same mean of the least cosine of any one sentence of the bead with the whole other side
 
-where v() is an idf-weighted vector of hashed character trigrams of the concatenated sentences, so a merge is
-scored on what its sentences say together. Vectors add up, so every bead's cosine comes from pairwise dot
-products and windowed norms, computed once with sparse matrix products.
+where v() is an idf-weighted vector of hashed character 3- and 4-grams and words of the concatenated
+sentences, so a merge is scored on what its sentences say together; `weakest` stops a junk line or an added
+sentence from riding along inside a merge. Vectors add up, so every bead's cosine comes from pairwise dot
+products and windowed norms, computed once with sparse matrix products. The knobs are cost.Settings, tuned on
+the Text+Berg dev document.
 
 The search is exact on grids up to search.FULL_CELLS cells. Larger documents are aligned coarse-to-fine: both
 sides are summarised into blocks of sentences, the blocks are aligned with the same cost and search, and the

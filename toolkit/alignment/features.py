@@ -24,7 +24,8 @@ def normalise(text: str) -> str:
 
 def ngram_counts(texts: list[str], orders: tuple[int, ...] = (3,), dim: int = DIM, words: float = 0.0
                  ) -> sp.csr_matrix:
-    """Row i: counts of the hashed character n-grams (and, with words > 0, that weight of its words)s of texts[i] (lower-cased, spaces squeezed and padded)."""
+    """Row i: counts of the hashed character n-grams of texts[i] (lower-cased, spaces squeezed and padded),
+    and with words > 0 its whole words, each counted with that weight."""
     padded = [normalise(t) for t in texts]
     if not padded:
         return sp.csr_matrix((0, dim), dtype=np.float64)
