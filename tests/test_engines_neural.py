@@ -147,6 +147,19 @@ def test_empty_batch(tiny_models, cache, kind):
     engine = load(f"{kind}:{tiny_models['m2m100']}")
     assert engine.translate([], "de", "en") == []
     assert render.translate(engine, [], "de", "en", cache) == []
+    out = engine.translate(["", GERMAN[0], "  "], "de", "en")
+    assert out[0] == out[2] == "" and out[1]
+    assert engine.models[0].backend is not None
+    assert engine.translate([""], "de", "en") == [""]
+
+
+def test_a_device_that_is_not_there_is_a_clear_error(tiny_models):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(ToolkitError, match="no CUDA GPU"):
+        load(f"hf:{tiny_models['opus-mt-de-en']}?device=cuda")
 
 
 @pytest.mark.parametrize("kind", ["hf", "ct2"])

@@ -125,7 +125,7 @@ def cmd_models(args) -> int:
     if args.models_command == "download":
         wanted = list(dict.fromkeys((args.model or []) + models.model_ids_for(
             args.pair or ([] if args.model else models.DEFAULT_PAIRS))))
-        folders = models.download_all(wanted, report=(lambda _: None) if args.quiet else print)
+        folders = models.download_all(wanted, report=(lambda _: None) if args.quiet else print, quiet=args.quiet)
         if not args.quiet:
             print(f"{len(folders)} model(s) in the Hugging Face cache")
         return 0

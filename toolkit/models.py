@@ -132,7 +132,11 @@ def rows(pairs: Iterable[str]) -> list[dict]:
     return out
 
 
-def download_all(model_ids: list[str], report: Callable[[str], None] = print) -> list[str]:
+def download_all(model_ids: list[str], report: Callable[[str], None] = print, quiet: bool = False) -> list[str]:
+    if quiet:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
     done = []
     for model_id in model_ids:
         report(f"downloading {model_id}")

@@ -94,7 +94,10 @@ class CT2Engine(NeuralEngine):
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         self.device = device
         self.compute_type = self.settings["compute_type"] or ("float16" if device == "cuda" else "int8")
-        supported = ctranslate2.get_supported_compute_types(device)
+        try:
+            supported = ctranslate2.get_supported_compute_types(device)
+        except (RuntimeError, ValueError) as err:  # e.g. device=cuda on a machine without a usable GPU
+            raise ToolkitError(f"CTranslate2 cannot use device {device}: {str(err).splitlines()[0][:200]}") from None
         if self.compute_type not in supported:
             raise ToolkitError(f"compute type {self.compute_type} is not supported on {device}: use one of "
                                + ", ".join(sorted(supported)))

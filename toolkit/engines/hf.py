@@ -22,6 +22,8 @@ class HFEngine(NeuralEngine):
         device = self.settings["device"]
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ToolkitError(f"device {device} asked for, but PyTorch sees no CUDA GPU: use device=cpu or auto")
         self.device = device
         self.dtype = torch.float16 if device.startswith("cuda") else torch.float32
         if self.settings["threads"] > 0:

@@ -303,19 +303,20 @@ class NeuralEngine(Engine):
         return next((c for c in candidates if self.supports(lang, c) and self.supports(c, lang)), None)
 
     def translate(self, sentences: list[str], src: str, tgt: str) -> list[str]:
-        if not sentences:
-            return []
         model = self.route(src, tgt)
+        out: list[str] = [""] * len(sentences)  # a blank line translates to a blank line, without the model
+        todo = [k for k, s in enumerate(sentences) if s.strip()]
+        if not todo:
+            return out
         if model.backend is None:
             model.backend = self._load(model)
-        ids = encode(model, sentences, src, tgt)
-        out: list[Optional[str]] = [None] * len(sentences)
+        ids = encode(model, [sentences[k] for k in todo], src, tgt)
         for batch in batches([len(row) for row in ids], self.settings["batch_tokens"], self.settings["max_batch"]):
             min_len, max_len = output_limit(len(ids[batch[0]]), self.settings, model.max_input)
             texts = self._generate(model, [ids[k] for k in batch], tgt, min_len, max_len)
             for k, text in zip(batch, texts):
-                out[k] = text.strip()
-        return out  # type: ignore[return-value]
+                out[todo[k]] = text.strip()
+        return out
 
     def close(self) -> None:
         for model in self.models:
