@@ -4,7 +4,9 @@ eval/results/ and regenerate eval/results/README.md, one table of where the tool
 A benchmark is a module with `run(data_dir: Path) -> dict` returning
   {"metrics": {name: number}, "table": markdown, "signature": str, "data": str,
    "headline": [metric names for the summary table], "targets": {metric: [">=" or "<=", number]}}
-or {"skipped": reason}. Results are written with sorted keys and no timings, so two runs on the same data
+or {"skipped": reason}. A benchmark that can also judge renderings made by real open MT models has
+`run_live(data_dir: Path, engines: list[str]) -> dict` (the same result shape); `--live` (`make eval-live`)
+runs those with the registry's models and writes to eval/results/live/. Results are written with sorted keys and no timings, so two runs on the same data
 give byte-identical files except for the date.
 """
 from __future__ import annotations
@@ -29,11 +31,28 @@ def machine() -> dict:
             "cpus": os.cpu_count()}
 
 
-def run_benchmark(path: Path, data_dir: Path) -> dict:
+def run_benchmark(path: Path, data_dir: Path, engines: list[str] | None = None) -> dict:
     module = runpy.run_path(str(path), run_name=f"benchmark_{path.stem}")
+    if engines is not None:
+        if "run_live" not in module:
+            return {"skipped": "no live variant: it judges precomputed outputs only"}
+        return module["run_live"](data_dir, engines)
     if "run" not in module:
         return {"skipped": f"{path.name} has no run(data_dir) function"}
     return module["run"](data_dir)
+
+
+def live_engines() -> list[str]:
+    """The registry's engines for German -> English (DEMETR's direction); all must be downloaded already."""
+    from toolkit import models
+
+    present, missing = models.default_engines("en", "de")
+    if missing:
+        raise SystemExit(
+            "eval-live: these models are not in the Hugging Face cache: " + ", ".join(missing)
+            + ". Run `make models` once on a machine with internet, then `make eval-live` again."
+        )
+    return present
 
 
 def write_result(name: str, result: dict, out_dir: Path) -> Path:
@@ -105,9 +124,14 @@ def main(argv=None) -> int:
                         help="the shared evaluation data (default ../shared/data, or $EVAL_DATA)")
     parser.add_argument("--only", nargs="*", help="benchmark names to run (default: all)")
     parser.add_argument("--out", default=str(RESULTS), help="results folder (default eval/results)")
+    parser.add_argument("--live", action="store_true",
+                        help="renderings from real open MT models (needs `make models` once); results in live/")
     parser.add_argument("--readme-only", action="store_true", help="only regenerate README.md from the JSON files")
     args = parser.parse_args(argv)
     data_dir, out_dir = Path(args.data), Path(args.out)
+    engines = live_engines() if args.live else None
+    if args.live:
+        out_dir = out_dir / "live"
     out_dir.mkdir(parents=True, exist_ok=True)
     if not data_dir.is_dir() and not args.readme_only:
         print(f"eval: data folder {data_dir} is absent: every benchmark is skipped (set EVAL_DATA=...)",
@@ -118,7 +142,10 @@ def main(argv=None) -> int:
     for number, path in enumerate(paths, 1):
         print(f"[{number}/{len(paths)}] {path.stem} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        result = run_benchmark(path, data_dir) if data_dir.is_dir() else {"skipped": f"no data at {data_dir}"}
+        if not data_dir.is_dir():
+            result = {"skipped": f"no data at {data_dir}"}
+        else:
+            result = run_benchmark(path, data_dir, engines)
         written = write_result(path.stem, result, out_dir)
         state = f"skipped: {result['skipped']}" if result.get("skipped") else f"wrote {written}"
         print(f"[{number}/{len(paths)}] {path.stem}: {state} ({time.perf_counter() - started:.1f} s)",

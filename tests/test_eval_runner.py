@@ -55,3 +55,18 @@ def test_the_runner_skips_everything_without_data(tmp_path, capsys):
     assert RUNNER["main"](["--data", str(tmp_path / "absent"), "--only", "none-such", "--out", str(out)]) == 0
     assert "absent" in capsys.readouterr().err
     assert (out / "README.md").exists()
+
+
+def test_live_mode_runs_only_benchmarks_with_a_live_variant(tmp_path, benchmark):
+    (tmp_path / "data" / "toy").mkdir(parents=True)
+    result = RUNNER["run_benchmark"](benchmark, tmp_path / "data", engines=["hf:some/model"])
+    assert result == {"skipped": "no live variant: it judges precomputed outputs only"}
+
+
+def test_live_mode_offline_names_the_missing_models(tmp_path, monkeypatch):
+    from toolkit import models
+
+    monkeypatch.setattr(models, "is_present", lambda model_id: False)  # as on a machine that never downloaded
+    with pytest.raises(SystemExit) as stop:
+        RUNNER["main"](["--live", "--data", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert "make models" in str(stop.value) and "opus-mt-de-en" in str(stop.value)
