@@ -10,7 +10,7 @@ APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help install deps apertium chromium test demo export models bench eval clean
+.PHONY: help install deps apertium chromium test demo export models bench eval calibrate clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
@@ -66,6 +66,11 @@ models: install
 bench: deps
 	@for script in eval/bench_*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script || exit 1; done
 	@$(BIN)/python eval/run.py --readme-only
+
+# Refit the fusion on $(EVAL_DATA) (DEMETR, MQM-TED) and write toolkit/data/fusion.json; seeded, so a rerun
+# on the same data gives the same coefficients. Signals are cached in ~/.cache/toolkit/features.
+calibrate: install
+	$(BIN)/python -m toolkit.calibrate --data $(EVAL_DATA)
 
 # Every offline benchmark on $(EVAL_DATA); missing data is skipped with a message.
 eval: deps

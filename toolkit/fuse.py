@@ -1,17 +1,42 @@
 """Fusion: signals -> divergence in [0, 1], a flag over the threshold, a severity and the reasons.
 
-This first fusion is a stated rule, not a fitted model: the divergence is how far the translation stays from
-even its closest rendering (1 - best chrF++ / 100), and a number that no rendering shares raises it to at
-least the major band, because a changed number is a changed fact whatever the surface overlap says.
+The divergence is a logistic regression over the signals, fitted by `make calibrate` (toolkit/calibrate.py) on
+labelled shared data and shipped as toolkit/data/fusion.json with the signature of the data it was fitted on.
+The JSON holds several models, one per set of signals that can be present (embeddings need an English
+translation and a model; consensus needs two renderings or more), each fitted only on data where that set was
+measured; judge() takes the model whose signals are all there, preferring the translation's language and then
+the larger set. Count-like signals that need an original (`negation_source_mismatch`) read as 0, "no evidence",
+when absent.
+
+Each model's operating point (the probability where, on its fitting data, unshifted translations are flagged
+at most 5% of the time while F1 is best) is folded into its intercept, so for every model the divergence
+crosses THRESHOLD = 0.5 at its operating point: one threshold means the same for all of them. Severity cut
+points on that divergence were chosen on the fitting data to agree best with the labelled severities.
+Reasons: the signals that raised the logit most (coefficient x standardised value), each with the spans its
+family found; surface signals (chrF, BLEU, TER, embeddings, consensus, length) point at the words no rendering has.
 """
 from __future__ import annotations
 
+import functools
+import json
+import math
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
 
 from .records import Reason
 
-THRESHOLD = 0.55
-BANDS = (("critical", 0.85), ("major", 0.7), ("minor", 0.0))  # divergence at or above -> severity
+THRESHOLD = 0.5
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
+NEUTRAL = {"negation_source_mismatch": 0.0}  # absent without an original: no evidence either way
+CAPS = {  # a few counted mismatches say all there is to say; more would only stretch the linear scale
+    "numbers_unsupported": 3.0, "numbers_missing": 3.0, "entities_unsupported": 3.0, "entities_missing": 3.0,
+    "negation_mismatch": 2.0, "negation_source_mismatch": 2.0, "antonyms": 2.0, "ter_best": 150.0,
+    "ter_median": 150.0, "consensus_chrf_z": 10.0, "lexical_unsupported_count": 5.0, "bigram_unsupported": 8.0,
+    "consensus_bigram_gap": 8.0,
+}
+_SPAN_FAMILY = {"numbers": "numbers", "entities": "entities", "negation": "negation", "antonyms": "antonyms",
+                "untranslated": "untranslated"}  # by the signal name's first part
 
 
 @dataclass(frozen=True)
@@ -22,26 +47,100 @@ class Verdict:
     reasons: list[Reason]
 
 
-def severity_of(divergence: float, threshold: float) -> str:
+# Conjunctions of two checks that each see one side of the same change: a number of the translation that no
+# witness has AND a number the witnesses share that the translation lacks is a replaced number, not a
+# rewording. They are features like the others (their weights are fitted), computed here from the signals.
+DERIVED = {
+    "numbers_replaced": ("numbers_unsupported", "numbers_missing"),
+    "entities_replaced": ("entities_unsupported", "entities_missing"),
+    "negation_confirmed": ("negation_mismatch", "negation_source_mismatch"),
+}
+
+
+def feature_value(signals: dict[str, float], name: str) -> Optional[float]:
+    if name in DERIVED:
+        parts = [feature_value(signals, part) for part in DERIVED[name]]
+        return None if None in parts else float(min(parts) > 0)
+    value = signals.get(name, NEUTRAL.get(name))
+    if value is None:
+        return None
+    return min(float(value), CAPS.get(name, math.inf))
+
+
+@functools.lru_cache(maxsize=4)
+def load(path: str | None = None) -> dict:
+    where = Path(path) if path else MODEL_FILE
+    try:
+        with open(where, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        from .errors import ToolkitError
+
+        raise ToolkitError(f"no fusion model at {where}: run `make calibrate` (needs ../shared/data)") from None
+
+
+def choose(models: list[dict], signals: dict[str, float], lang: Optional[str]) -> Optional[dict]:
+    usable = [m for m in models if all(feature_value(signals, f) is not None for f in m["features"])]
+    usable = [m for m in usable if lang in m["langs"] or "*" in m["langs"]]
+    if not usable:
+        return None
+    return max(usable, key=lambda m: (lang in m["langs"], len(m["features"])))
+
+
+def logit_parts(model: dict, signals: dict[str, float]) -> tuple[float, dict[str, float]]:
+    """The model's logit at its operating point (0 at the threshold) and each signal's share of it."""
+    contributions = {}
+    for name, mean, scale, coef in zip(model["features"], model["mean"], model["scale"], model["coef"]):
+        contributions[name] = coef * (feature_value(signals, name) - mean) / scale
+    return model["intercept"] - model["operating_logit"] + sum(contributions.values()), contributions
+
+
+def divergence_of(model: dict, signals: dict[str, float]) -> float:
+    logit, _ = logit_parts(model, signals)
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+
+
+def severity_of(divergence: float, threshold: float, model: dict) -> str:
     if divergence < threshold:
         return "none"
-    return next(name for name, low in BANDS if divergence >= low)
+    if divergence >= model["cut_critical"]:
+        return "critical"
+    return "major" if divergence >= model["cut_major"] else "minor"
 
 
-def judge(signals: dict[str, float], reasons: list[Reason], threshold: float = THRESHOLD) -> Verdict:
-    if "chrf_best" not in signals:
+def _explain(model: dict, signals: dict[str, float], reasons: list[Reason], top: int = 3) -> list[Reason]:
+    _, contributions = logit_parts(model, signals)
+    drivers = [(name, c) for name, c in sorted(contributions.items(), key=lambda kv: -kv[1]) if c > 0.25][:top]
+    explained: list[Reason] = []
+    used: set[int] = set()
+    for name, contribution in drivers:
+        family = _SPAN_FAMILY.get(name.split("_")[0], "lexical_unsupported")
+        evidence = [k for k, r in enumerate(reasons) if r.signal == family and k not in used]
+        explained.append(Reason(name, f"{name} = {feature_value(signals, name):g} raised the divergence "
+                                      f"(+{contribution:.2f} logit)",
+                                reasons[evidence[0]].translation_span if evidence else None))
+        for k in evidence:
+            used.add(k)
+            explained.append(reasons[k])
+    explained += [r for k, r in enumerate(reasons) if k not in used]
+    return explained
+
+
+def judge(signals: dict[str, float], reasons: list[Reason], threshold: float = THRESHOLD,
+          lang: Optional[str] = None, models: Optional[dict] = None) -> Verdict:
+    """The verdict on one bead; lang (the translation's language) picks a model fitted on that language."""
+    model = choose((models or load())["models"], signals, lang)
+    if model is None:
         return Verdict(0.0, False, "none", reasons)
-    divergence = 1.0 - signals["chrf_best"] / 100.0
-    if signals.get("numbers_mismatch"):
-        divergence = max(divergence, BANDS[1][1])
-    divergence = round(min(max(divergence, 0.0), 1.0), 4)
-    severity = severity_of(divergence, threshold)
+    divergence = round(divergence_of(model, signals), 4)
+    severity = severity_of(divergence, threshold, model)
     flag = severity != "none"
-    all_reasons = list(reasons)
-    if flag and divergence == round(1.0 - signals["chrf_best"] / 100.0, 4):
-        all_reasons.insert(0, Reason("chrf", f"closest rendering has chrF++ {signals['chrf_best']:.1f}", None))
-    return Verdict(divergence, flag, severity, all_reasons if flag else reasons)
+    return Verdict(divergence, flag, severity, _explain(model, signals, reasons) if flag else reasons)
 
 
 def signature(threshold: float = THRESHOLD) -> str:
-    return f"fuse:chrf-rule|thr:{threshold}"
+    try:
+        fitted = load()["signature"]
+    except Exception:  # noqa: BLE001 - a signature must never be the thing that fails
+        fitted = "fusion.json missing"
+    return f"fuse:logreg|{fitted}|thr:{threshold}"

@@ -87,8 +87,8 @@ def _judge(
         judgement.reasons = [Reason("addition", "this translated sentence has no counterpart in the original",
                                     (0, len(t_text)))]
         return judgement
-    values, reasons = signals.compute(t_text, same_side, o_text, back_side)
-    verdict = fuse.judge(values, reasons, threshold)
+    values, reasons = signals.compute(t_text, same_side, o_text, back_side, lang=translation.lang)
+    verdict = fuse.judge(values, reasons, threshold, lang=translation.lang)
     judgement.signals = values
     judgement.divergence, judgement.flag = verdict.divergence, verdict.flag
     judgement.severity, judgement.reasons = verdict.severity, verdict.reasons
@@ -104,6 +104,7 @@ def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> s
         f"align:{align_signature()}" if aligned else "align:none",
         f"chrf:{metric_sigs['chrf']}",
         fuse.signature(threshold),
+        signals.embedding_status(),
     ]
     return " # ".join(parts)
 
@@ -124,6 +125,9 @@ def compare(
     loaded = [load(e) if isinstance(e, str) else e for e in engines]
     renderings = _render_all(translation, original, loaded, cache, progress)
     beads = _beads(translation, original, renderings)
+    # One embedding batch for every sentence the beads will compare, instead of one model call per bead.
+    signals.warm(translation.sentences + [s for r in renderings if r.tgt == translation.lang for s in r.sentences],
+                 translation.lang)
     judgements = [_judge(k, b, translation, original, renderings, threshold) for k, b in enumerate(beads)]
     severities = {name: sum(j.severity == name for j in judgements) for name in ("minor", "major", "critical")}
     summary = {

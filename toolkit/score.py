@@ -32,8 +32,9 @@ def score_record(record: dict, where: str = "record", threshold: float = fuse.TH
     source = record.get("source") or ""
     if not isinstance(source, str):
         raise ToolkitError(f"{where}: \"source\" must be a string")
-    values, reasons = signals.compute(translation, _renderings(record.get("renderings"), where), source)
-    verdict = fuse.judge(values, reasons, threshold)
+    lang = record.get("lang")
+    values, reasons = signals.compute(translation, _renderings(record.get("renderings"), where), source, lang=lang)
+    verdict = fuse.judge(values, reasons, threshold, lang=lang)
     return {
         **record,
         "signals": values,

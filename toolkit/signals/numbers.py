@@ -1,52 +1,139 @@
-"""Numbers that differ between the translation and what the renderings agree on.
+"""Numbers that differ between the translation and what the renderings (and the original) say.
 
-German and English write the same number differently (1.000 / 1,000; 3,5 / 3.5), so numbers are compared
-as values: a group of three digits after a separator is a thousands group, anything else is a decimal part.
+A number is compared as a value, whatever way it is written:
+- German and English separators (1.000 / 1,000; 3,5 / 3.5): a group of exactly three digits after a separator is
+  a thousands group, anything else is a decimal part;
+- number words (two / zwei, twenty / zwanzig) and ordinals (3rd / third / dritte), scaled by a following
+  million / Millionen / billion / Milliarden (1.5 million = 1,5 Millionen = 1,500,000);
+- percentages (5% / 5 percent / 5 Prozent) keep the value 5, units are not converted (a changed unit usually
+  comes with a changed value), dates compare by their parts: a month name in either language is `month:N`.
+
+"one" / "ein" are left out of the number words: as pronoun and article they are far more often not numbers.
+
+Signals: `numbers_unsupported` (translation quantities found in no witness), `numbers_missing` (quantities
+that every rendering or the original has and the translation lacks), `numbers_mismatch` (1.0 if either).
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
+from typing import Iterable
 
 from ..records import Reason
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\w])|(?<![\w.,])\d+(?:[.,]\d+)?")
+_DIGITS = r"\d+(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+_ORDINAL_SUFFIX = r"(?:st|nd|rd|th)\b"
+
+_WORDS_EN = ["zero", None, "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+             "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS_EN = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+            "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12}
+_WORDS_DE = ["null", None, "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+             "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn"]
+_TENS_DE = {"zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70,
+            "achtzig": 80, "neunzig": 90, "hundert": 100, "tausend": 1000, "dutzend": 12}
+_ORDINALS_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                "eleventh", "twelfth"]
+_ORDINALS_DE = ["erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt", "elft",
+                "zwölft"]
+_MONTHS = [("january", "januar", "jan"), ("february", "februar", "feb"), ("march", "märz", "mar"),
+           ("april", "april", "apr"), ("may", "mai", None), ("june", "juni", "jun"), ("july", "juli", "jul"),
+           ("august", "august", "aug"), ("september", "september", "sep"), ("october", "oktober", "oct"),
+           ("november", "november", "nov"), ("december", "dezember", "dec")]
+_SCALES = {"million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9, "billionen": 1e12, "milliarde": 1e9,
+           "milliarden": 1e9, "mrd": 1e9, "trillion": 1e12, "bn": 1e9}
+
+_WORD_VALUES: dict[str, float] = {}
+for _table in (_WORDS_EN, _WORDS_DE):
+    _WORD_VALUES.update({w: float(k) for k, w in enumerate(_table) if w})
+_WORD_VALUES.update({w: float(v) for w, v in {**_TENS_EN, **_TENS_DE}.items()})
+_ORDINAL_VALUES = {w: float(k + 1) for table in (_ORDINALS_EN,) for k, w in enumerate(table)}
+_MONTH_VALUES = {name: k + 1 for k, names in enumerate(_MONTHS) for name in names if name}
+
+_ORDINAL_DE = re.compile(r"(" + "|".join(_ORDINALS_DE) + r")(?:e|er|en|em|es)$")
+_TOKEN = re.compile(
+    r"(?<![\w.,])(?P<num>" + _DIGITS + r")(?P<ord>" + _ORDINAL_SUFFIX + r")?(?![\w])"
+    r"|(?<![\w])(?P<word>[^\W\d_]+)", re.UNICODE | re.IGNORECASE,
+)
+_SCALE_AFTER = re.compile(r"\s+(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-def _value(token: str) -> str:
+def _digit_value(token: str) -> float:
     digits = token.replace("\u00a0", " ").replace("\u202f", " ")
     groups = re.split(r"[., ]", digits)
     if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-        return str(int("".join(groups)))  # thousands separators
+        return float("".join(groups))  # thousands separators
     if len(groups) == 2:
-        return f"{int(groups[0])}.{groups[1].rstrip('0') or '0'}"  # a decimal comma or point
-    return str(int("".join(groups)))
+        return float(f"{groups[0]}.{groups[1]}")  # a decimal comma or point
+    return float("".join(groups))
 
 
-def numbers_with_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
+def _canonical(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.6g}"
+
+
+def quantities(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """(canonical value, span) of every number, number word, ordinal and month name in text."""
     found = []
-    for match in _NUMBER.finditer(text):
-        token = match.group(0).rstrip(" ")
-        if token:
-            found.append((_value(token), (match.start(), match.start() + len(token))))
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if match.group("num"):
+            number = match.group("num").rstrip(" ")
+            end = start + len(number) + len(match.group("ord") or "")
+            value = _digit_value(number)
+        else:
+            word = match.group("word").lower()
+            if word in _MONTH_VALUES and (word != "may" or match.group("word")[0].isupper()):
+                found.append((f"month:{_MONTH_VALUES[word]}", (start, end)))
+                continue
+            value = _WORD_VALUES.get(word) or _ORDINAL_VALUES.get(word)
+            if value is None:
+                ordinal = _ORDINAL_DE.match(word)
+                if not ordinal:
+                    continue
+                value = float(_ORDINALS_DE.index(ordinal.group(1)) + 1)
+        scale = _SCALE_AFTER.match(text, end)
+        if scale:
+            value *= _SCALES[scale.group(1).lower()]
+            end = scale.end()
+        found.append((_canonical(value), (start, end)))
     return found
 
 
-def numbers_signal(translation: str, renderings: dict[str, str]) -> tuple[dict[str, float], list[Reason]]:
-    """1.0 when a number of the translation is in no rendering, or all renderings share one it lacks."""
-    if not renderings:
+def numbers_with_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
+    return quantities(text)
+
+
+def numbers_signal(
+    translation: str, renderings: dict[str, str], original: str = ""
+) -> tuple[dict[str, float], list[Reason]]:
+    """Count the translation's quantities no witness has, and the quantities the witnesses agree on it lacks."""
+    witnesses = list(renderings.values()) + ([original] if original else [])
+    if not witnesses:
         return {}, []
-    ours = numbers_with_spans(translation)
-    theirs = [Counter(value for value, _ in numbers_with_spans(r)) for r in renderings.values()]
-    seen_anywhere = set().union(*theirs)
-    agreed = set.intersection(*(set(c) for c in theirs))
+    ours = quantities(translation)
+    theirs = [{value for value, _ in quantities(r)} for r in renderings.values()]
+    source = {value for value, _ in quantities(original)} if original else set()
+    seen_anywhere = set().union(source, *theirs)
+    agreed = set.intersection(*theirs) if theirs else set()
     our_values = {value for value, _ in ours}
     reasons = [
-        Reason("numbers", f"{translation[a:b]} is in no rendering", (a, b))
+        Reason("numbers", f"{translation[a:b]} is in no rendering" + (" nor in the original" if original else ""),
+               (a, b))
         for value, (a, b) in ours if value not in seen_anywhere
     ]
-    reasons += [
-        Reason("numbers", f"every rendering has {value}, the translation does not", None)
-        for value in sorted(agreed - our_values)
-    ]
-    return {"numbers_mismatch": 1.0 if reasons else 0.0}, reasons
+    missing = sorted((agreed | source) - our_values)
+    reasons += [Reason("numbers", f"{_show(v)} is in {'the original' if v in source else 'every rendering'}, "
+                                  "not in the translation", None) for v in missing]
+    return {
+        "numbers_unsupported": float(len(reasons) - len(missing)),
+        "numbers_missing": float(len(missing)),
+        "numbers_mismatch": 1.0 if reasons else 0.0,
+    }, reasons
+
+
+def _show(value: str) -> str:
+    return value.replace("month:", "month ")
+
+
+def values(texts: Iterable[str]) -> set[str]:
+    return {value for text in texts for value, _ in quantities(text)}

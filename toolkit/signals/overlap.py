@@ -13,6 +13,8 @@ def metrics():
 
 
 def signatures() -> dict[str, str]:
+    for metric in metrics().values():  # sacrebleu knows its signature only once it has scored something
+        metric.sentence_score("a", ["a"])
     return {name: str(metric.get_signature()) for name, metric in metrics().items()}
 
 

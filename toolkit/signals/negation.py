@@ -1,0 +1,83 @@
+"""Negation and polarity: a negation the renderings do not have (or lack), and antonyms.
+
+Negators are counted per text (English and German lists below); the translation's count is compared with
+what the renderings agree on (their most common count) and, across languages, with the original's count,
+which is noisier (kein -> "no" / "not any", nichts -> "nothing") and is a separate signal for the fusion to
+weigh. Antonyms are a fixed list of common English and German pairs: a translation word that no rendering has
+while its antonym is in a rendering.
+
+Signals: `negation_mismatch` (|translation count - renderings' most common count|), `negation_source_mismatch`
+(|translation count - original count|, only with an original), `antonyms` (count of antonym swaps).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..records import Reason
+from .text import fold, keys, tokens
+
+NEGATORS = {fold(w) for w in """not no never none nobody nothing nowhere neither nor without cannot can't won't
+    don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
+    n't nicht kein keine keiner keinen keinem keines nie niemals nichts niemand nirgends nirgendwo ohne weder
+    unmöglich""".split()}
+
+_PAIRS = """increase decrease|increased decreased|increases decreases|rise fall|rose fell|more less|more fewer|
+    most least|higher lower|high low|largest smallest|large small|big small|bigger smaller|long short|
+    longer shorter|good bad|better worse|best worst|positive negative|win lose|won lost|success failure|
+    successful unsuccessful|strong weak|stronger weaker|rich poor|old new|old young|older younger|early late|
+    earlier later|before after|first last|open closed|open close|start end|begin end|began ended|allow forbid|
+    allowed banned|accept reject|accepted rejected|agree disagree|support oppose|supported opposed|
+    legal illegal|possible impossible|likely unlikely|always never|everyone nobody|everything nothing|
+    all none|many few|much little|easy difficult|easy hard|safe dangerous|true false|right wrong|correct
+    incorrect|same different|similar different|together apart|inside outside|above below|up down|north south|
+    east west|left right|friend enemy|love hate|loved hated|peace war|alive dead|rise drop|gain loss|
+    gained lost|buy sell|bought sold|import export|maximum minimum|majority minority|internal external|
+    domestic foreign|public private|full empty|heavy light|hot cold|warm cold|fast slow|quickly slowly|
+    increase reduce|raise lower|arrive leave|arrived left|present absent|include exclude|included excluded|
+    mehr weniger|hoch niedrig|höher niedriger|groß klein|größer kleiner|gut schlecht|besser schlechter|
+    steigen sinken|stieg sank|gestiegen gesunken|alt neu|alt jung|früh spät|vor nach|erste letzte|
+    offen geschlossen|beginnen enden|erlaubt verboten|immer nie|alle keine|viele wenige|leicht schwer|
+    sicher gefährlich|richtig falsch|gleich anders|krieg frieden|lebendig tot|kaufen verkaufen|
+    gewinnen verlieren|gewann verlor|stark schwach|reich arm|mehrheit minderheit|innen außen|oben unten"""
+ANTONYMS: dict[str, set[str]] = {}
+for _pair in _PAIRS.replace("\n", " ").split("|"):
+    _a, _b = (fold(w) for w in _pair.split())
+    ANTONYMS.setdefault(_a, set()).add(_b)
+    ANTONYMS.setdefault(_b, set()).add(_a)
+
+
+def negators(text: str) -> list[tuple[int, int]]:
+    found = []
+    for t in tokens(text):
+        if t.key in NEGATORS or t.key.endswith("n't"):
+            found.append((t.start, t.end))
+    return found
+
+
+def negation_signals(translation: str, renderings: dict[str, str], original: str = ""
+                     ) -> tuple[dict[str, float], list[Reason]]:
+    if not renderings:
+        return {}, []
+    ours = negators(translation)
+    counts = Counter(len(negators(r)) for r in renderings.values())
+    agreed = max(sorted(counts), key=lambda c: counts[c])  # the most common count; ties -> the smallest
+    values = {"negation_mismatch": float(abs(len(ours) - agreed))}
+    reasons = []
+    if len(ours) > agreed:
+        reasons += [Reason("negation", f"\"{translation[a:b]}\": most renderings have {agreed} negation(s) here, "
+                                       f"the translation {len(ours)}", (a, b)) for a, b in ours]
+    elif len(ours) < agreed:
+        reasons.append(Reason("negation", f"most renderings negate ({agreed} negation(s)), the translation has "
+                                          f"{len(ours)}", None))
+    if original:
+        values["negation_source_mismatch"] = float(abs(len(ours) - len(negators(original))))
+    rendering_keys = set().union(*(keys(r) for r in renderings.values()))
+    swaps = 0
+    for t in tokens(translation):
+        opposite = ANTONYMS.get(t.key)
+        if opposite and t.key not in rendering_keys and opposite & rendering_keys:
+            swaps += 1
+            reasons.append(Reason("antonyms", f"\"{t.text}\" where the renderings say "
+                                              f"\"{sorted(opposite & rendering_keys)[0]}\"", (t.start, t.end)))
+    values["antonyms"] = float(swaps)
+    return values, reasons
