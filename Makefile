@@ -10,7 +10,7 @@ APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help install deps apertium chromium test demo export models bench eval calibrate clean
+.PHONY: help install deps apertium chromium test demo export models bench eval eval-live calibrate clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
@@ -75,6 +75,10 @@ calibrate: install
 # Every offline benchmark on $(EVAL_DATA); missing data is skipped with a message.
 eval: deps
 	$(BIN)/python eval/run.py --data $(EVAL_DATA)
+
+# The same benchmarks with renderings from real open MT models (run `make models` once, with internet).
+eval-live: deps
+	$(BIN)/python eval/run.py --live --data $(EVAL_DATA)
 
 clean:
 	rm -rf $(VENV) runs
