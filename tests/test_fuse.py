@@ -135,3 +135,20 @@ def test_derived_conjunctions():
     assert fuse.feature_value({"numbers_unsupported": 1.0, "numbers_missing": 0.0}, "numbers_replaced") == 0.0
     assert fuse.feature_value({"negation_mismatch": 1.0}, "negation_confirmed") == 0.0  # no original: no evidence
     assert fuse.feature_value({}, "entities_replaced") is None
+
+
+def test_new_data_is_scored_by_the_shipped_model_as_is():
+    """On data the shipped model was not fitted on (the held-out part kept elsewhere), no refitting happens."""
+    from toolkit.benchdata import Example
+    from toolkit.signals import BeadTexts, compute_many
+
+    beads = [BeadTexts(t, {"r": RENDERINGS["a"]}, SOURCE, {}, "en") for t in
+             (RENDERINGS["a"], "The Belarusian army has 90,000 soldiers and is not ready to defend the country.")]
+    computed = compute_many(beads, embedder=None)
+    examples = [Example(b, label, "g", str(k), "x", "none") for k, (b, label) in enumerate(zip(beads, (0, 1)))]
+    data = calibrate.Dataset(examples, [v for v, _ in computed], [r for _, r in computed])
+    divergence, flags, how = calibrate.held_out(data, "base", "some/other/file@sha256:0")
+    assert how.startswith("shipped model base")
+    model = next(m for m in fuse.load()["models"] if m["name"] == "base")
+    assert divergence.tolist() == [fuse.divergence_of(model, v) for v, _ in computed]
+    assert divergence[1] > divergence[0] and set(flags) == set(calibrate.BASELINES)
