@@ -24,8 +24,9 @@ def test_shipped_model_loads_with_its_data_signature():
 
 def test_model_choice_follows_the_signals_that_are_there():
     models = fuse.load()["models"]
-    base = {name: 0.0 for name in calibrate.BASE}
-    consensus = {**base, **{name: 0.0 for name in calibrate.CONSENSUS}}
+    many = {f"chrf:r{k}": 50.0 for k in range(fuse.MIN_CONSENSUS_RENDERINGS)}
+    base = {name: 0.0 for name in calibrate.BASE if name not in fuse.DERIVED}
+    consensus = {**base, **many, **{name: 0.0 for name in calibrate.CONSENSUS}}
     assert fuse.choose(models, base, "fr")["name"] == "base"
     assert fuse.choose(models, consensus, "fr")["name"] == "consensus"
     if any(m["name"] == "de-consensus" for m in models):
@@ -34,6 +35,8 @@ def test_model_choice_follows_the_signals_that_are_there():
     if any(m["name"] == "en-consensus-embedding" for m in models):
         assert fuse.choose(models, embedded, "en")["name"] == "en-consensus-embedding"
     assert fuse.choose(models, {"chrf_best": 50.0}, "en") is None
+    few = {k: v for k, v in consensus.items() if not k.startswith("chrf:")}
+    assert fuse.choose(models, few, "fr")["name"] == "base"  # two round trips are no consensus to lean on
 
 
 def test_no_signals_no_flag():

@@ -5,7 +5,7 @@ labelled shared data and shipped as toolkit/data/fusion.json with the signature 
 The JSON holds several models, one per set of signals that can be present (embeddings need an English
 translation and a model; consensus needs two renderings or more), each fitted only on data where that set was
 measured; judge() takes the model whose signals are all there, preferring the translation's language and then
-the larger set. Count-like signals that need an original (`negation_source_mismatch`) read as 0, "no evidence",
+the larger set (consensus models only from MIN_CONSENSUS_RENDERINGS renderings on). Count-like signals that need an original (`negation_source_mismatch`) read as 0, "no evidence",
 when absent.
 
 Each model's operating point (the probability where, on its fitting data, unshifted translations are flagged
@@ -27,6 +27,10 @@ from typing import Optional
 from .records import Reason
 
 THRESHOLD = 0.5
+# The consensus models were fitted with 13-18 renderings a bead; with a handful (two Apertium round trips) the
+# consensus signals are too noisy to carry those weights, and the models fitted with one rendering, which lean
+# on the direct checks (numbers, names, negation), are the closer fit.
+MIN_CONSENSUS_RENDERINGS = 5
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
 NEUTRAL = {"negation_source_mismatch": 0.0}  # absent without an original: no evidence either way
 CAPS = {  # a few counted mismatches say all there is to say; more would only stretch the linear scale
@@ -79,8 +83,14 @@ def load(path: str | None = None) -> dict:
         raise ToolkitError(f"no fusion model at {where}: run `make calibrate` (needs ../shared/data)") from None
 
 
+def renderings_of(signals: dict[str, float]) -> int:
+    return sum(name.startswith("chrf:") for name in signals)
+
+
 def choose(models: list[dict], signals: dict[str, float], lang: Optional[str]) -> Optional[dict]:
     usable = [m for m in models if all(feature_value(signals, f) is not None for f in m["features"])]
+    if renderings_of(signals) < MIN_CONSENSUS_RENDERINGS:
+        usable = [m for m in usable if not any(f.startswith("consensus_") for f in m["features"])]
     usable = [m for m in usable if lang in m["langs"] or "*" in m["langs"]]
     if not usable:
         return None
@@ -115,11 +125,11 @@ def _explain(model: dict, signals: dict[str, float], reasons: list[Reason], top:
     used: set[int] = set()
     for name, contribution in drivers:
         family = _SPAN_FAMILY.get(name.split("_")[0], "lexical_unsupported")
-        evidence = [k for k, r in enumerate(reasons) if r.signal == family and k not in used]
+        evidence = [k for k, r in enumerate(reasons) if r.signal == family]
+        spans = [reasons[k].translation_span for k in evidence if reasons[k].translation_span]
         explained.append(Reason(name, f"{name} = {feature_value(signals, name):g} raised the divergence "
-                                      f"(+{contribution:.2f} logit)",
-                                reasons[evidence[0]].translation_span if evidence else None))
-        for k in evidence:
+                                      f"(+{contribution:.2f} logit)", spans[0] if spans else None))
+        for k in (k for k in evidence if k not in used):
             used.add(k)
             explained.append(reasons[k])
     explained += [r for k, r in enumerate(reasons) if k not in used]
