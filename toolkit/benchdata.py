@@ -21,7 +21,7 @@ outputs against the reference in the reference setting (critical AUROC 0.80 -> 0
 are rougher than the checked mt_en, so they blur what "unshifted" looks like there).
 
 Signals are slow to compute on two CPU cores (sacrebleu's TER, chrF against 18 renderings), so
-`featurise` keeps them in a cache file keyed by the data's hash and the signal code's hash.
+`featurise` keeps them in a cache file keyed by the signal code's hash, one entry per bead (its texts' hash).
 """
 from __future__ import annotations
 
@@ -157,8 +157,7 @@ def _bead_key(bead: BeadTexts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def featurise(examples: list[Example], data_hash: str, name: str, embedder=AUTO
-              ) -> list[tuple[dict[str, float], list]]:
+def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[dict[str, float], list]]:
     """Signals of every example, from the cache when the bead and the signal code are unchanged."""
     from .signals import embedding
 

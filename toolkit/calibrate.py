@@ -243,7 +243,7 @@ def load_dataset(data_dir: Path, which: str, embedder=benchdata.AUTO) -> tuple[D
         examples = benchdata.demetr_examples(data_dir, which.split(":")[1])
     data_hash = benchdata.file_hash(path)
     name = which.replace(":", "-")
-    computed = benchdata.featurise(examples, data_hash, name, embedder)
+    computed = benchdata.featurise(examples, name, embedder)
     return Dataset(examples, [v for v, _ in computed], [r for _, r in computed]), \
         f"{path.relative_to(data_dir)}@sha256:{data_hash}"
 
