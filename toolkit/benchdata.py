@@ -30,11 +30,11 @@ import gzip
 import hashlib
 import json
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .records import Reason
 from .signals import AUTO, BeadTexts, compute_many
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -163,11 +163,13 @@ def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[d
 
     status = "none" if embedder is None else embedding.available()[1] if embedder == AUTO else embedder.name
     key = hashlib.sha256(f"{name}|{_code_hash()}|{status}".encode()).hexdigest()[:20]
-    path = _cache_dir() / f"{name}-{key}.pkl"
+    path = _cache_dir() / f"{name}-{key}.json"
     cached: dict = {}
     if path.exists():
-        with open(path, "rb") as handle:
-            cached = pickle.load(handle)
+        try:  # JSON, not pickle: a cache file is data, and must never be able to run code when read
+            cached = {k: _from_json(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+        except (ValueError, KeyError, TypeError):
+            cached = {}  # a damaged cache is recomputed
     keys = [_bead_key(e.bead) for e in examples]
     todo = [k for k, key_ in enumerate(keys) if key_ not in cached]
     if todo:
@@ -175,10 +177,21 @@ def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[d
             cached[keys[k]] = result
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(cached, handle)
+        tmp.write_text(json.dumps({k: _to_json(v) for k, v in cached.items()}, ensure_ascii=False),
+                       encoding="utf-8")
         tmp.replace(path)
     return [cached[key_] for key_ in keys]
+
+
+def _to_json(result: tuple[dict[str, float], list[Reason]]) -> list:
+    values, reasons = result
+    return [values, [[r.signal, r.detail, list(r.translation_span) if r.translation_span else None]
+                     for r in reasons]]
+
+
+def _from_json(record: list) -> tuple[dict[str, float], list[Reason]]:
+    values, reasons = record
+    return values, [Reason(signal, detail, tuple(span) if span else None) for signal, detail, span in reasons]
 
 
 def resolve(data_dir: Optional[Path | str]) -> Path:

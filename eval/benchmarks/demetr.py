@@ -86,10 +86,14 @@ def run_setting(data_dir: Path, setting: str, variant: str, fallback: str, metri
         variant = fallback  # no embedding model here: the fusion without it
     divergence, baseline_flags, how = calibrate.held_out(data, variant, described)
     report = [k for k, e in enumerate(data.examples) if e.report]
-    examples = [data.examples[k] for k in report]
-    divergence = divergence[report]
-    baseline = {n: np.array([calibrate.baseline_score(data.signals[k], n) for k in report])
-                for n in calibrate.BASELINES}
+    return _section(setting, variant, how, [data.examples[k] for k in report], divergence[report],
+                    [data.signals[k] for k in report],
+                    {n: flags[report] for n, flags in baseline_flags.items()}, metrics)
+
+
+def _section(setting, variant, how, examples, divergence, signals, baseline_flags, metrics) -> str:
+    """The table and metrics of one setting, from held-out divergences and the signals of the same examples."""
+    baseline = {n: np.array([calibrate.baseline_score(s, n) for s in signals]) for n in calibrate.BASELINES}
     flags = divergence >= fuse.THRESHOLD
     kinds = np.array([e.kind for e in examples])
     severity = np.array([e.severity for e in examples])
@@ -106,8 +110,7 @@ def run_setting(data_dir: Path, setting: str, variant: str, fallback: str, metri
         metrics[f"{setting}.{key}.flagged"] = round(flagged, 4)
         metrics[f"{setting}.{key}.pairwise"] = round(pairwise["fusion"], 4)
     metrics[f"{setting}.unshifted_flagged"] = round(unshifted_rate, 4)
-    baseline_unshifted = {n: flag_rate(baseline_flags[n][report][kinds == "unshifted"])
-                          for n in calibrate.BASELINES}
+    baseline_unshifted = {n: flag_rate(baseline_flags[n][kinds == "unshifted"]) for n in calibrate.BASELINES}
     notes = [_significance(examples, divergence, baseline, s) for s in ("critical", "major")]
     return "\n".join([
         f"### Setting: {setting} ({len(set(e.item for e in examples))} items, model {variant})", "",
@@ -142,4 +145,50 @@ def run(data_dir: Path) -> dict:
         "data": benchdata.describe(data_dir, benchdata.DEMETR_FILE),
         "headline": [m for m in targets if m in metrics],
         "targets": {m: t for m, t in targets.items() if m in metrics},
+    }
+
+
+def run_live(data_dir: Path, engines: list[str]) -> dict:
+    """`make eval-live`: the German sources rendered into English by real open MT models (through the rendering
+    cache), those renderings judged by the shipped fusion as it is (it never saw them), all DEMETR items."""
+    from dataclasses import replace
+
+    from toolkit import render
+    from toolkit.cache import RenderingCache
+    from toolkit.engines import load
+    from toolkit.signals import BeadTexts, embedding_status
+
+    data_dir = Path(data_dir)
+    if not (data_dir / benchdata.DEMETR_FILE).exists():
+        return {"skipped": f"{data_dir / benchdata.DEMETR_FILE} is absent"}
+    examples = [e for e in benchdata.demetr_examples(data_dir, "reference", extra=False) if e.report]
+    sources = sorted({e.bead.original for e in examples})
+    cache = RenderingCache()
+    live: dict[str, dict[str, str]] = {}
+    for spec in engines:
+        engine = load(spec)
+        outputs = render.translate(engine, sources, "de", "en", cache, progress=render.stderr_progress)
+        live[engine.signature] = dict(zip(sources, outputs))
+    examples = [replace(e, bead=BeadTexts(e.bead.translation, {name: out[e.bead.original] for name, out in
+                                                                live.items()}, e.bead.original, {}, "en"))
+                for e in examples]
+    signals = [values for values, _ in benchdata.featurise(examples, "demetr-live")]
+    models = fuse.load()["models"]
+    chosen = [fuse.choose(models, s, "en") for s in signals]
+    divergence = np.array([fuse.divergence_of(m, s) if m else 0.0 for m, s in zip(chosen, signals)])
+    variant = ", ".join(sorted({m["name"] for m in chosen if m})) or "none"
+    # The baselines flag at the operating points chosen with the shipped model they stand beside.
+    thresholds = next((m for m in chosen if m), {}).get("baseline_thresholds", {})
+    baseline_flags = {n: np.array([calibrate.baseline_score(s, n) >= thresholds.get(n, 1.0) for s in signals])
+                      for n in calibrate.BASELINES}
+    metrics: dict = {}
+    section = _section("live", variant, f"shipped models, renderings by {len(live)} live engines",
+                       examples, divergence, signals, baseline_flags, metrics)
+    return {
+        "metrics": metrics,
+        "table": "\n".join(["Live engines: " + "; ".join(f"`{name}`" for name in live), "", section]),
+        "signature": f"{fuse.signature()} # live:[{', '.join(live)}] # {embedding_status()}",
+        "data": benchdata.describe(data_dir, benchdata.DEMETR_FILE),
+        "headline": [m for m in (f"live.{s}.auroc" for s in ("critical", "major")) if m in metrics]
+        + ["live.unshifted_flagged"],
     }
