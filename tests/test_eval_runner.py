@@ -70,3 +70,35 @@ def test_live_mode_offline_names_the_missing_models(tmp_path, monkeypatch):
     with pytest.raises(SystemExit) as stop:
         RUNNER["main"](["--live", "--data", str(tmp_path), "--out", str(tmp_path / "out")])
     assert "make models" in str(stop.value) and "opus-mt-de-en" in str(stop.value)
+
+
+def test_demetr_live_judges_renderings_from_an_engine(tmp_path, monkeypatch):
+    """make eval-live end to end on a tiny DEMETR-shaped file, with a file: engine standing in for a model."""
+    import gzip
+
+    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path / "renderings.sqlite"))
+    monkeypatch.setenv("TOOLKIT_FEATURE_CACHE", str(tmp_path / "features"))
+    columns = ["item_id", "group_id", "source_de", "reference_en", "mt_en", "perturbed_en", "pert_name",
+               "severity", "pert_check"]
+    items = [
+        ("Der Zug kam um 9 Uhr an.", "The train arrived at 9 o'clock.", "The train arrived at 7 o'clock."),
+        ("Sie hat das Buch nicht gelesen.", "She has not read the book.", "She has read the book."),
+        ("Berlin ist die Hauptstadt.", "Berlin is the capital.", "Paris is the capital."),
+        ("Es gab 300 Gäste.", "There were 300 guests.", "There were 800 guests."),
+    ]
+    rows = ["\t".join(columns)]
+    for k, (source, good, bad) in enumerate(items):
+        rows.append("\t".join([f"i{k}", f"g{k}", source, good, good, bad, "critical_id_test", "critical", "true"]))
+    data = tmp_path / "data"
+    (data / "demetr_de").mkdir(parents=True)
+    with gzip.open(data / "demetr_de" / "demetr_de.joined.tsv.gz", "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(rows) + "\n")
+    renderings = tmp_path / "live.tsv"
+    renderings.write_text("\n".join(f"{source}\t{good}" for source, good, _ in items) + "\n", encoding="utf-8")
+
+    live = runpy.run_path(str(ROOT / "eval" / "benchmarks" / "demetr.py"))["run_live"]
+    result = live(data, [f"file:{renderings}"])
+    assert "file:live.tsv" in result["signature"]
+    assert result["metrics"]["live.critical.auroc"] > 0.9  # every shifted sentence is further off than its mt_en
+    assert result["metrics"]["live.unshifted_flagged"] == 0.0
+    assert "| critical | 4 |" in result["table"]

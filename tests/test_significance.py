@@ -66,3 +66,13 @@ def test_rank_swapping_makes_different_scales_comparable(items):
 def test_mismatched_lengths_are_refused():
     with pytest.raises(ValueError, match="differ in length"):
         paired_bootstrap(accuracy, [1, 0, 1], [0.1, 0.2], [0.3, 0.4, 0.5])
+
+
+def test_undefined_resamples_are_left_out_not_propagated():
+    def auc_or_nan(labels, scores):
+        return float("nan") if labels.all() or not labels.any() else float(np.mean(scores[labels] > 0.5))
+
+    labels = np.array([True, True, True, False])  # most resamples hold one class only
+    result = paired_bootstrap(auc_or_nan, labels, [0.1, 0.2, 0.3, 0.4], [0.9, 0.8, 0.7, 0.1], samples=200)
+    assert 0 < result.p_value <= 1 and result.delta == 1.0
+    assert result.delta_ci[0] <= result.delta_ci[1]

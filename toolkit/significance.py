@@ -52,7 +52,10 @@ def _arrays(labels, scores_a, scores_b):
 
 
 def _interval(values: np.ndarray) -> tuple[float, float]:
-    low, high = np.nanpercentile(values, [2.5, 97.5])
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return float("nan"), float("nan")
+    low, high = np.percentile(values, [2.5, 97.5])
     return float(low), float(high)
 
 
@@ -71,11 +74,16 @@ def paired_bootstrap(
         sample_b[k] = metric(labels[index], b[index])
     deltas = sample_b - sample_a
     observed = observed_b - observed_a
-    # Centre the bootstrap distribution on zero: how often does chance alone give a gap this large?
-    centred = deltas - np.nanmean(deltas)
-    extreme = np.sum(np.abs(centred) >= abs(observed))
+    # A resample can leave a metric undefined (AUROC of one class only): such samples are not counted.
+    valid = deltas[np.isfinite(deltas)]
+    if len(valid):
+        # Centre the bootstrap distribution on zero: how often does chance alone give a gap this large?
+        extreme = np.sum(np.abs(valid - valid.mean()) >= abs(observed))
+        p_value = float((extreme + 1) / (len(valid) + 1))
+    else:
+        p_value = float("nan")
     return Comparison("paired-bootstrap", float(observed_a), float(observed_b), float(observed),
-                      float((extreme + 1) / (samples + 1)), _interval(sample_a), _interval(sample_b),
+                      p_value, _interval(sample_a), _interval(sample_b),
                       _interval(deltas), samples, seed)
 
 
