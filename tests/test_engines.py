@@ -60,3 +60,12 @@ def test_apertium_round_trip_through_spanish(cache):
 def test_missing_apertium_pair_says_what_to_install():
     with pytest.raises(ToolkitError, match="apt-get install apertium-eng-deu"):
         load("apertium:eng-deu")
+
+
+@needs_apertium
+def test_apertium_keeps_lines_apart_when_a_line_has_no_final_stop():
+    engine = load("apertium:eng-spa")
+    out = engine.translate(["Activist at IPPEN.MEDIA", "", "Ukraine war: Lukashenko fears for his regime"], "en", "es")
+    assert len(out) == 3 and out[1] == ""
+    assert out[2].startswith("Guerra de Ucrania")  # nothing of the line before has moved into it
+    assert "Guerra" not in out[0]

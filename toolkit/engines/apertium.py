@@ -51,7 +51,8 @@ class ApertiumEngine(Engine):
 
     @property
     def signature(self) -> str:
-        return f"apertium:{self.pair}|v:{_package_version('apertium-' + self.pair)}"
+        # sep:para names how sentences are fed (one paragraph each): renderings made otherwise are not reused
+        return f"apertium:{self.pair}|v:{_package_version('apertium-' + self.pair)}|sep:para"
 
     def supports(self, src: str, tgt: str) -> bool:
         return {src, tgt} == set(self.langs)
@@ -67,12 +68,16 @@ class ApertiumEngine(Engine):
         if not sentences:
             return []
         mode = f"{languages.iso3(src)}-{languages.iso3(tgt)}"
-        # Apertium keeps line breaks, so one process per batch keeps the lines aligned.
-        text = "\n".join(" ".join(s.split()) for s in sentences) + "\n"
-        done = subprocess.run(["apertium", "-u", mode], input=text, capture_output=True, text=True)
+        texts = [" ".join(s.split()) for s in sentences]
+        todo = [t for t in texts if t]
+        # A blank line between sentences is a paragraph break to Apertium: with a single newline, a line
+        # without a final stop runs into the next one and transfer rules move words across the line break.
+        done = subprocess.run(["apertium", "-u", mode], input="\n\n".join(todo) + "\n",
+                              capture_output=True, text=True)
         if done.returncode != 0:
             raise ToolkitError(f"apertium {mode} failed: {done.stderr.strip()[:300]}")
-        lines = done.stdout.rstrip("\n").split("\n")
-        if len(lines) != len(sentences):
-            raise ToolkitError(f"apertium {mode} returned {len(lines)} lines for {len(sentences)} sentences")
-        return [line.strip() for line in lines]
+        lines = [line.strip() for line in done.stdout.strip("\n").split("\n\n")] if todo else []
+        if len(lines) != len(todo):
+            raise ToolkitError(f"apertium {mode} returned {len(lines)} paragraphs for {len(todo)} sentences")
+        outputs = iter(lines)
+        return [next(outputs) if t else "" for t in texts]
