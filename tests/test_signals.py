@@ -161,3 +161,14 @@ def test_embedding_unavailable_is_reported_not_raised(tmp_path):
 
     with pytest.raises(embedding.Unavailable):
         embedding.Embedder(tmp_path)
+
+
+def test_a_name_only_one_of_two_renderings_invents_is_not_missing():
+    from toolkit.signals.entities import entity_signals
+
+    renderings = {"a": "It is the bluff of Putin exposed?", "b": "It is Putinha the exposed bluff?"}
+    values, _ = entity_signals("Is Putin's bluff exposed?", renderings)
+    assert values["entities_missing"] == 0.0
+    agreeing = {"a": "It is the bluff of Putin exposed?", "b": "Is the bluff of Putin exposed?"}
+    values, reasons = entity_signals("Is the bluff exposed?", agreeing)
+    assert values["entities_missing"] == 1.0 and "Putin" in reasons[-1].detail

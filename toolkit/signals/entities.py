@@ -10,7 +10,7 @@ by similarity (difflib ratio >= 0.8).
 
 Signals: `entities_unsupported` (translation names found in no rendering nor in the original) and
 `entities_missing` (names at least half of the renderings share that the translation lacks; with fewer than
-three renderings, only names also in the original); counts.
+three renderings, names all of them share and, when there is an original, that it has too); counts.
 """
 from __future__ import annotations
 
@@ -82,8 +82,10 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
         for key, shown in {translit_key(t.key): t.text for t in names(text)}.items():
             counts[key] = (counts.get(key, (0, shown))[0] + 1, shown)
     original_vocab = vocabulary(original) if original else None
+    # Two noisy round trips (Apertium's "Putinha") must both say a name before it counts as missing.
+    needed = len(renderings) if len(renderings) < 3 else (len(renderings) + 1) // 2
     for key, (n, shown) in sorted(counts.items()):
-        if n * 2 < len(renderings) or present(key, ours_vocab):
+        if n < needed or present(key, ours_vocab):
             continue
         if len(renderings) < 3 and original_vocab is not None and not present(key, original_vocab):
             # with one or two renderings, a name only they have may be their addition (a title, a spelled-out
