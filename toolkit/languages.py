@@ -52,10 +52,6 @@ def check(code: str) -> str:
     return normal
 
 
-def name(code: str) -> str:
-    return _LANGUAGES[check(code)][0]
-
-
 def iso3(code: str) -> str:
     return _LANGUAGES[check(code)][1]
 

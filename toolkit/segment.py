@@ -74,12 +74,3 @@ def read_document(path: str | Path, lang: str, clean: bool = True, what: str = "
     document.path = str(path)
     return document
 
-
-def lines_document(lines: list[str], lang: str) -> Document:
-    """A document that is already one sentence per line (the align command, precomputed data)."""
-    lang = languages.check(lang)
-    segments, offset = [], 0
-    for number, line in enumerate(lines):
-        segments.append(Segment(number, line, number, offset, offset + len(line)))
-        offset += len(line) + 1
-    return Document(lang=lang, text="\n".join(lines), segments=segments)
