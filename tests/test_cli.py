@@ -106,4 +106,4 @@ def test_score_names_the_bad_line_and_leaves_no_partial_output(tmp_path):
     out = tmp_path / "scored.jsonl"
     done = run_cli("score", str(pairs), "--out", str(out))
     assert done.returncode == 1 and f"{pairs}:2" in done.stderr and "Traceback" not in done.stderr
-    assert not out.exists()
+    assert not out.exists() and not list(tmp_path.glob("scored.jsonl*"))

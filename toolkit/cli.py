@@ -22,9 +22,13 @@ def _write_atomically(path: Path, lines) -> None:
     """Write to a temporary file first, so an error halfway never leaves a truncated output behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    with open(partial, "w", encoding="utf-8") as handle:
-        for line in lines:
-            handle.write(line + "\n")
+    try:
+        with open(partial, "w", encoding="utf-8") as handle:
+            for line in lines:
+                handle.write(line + "\n")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, path)
 
 
