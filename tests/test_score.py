@@ -65,7 +65,14 @@ def test_threshold_moves_the_flag_not_the_divergence():
     ({"translation": "x", "renderings": "x"}, "renderings"),
     ({"translation": "x", "renderings": []}, "renderings"),
     ({"translation": "x", "renderings": ["x"], "source": 3}, "source"),
+    ({"translation": "x", "renderings": ["x"], "lang": 7}, "lang"),
+    ({"translation": "x", "renderings": ["x"], "lang": "xx"}, "pairs.jsonl:1: unknown language code 'xx'"),
 ])
 def test_bad_records_say_what_is_wrong(record, message):
     with pytest.raises(ToolkitError, match=message):
         score_record(record, "pairs.jsonl:1")
+
+
+def test_language_codes_are_normalised_before_the_fusion_sees_them():
+    record = {"translation": "He paid 2,000 euros.", "renderings": ["He paid 1.000 euros."]}
+    assert score_record({**record, "lang": "EN"})["divergence"] == score_record({**record, "lang": "en"})["divergence"]

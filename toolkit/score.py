@@ -27,12 +27,17 @@ def score_record(record: dict, where: str = "record", threshold: float = fuse.TH
     translation = record.get("translation")
     if not isinstance(translation, str):
         raise ToolkitError(f"{where}: \"translation\" (a string) is missing")
-    if "lang" in record:
-        languages.check(record["lang"])
+    lang = record.get("lang")
+    if lang is not None:  # normalised once ("EN", "eng" -> "en"), so the fusion picks the right model
+        if not isinstance(lang, str):
+            raise ToolkitError(f"{where}: \"lang\" must be a language code such as \"en\"")
+        try:
+            lang = languages.check(lang)
+        except ToolkitError as err:
+            raise ToolkitError(f"{where}: {err}") from None
     source = record.get("source") or ""
     if not isinstance(source, str):
         raise ToolkitError(f"{where}: \"source\" must be a string")
-    lang = record.get("lang")
     values, reasons = signals.compute(translation, _renderings(record.get("renderings"), where), source, lang=lang)
     verdict = fuse.judge(values, reasons, threshold, lang=lang)
     return {
