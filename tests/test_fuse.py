@@ -155,3 +155,33 @@ def test_new_data_is_scored_by_the_shipped_model_as_is():
     model = next(m for m in fuse.load()["models"] if m["name"] == "base")
     assert divergence.tolist() == [fuse.divergence_of(model, v) for v, _ in computed]
     assert divergence[1] > divergence[0] and set(flags) == set(calibrate.BASELINES)
+
+
+def test_a_precise_check_is_evidence_on_its_own():
+    """A check that fires on 30 of 300 shifts and 1 of 300 unshifted beads gets its precision from the classes'
+    rates; a check that fires as often on unshifted beads is left out; firing lifts the divergence noisy-OR."""
+    y = np.array([1] * 300 + [0] * 300)
+    precise = np.zeros(600)
+    precise[:30] = 1
+    precise[300] = 1
+    vague = np.zeros(600)
+    vague[::10] = 1  # fires on every tenth bead of both classes
+    checks = calibrate.check_precisions(np.column_stack([precise, vague]), y, ["negation_mismatch", "antonyms"])
+    assert set(checks) == {"negation_mismatch"}
+    assert 0.9 < checks["negation_mismatch"] < 0.96  # 30.5/301 against 1.5/301, not an infallible 1.0
+    model = {"features": ["chrf_best"], "mean": [50.0], "scale": [10.0], "coef": [-1.0], "intercept": -3.0,
+             "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99, "langs": ["*"], "checks": checks}
+    quiet = fuse.divergence_of(model, {"chrf_best": 90.0, "negation_mismatch": 0.0})
+    fired = fuse.divergence_of(model, {"chrf_best": 90.0, "negation_mismatch": 1.0})
+    assert quiet < 0.01 and fired == pytest.approx(1 - (1 - quiet) * (1 - checks["negation_mismatch"]))
+    verdict = fuse.judge({"chrf_best": 90.0, "negation_mismatch": 1.0},
+                         [Reason("negation", "not is in no rendering", (10, 13))], models={"models": [model]})
+    assert verdict.flag and verdict.reasons[0].signal == "negation_mismatch"
+    assert verdict.reasons[1].translation_span == (10, 13)
+
+
+def test_checks_of_one_family_count_once():
+    model = {"checks": {"negation_mismatch": 0.9, "negation_confirmed": 0.8, "numbers_unsupported": 0.9}}
+    both = {"negation_mismatch": 1.0, "negation_source_mismatch": 1.0, "numbers_unsupported": 0.0}
+    assert fuse.fired_checks(model, both) == {"negation": ("negation_mismatch", 0.9)}
+    assert fuse.with_checks(0.5, [0.9]) == pytest.approx(0.95)
