@@ -86,6 +86,23 @@ def test_replaced_name_is_caught():
     assert translation[slice(*reasons[0].translation_span)] == "Macron"
 
 
+def test_a_name_that_opens_the_sentence_or_hides_in_a_compound_is_missed_when_dropped():
+    source = "Madagaskar ist mit Abstand die größte Insel."
+    values, reasons = entity_signals("Is by far the largest island.", {"r": "Madagascar is by far the largest island."},
+                                     source)
+    assert values["entities_missing"] == 1.0 and "Madagascar" in reasons[0].detail
+    kept, _ = entity_signals("Madagascar is the largest island.", {"r": "Madagascar is by far the largest island."},
+                             source)
+    assert kept["entities_missing"] == 0.0
+    # a common opening word spelled like a German one is not taken for a name
+    common, _ = entity_signals("Specialists say so.", {"r": "Experts say so."}, "Experten sagen das.")
+    assert common["entities_missing"] == 0.0
+    compound, _ = entity_signals("It crossed the line between South and on July 19.",
+                                 {"r": "It crossed the line between South and North Korea on July 19."},
+                                 "Er überquerte die Linie zwischen Süd- und Nordkorea am 19. Juli.")
+    assert compound["entities_missing"] >= 1.0
+
+
 def test_omitted_clause_shows_in_length_and_missing_words():
     full = "The army is ready, the minister said on Tuesday after meeting the generals in Minsk."
     short = "The army is ready."
