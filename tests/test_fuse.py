@@ -185,3 +185,17 @@ def test_checks_of_one_family_count_once():
     both = {"negation_mismatch": 1.0, "negation_source_mismatch": 1.0, "numbers_unsupported": 0.0}
     assert fuse.fired_checks(model, both) == {"negation": ("negation_mismatch", 0.9)}
     assert fuse.with_checks(0.5, [0.9]) == pytest.approx(0.95)
+
+
+def test_the_flag_budget_is_spent_on_real_translations_only():
+    """The reference judged against itself can never be flagged: it must not widen the budget for mt_en."""
+    from toolkit.benchdata import Example
+    from toolkit.signals import BeadTexts
+
+    reference = "The army is ready."
+    beads = [BeadTexts(reference, {"reference": reference}), BeadTexts("The army is prepared.", {"reference": reference}),
+             BeadTexts(reference, {"a": reference, "b": "The army stands ready."}),
+             BeadTexts("The army is not ready.", {"reference": reference})]
+    examples = [Example(b, label, "g", "i", "x", "none") for b, label in zip(beads, (0, 0, 0, 1))]
+    data = calibrate.Dataset(examples, [{} for _ in beads], [[] for _ in beads])
+    assert data.unshifted.tolist() == [False, True, True, False]
