@@ -103,6 +103,29 @@ def test_a_name_that_opens_the_sentence_or_hides_in_a_compound_is_missed_when_dr
     assert compound["entities_missing"] >= 1.0
 
 
+@pytest.mark.parametrize("rendering, translation, original, name", [
+    ('"We will cut emissions," Hu said.', '"We will cut emissions," said.', '„Wir senken Emissionen“, sagte Hu.', "Hu"),
+    ("The U.S. Corps of Engineers estimated it.", "Estimated it.", "Das Ingenieurskorps der USA schätzte es.",
+     "Corps"),
+    ("U.S. President Bush arrived.", "President Bush arrived.", "US-Präsident Bush kam an.", "U.S."),
+    ("Its roots are in Greece.", "Its roots are in .", "Seine Wurzeln liegen in Griechenland.", "Greece"),
+    ("Floods in Southeast Asia.", "Floods in the region.", "Fluten in Südostasien.", "Asia"),
+    ("It is used (James et al., 1995).", "It is used (, 1995).", "Es wird genutzt (James et al., 1995).", "James"),
+])
+def test_names_after_a_quote_an_acronym_or_a_bracket_are_missed(rendering, translation, original,
+                                                                              name):
+    values, reasons = entity_signals(translation, {"r": rendering}, original)
+    assert values["entities_missing"] == 1.0 and name in reasons[0].detail
+    kept, _ = entity_signals(rendering, {"r": rendering}, original)
+    assert kept["entities_missing"] == 0.0
+
+
+def test_a_cognate_is_not_a_name():
+    values, _ = entity_signals("In an emotional response, he spoke.", {"r": "In an emotional reaction, he spoke."},
+                               "In einer emotionalen Reaktion sprach er.")
+    assert values["entities_missing"] == 0.0
+
+
 def test_omitted_clause_shows_in_length_and_missing_words():
     full = "The army is ready, the minister said on Tuesday after meeting the generals in Minsk."
     short = "The army is ready."

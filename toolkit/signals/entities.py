@@ -1,8 +1,8 @@
 """Named entities: names the renderings agree on that the translation lacks, and names the translation has
 that nothing else has (a replaced name).
 
-A name here is a capitalised word that does not open a sentence (or an all-caps acronym), or the opening word
-of a rendering when the original spells it the same (opening_name); no tagger is needed
+A name here is a capitalised word that does not open a sentence (or an all-caps acronym), or, with one or two
+renderings, a capitalised word that the original spells the same (kept_words); no tagger is needed
 for the two failure modes that matter, and German capitalises every noun, which is why the checks compare with
 every word of the other side, in any case, and not only with its names.
 Spellings differ across languages and engines (Lukaschenko / Lukashenko, Selenskyj / Zelensky), so names are
@@ -20,11 +20,13 @@ import functools
 import re
 
 from ..records import Reason
-from .text import ALL_STOPWORDS, Token, tokens
+from .exonyms import GERMAN
+from .text import ALL_STOPWORDS, Token, fold, tokens
 
 _RULES = [("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("w", "v"), ("z", "s"),
           ("j", "y"), ("ie", "i"), ("ou", "u"), ("c", "k"), ("q", "k"), ("x", "ks")]
-_OPENERS = set(".!?:;\"'\u201c\u201e\u00ab(\u2013\u2014-")
+_OPENERS = set(".!?:;\"'\u201c\u201e\u00ab\u2013\u2014-")
+_ACRONYM_END = re.compile(r"(?:\b[A-Z]\.){2,}$")  # "U.S." before a word does not end a sentence
 
 
 @functools.lru_cache(maxsize=65536)
@@ -42,11 +44,24 @@ def _is_name(text: str, token: Token) -> bool:
     if word.isupper() and len(word) >= 2:
         return True
     before = text[:token.start].rstrip()
-    return bool(before) and before[-1] not in _OPENERS
+    if not before:
+        return False
+    if before[-1] in "\"'" and len(before) > 1 and before[-2] in ",.!?":  # after a closing quote: ..." Hu said
+        return True
+    return before[-1] not in _OPENERS or bool(_ACRONYM_END.search(before))
+
+
+_GERMAN_KEYS = {translit_key(fold(english)): translit_key(fold(german)) for english, german in GERMAN.items()}
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _dotted(text: str) -> list[Token]:
+    """Dotted acronyms (U.S., U.K.) as one word, "us", which the tokenizer would cut into single letters."""
+    return [Token(m.group(0), m.group(0).replace(".", "").lower(), m.start(), m.end()) for m in _DOTTED.finditer(text)]
 
 
 def names(text: str) -> list[Token]:
-    return [t for t in tokens(text) if _is_name(text, t)]
+    return [t for t in tokens(text) if _is_name(text, t)] + _dotted(text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -62,26 +77,26 @@ def present(name: str, vocabulary: frozenset[str]) -> bool:
 
 
 def in_original(name: str, vocabulary: frozenset[str]) -> bool:
-    """present(), or inside a compound of the original: Korea in Nordkorea, Corona in Coronakrise."""
-    return present(name, vocabulary) or (len(name) >= 4 and any(name in word for word in vocabulary))
-
-
-def opening_name(text: str, original_vocab: frozenset[str]) -> list[Token]:
-    """The sentence's first word when the original has it spelled the same (after transliteration): a name
-    that opens a sentence (Madagascar / Madagaskar, Murray) is capitalised like any first word, and common
-    English words are rarely spelled like German ones; a longer word only, so that "Die" or "Man" never are."""
-    toks = tokens(text)
-    if not toks or text[:toks[0].start].strip(" \"'\u201c\u201e\u00ab(") or not toks[0].text[0].isupper():
-        return []
-    first = toks[0]
-    if len(first.key) < 4 or first.key in ALL_STOPWORDS or translit_key(first.key) not in original_vocab:
-        return []
-    return [first]
+    """present(), or inside a compound of the original (Korea in Nordkorea), also by its German name when
+    that is spelled differently (Greece / Griechenland, Asia in Südostasien)."""
+    for form in (name, _GERMAN_KEYS.get(name)):
+        if form and (present(form, vocabulary) or (len(form) >= 4 and any(form in word for word in vocabulary))):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=16384)
 def vocabulary(text: str) -> frozenset[str]:
-    return frozenset(translit_key(t.key) for t in tokens(text))
+    return frozenset(translit_key(t.key) for t in (*tokens(text), *_dotted(text)))
+
+
+def kept_words(text: str, original_vocab: frozenset[str]) -> list[Token]:
+    """Capitalised words of a rendering that the original spells the same (after transliteration), wherever they
+    stand: a name that opens the sentence (Madagascar / Madagaskar) or follows a dash. Lower-case words are left
+    out: those the original shares are cognates (reaction / Reaktion), not names (DEMETR: 4 of 70 unshifted
+    translations flagged with them). A longer word only, so "Die" or "Man" never are."""
+    return [t for t in tokens(text) if t.text[0].isupper() and len(t.key) >= 4 and t.key not in ALL_STOPWORDS
+            and translit_key(t.key) in original_vocab]
 
 
 def entity_signals(translation: str, renderings: dict[str, str], original: str = ""
@@ -102,7 +117,7 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
     # with many renderings their agreement is the evidence, and opening words that match the original are
     # more often common words some systems share (DEMETR WMT21: unshifted flagged 5.7% -> 8.6% with them)
     for text in renderings.values():
-        found = names(text) + (opening_name(text, original_vocab) if few and original_vocab else [])
+        found = names(text) + (kept_words(text, original_vocab) if few and original_vocab else [])
         for key, shown in {translit_key(t.key): t.text for t in found}.items():
             counts[key] = (counts.get(key, (0, shown))[0] + 1, shown)
     # Two noisy round trips (Apertium's "Putinha") must both say a name before it counts as missing.
