@@ -212,3 +212,23 @@ def test_a_name_only_one_of_two_renderings_invents_is_not_missing():
     agreeing = {"a": "It is the bluff of Putin exposed?", "b": "Is the bluff of Putin exposed?"}
     values, reasons = entity_signals("Is the bluff exposed?", agreeing)
     assert values["entities_missing"] == 1.0 and "Putin" in reasons[-1].detail
+
+
+def test_a_statement_turned_into_a_question_is_caught_by_renderings_and_original():
+    from toolkit.signals.mood import mood_signals
+
+    values, reasons = mood_signals("Did the talks fail?", {"a": "The talks failed."}, "Die Gespräche scheiterten.")
+    assert values["question_mismatch"] == 1.0 and values["question_source_mismatch"] == 1.0
+    assert reasons[0].signal == "mood"
+    same, reasons = mood_signals("The talks failed.", {"a": "The talks failed."}, "Die Gespräche scheiterten.")
+    assert same["question_mismatch"] == 0.0 and reasons == []
+
+
+def test_tense_is_read_off_english_auxiliaries_only():
+    from toolkit.signals.mood import mood_signals
+
+    renderings = {"a": "The bridge was closed.", "b": "The bridge was shut."}
+    assert mood_signals("The bridge will be closed.", renderings, lang="en")[0]["tense_mismatch"] == 2.0
+    assert mood_signals("The bridge was closed.", renderings, lang="en")[0]["tense_mismatch"] == 0.0
+    assert "tense_mismatch" not in mood_signals("Die Brücke wird gesperrt.", {"a": "Die Brücke war gesperrt."},
+                                                lang="de")[0]

@@ -12,7 +12,8 @@ Each model's operating point (the probability where, on its fitting data, unshif
 at most 5% of the time while F1 is best) is folded into its intercept, so for every model the divergence
 crosses THRESHOLD = 0.5 at its operating point: one threshold means the same for all of them. Severity cut
 points on that divergence were chosen on the fitting data to agree best with the labelled severities.
-Direct checks (CHECKS: a negation, number or name the renderings disagree on, an antonym, untranslated words)
+Direct checks (CHECKS: a negation, number, name or question mark the renderings disagree on, an antonym,
+untranslated words; not tense, whose auxiliaries differ between good renderings too)
 are rare and nearly always right when they fire, but a linear model over all shifts gives each only a small
 weight, because most shifts are not of its kind: on DEMETR a negated sentence scored 0.06-0.10 while the checks
 said "negation" outright. So a check that fires is also evidence on its own: its `precision` on the fitting data
@@ -38,15 +39,16 @@ THRESHOLD = 0.5
 # on the direct checks (numbers, names, negation), are the closer fit.
 MIN_CONSENSUS_RENDERINGS = 5
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
-NEUTRAL = {"negation_source_mismatch": 0.0}  # absent without an original: no evidence either way
+# absent without an original (or, for tense, in a language other than English): no evidence either way
+NEUTRAL = {"negation_source_mismatch": 0.0, "question_source_mismatch": 0.0, "tense_mismatch": 0.0}
 CAPS = {  # a few counted mismatches say all there is to say; more would only stretch the linear scale
     "numbers_unsupported": 3.0, "numbers_missing": 3.0, "entities_unsupported": 3.0, "entities_missing": 3.0,
     "negation_mismatch": 2.0, "negation_source_mismatch": 2.0, "antonyms": 2.0, "ter_best": 150.0,
     "ter_median": 150.0, "consensus_chrf_z": 10.0, "lexical_unsupported_count": 5.0, "bigram_unsupported": 8.0,
-    "consensus_bigram_gap": 8.0,
+    "consensus_bigram_gap": 8.0, "question_mismatch": 2.0, "question_source_mismatch": 2.0, "tense_mismatch": 4.0,
 }
 _SPAN_FAMILY = {"numbers": "numbers", "entities": "entities", "negation": "negation", "antonyms": "antonyms",
-                "untranslated": "untranslated"}  # by the signal name's first part
+                "untranslated": "untranslated", "question": "mood", "tense": "mood"}  # by the signal name's first part
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ DERIVED = {
     "numbers_replaced": ("numbers_unsupported", "numbers_missing"),
     "entities_replaced": ("entities_unsupported", "entities_missing"),
     "negation_confirmed": ("negation_mismatch", "negation_source_mismatch"),
+    "question_confirmed": ("question_mismatch", "question_source_mismatch"),
 }
 
 
@@ -114,7 +117,8 @@ def logit_parts(model: dict, signals: dict[str, float]) -> tuple[float, dict[str
 # check -> family; within a family only the strongest fired check counts
 CHECKS = {"negation_confirmed": "negation", "negation_mismatch": "negation", "numbers_replaced": "numbers",
           "numbers_unsupported": "numbers", "entities_replaced": "entities", "entities_missing": "entities",
-          "entities_unsupported": "entities", "antonyms": "antonyms", "untranslated": "untranslated"}
+          "entities_unsupported": "entities", "antonyms": "antonyms", "untranslated": "untranslated",
+          "question_confirmed": "mood", "question_mismatch": "mood"}
 
 
 def fired_checks(model: dict, signals: dict[str, float]) -> dict[str, tuple[str, float]]:

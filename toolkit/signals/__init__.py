@@ -11,6 +11,7 @@ translation. The names below are stable: the fusion model (toolkit/data/fusion.j
 | numbers | numbers.py | `numbers_unsupported`, `numbers_missing`, `numbers_mismatch` |
 | named entities | entities.py | `entities_unsupported`, `entities_missing` |
 | negation, polarity | negation.py | `negation_mismatch`, `negation_source_mismatch` (with an original), `antonyms` |
+| mood and tense | mood.py | `question_mismatch`, `question_source_mismatch` (with an original), `tense_mismatch` (English) |
 | length, untranslated | length.py | `length_shortfall`, `length_excess`, `length_words`, `untranslated` |
 | embeddings (English, model available) | embedding.py | `embed_cos_best`, `embed_cos_median`, `embed_consensus_gap` (>= 2 renderings) |
 
@@ -29,6 +30,7 @@ from .consensus import consensus_signals
 from .entities import entity_signals
 from .length import length_signals, untranslated_signals
 from .lexical import lexical_signals
+from .mood import mood_signals
 from .negation import negation_signals
 from .numbers import numbers_signal
 from .overlap import overlap_signals, signatures
@@ -69,6 +71,7 @@ def _one(bead: BeadTexts, embedder) -> tuple[dict[str, float], list[Reason]]:
         lambda: numbers_signal(translation, renderings, original),
         lambda: entity_signals(translation, renderings, original),
         lambda: negation_signals(translation, renderings, original),
+        lambda: mood_signals(translation, renderings, original, bead.lang),
         lambda: untranslated_signals(translation, renderings, original, bead.lang),
     ):
         family_values, family_reasons = family()

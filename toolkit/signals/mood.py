@@ -1,0 +1,59 @@
+"""Mood and tense: a statement turned into a question (or back), and a tense the renderings do not use.
+
+Both change what a sentence asserts while leaving nearly every content word in place, so word support and
+chrF hardly move ("The talks failed." / "Did the talks fail?"). A question is seen by its question marks, which
+survive translation, so the original is a direct witness too. Tense is read off English auxiliaries, which
+carry it in a few closed-class words (was / is / will be, had / has); a lexical verb whose form changed is
+already a word no rendering has (lexical.py).
+
+Signals: `question_mismatch` (|translation's question marks - the renderings' most common count|),
+`question_source_mismatch` (the same against the original, only with an original), `tense_mismatch` (English
+only: the distance between the translation's counts of past, present and future auxiliaries and the
+renderings' median counts).
+"""
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from typing import Optional
+
+from ..records import Reason
+from .text import tokens
+
+PAST = {"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"}
+PRESENT = {"is", "are", "am", "has", "have", "does", "do", "isn't", "aren't", "hasn't", "haven't", "doesn't",
+           "don't"}
+FUTURE = {"will", "shall", "won't", "'ll"}
+
+
+def questions(text: str) -> int:
+    return text.count("?") + text.count("\u00bf")
+
+
+def tense_profile(text: str) -> tuple[int, int, int]:
+    words = [t.key for t in tokens(text)]
+    return (sum(w in PAST for w in words), sum(w in PRESENT for w in words),
+            sum(w in FUTURE or w.endswith("'ll") for w in words))
+
+
+def mood_signals(translation: str, renderings: dict[str, str], original: str = "", lang: Optional[str] = None
+                 ) -> tuple[dict[str, float], list[Reason]]:
+    if not renderings:
+        return {}, []
+    texts = list(renderings.values())
+    counts = Counter(questions(t) for t in texts)
+    agreed = max(sorted(counts), key=lambda c: counts[c])  # the most common count; ties -> the smallest
+    ours = questions(translation)
+    values = {"question_mismatch": float(abs(ours - agreed))}
+    reasons = []
+    if ours != agreed:
+        what = "asks" if ours > agreed else "states"
+        reasons.append(Reason("mood", f"the translation {what} where most renderings "
+                                      f"{'state' if ours > agreed else 'ask'}", None))
+    if original:
+        values["question_source_mismatch"] = float(abs(ours - questions(original)))
+    if lang == "en":
+        profiles = [tense_profile(t) for t in texts]
+        median = [statistics.median(p[k] for p in profiles) for k in range(3)]
+        values["tense_mismatch"] = float(sum(abs(a - b) for a, b in zip(tense_profile(translation), median)))
+    return values, reasons
