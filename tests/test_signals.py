@@ -60,6 +60,13 @@ def test_same_negation_in_other_words_is_not_a_mismatch():
     assert values["negation_mismatch"] == 0.0 and values["negation_source_mismatch"] == 0.0 and reasons == []
 
 
+def test_two_renderings_that_disagree_on_a_negation_are_no_evidence():
+    renderings = {"a": "Threats are coming to nothing.", "b": "Threats are coming to at all."}
+    assert negation_signals("Are threats coming to nothing?", renderings)[0]["negation_mismatch"] == 0.0
+    agreeing = {"a": "Threats are coming to nothing.", "b": "Threats are coming to nothing at all."}
+    assert negation_signals("Threats are coming.", agreeing)[0]["negation_mismatch"] == 1.0
+
+
 def test_antonym_swap_is_caught():
     translation = "Prices fell sharply."
     values, reasons = negation_signals(translation, {"a": "Prices rose sharply."})

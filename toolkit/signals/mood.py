@@ -14,10 +14,10 @@ renderings' median counts).
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from typing import Optional
 
 from ..records import Reason
+from .negation import agreed_count
 from .text import tokens
 
 PAST = {"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"}
@@ -41,9 +41,8 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
     if not renderings:
         return {}, []
     texts = list(renderings.values())
-    counts = Counter(questions(t) for t in texts)
-    agreed = max(sorted(counts), key=lambda c: counts[c])  # the most common count; ties -> the smallest
     ours = questions(translation)
+    agreed = agreed_count([questions(t) for t in texts], ours)
     values = {"question_mismatch": float(abs(ours - agreed))}
     reasons = []
     if ours != agreed:

@@ -46,6 +46,14 @@ for _pair in _PAIRS.replace("\n", " ").split("|"):
     ANTONYMS.setdefault(_b, set()).add(_a)
 
 
+def agreed_count(values: list[int], ours: int) -> int:
+    """The count most renderings have; when several are equally common, the one nearest to ours: two noisy
+    round trips that disagree (Apertium turns "coming to nothing" into "coming to at all") are no evidence."""
+    counts = Counter(values)
+    top = max(counts.values())
+    return min((c for c, n in counts.items() if n == top), key=lambda c: (abs(c - ours), c))
+
+
 def negators(text: str) -> list[tuple[int, int]]:
     found = []
     for t in tokens(text):
@@ -59,8 +67,7 @@ def negation_signals(translation: str, renderings: dict[str, str], original: str
     if not renderings:
         return {}, []
     ours = negators(translation)
-    counts = Counter(len(negators(r)) for r in renderings.values())
-    agreed = max(sorted(counts), key=lambda c: counts[c])  # the most common count; ties -> the smallest
+    agreed = agreed_count([len(negators(r)) for r in renderings.values()], len(ours))
     values = {"negation_mismatch": float(abs(len(ours) - agreed))}
     reasons = []
     if len(ours) > agreed:
