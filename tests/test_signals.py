@@ -119,8 +119,8 @@ def test_a_name_that_opens_the_sentence_or_hides_in_a_compound_is_missed_when_dr
     ("Floods in Southeast Asia.", "Floods in the region.", "Fluten in Südostasien.", "Asia"),
     ("It is used (James et al., 1995).", "It is used (, 1995).", "Es wird genutzt (James et al., 1995).", "James"),
 ])
-def test_names_after_a_quote_an_acronym_or_a_bracket_are_missed(rendering, translation, original,
-                                                                              name):
+def test_dropped_names_are_missed_after_a_quote_an_acronym_or_a_bracket_or_by_their_german_name(
+        rendering, translation, original, name):
     values, reasons = entity_signals(translation, {"r": rendering}, original)
     assert values["entities_missing"] == 1.0 and name in reasons[0].detail
     kept, _ = entity_signals(rendering, {"r": rendering}, original)
