@@ -5,8 +5,9 @@ labelled shared data and shipped as toolkit/data/fusion.json with the signature 
 The JSON holds several models, one per set of signals that can be present (embeddings need an English
 translation and a model; consensus needs two renderings or more), each fitted only on data where that set was
 measured; judge() takes the model whose signals are all there, preferring the translation's language and then
-the larger set (consensus models only from MIN_CONSENSUS_RENDERINGS renderings on). Count-like signals that need an original (`negation_source_mismatch`) read as 0, "no evidence",
-when absent.
+the larger set (consensus models only from MIN_CONSENSUS_RENDERINGS renderings on). Signals that need an
+original or English (NEUTRAL: `negation_source_mismatch`, `question_source_mismatch`, `tense_mismatch`) read as
+0, "no evidence", when absent.
 
 Each model's operating point (the probability where, on its fitting data, unshifted translations are flagged
 at most 5% of the time while F1 is best) is folded into its intercept, so for every model the divergence
