@@ -133,6 +133,13 @@ def test_a_cognate_is_not_a_name():
     assert values["entities_missing"] == 0.0
 
 
+def test_scrambled_word_order_is_told_from_a_paraphrase():
+    rendering = {"a": "The army is ready, the minister said on Tuesday."}
+    scrambled, _ = lexical_signals("Tuesday minister the ready on army is said the.", rendering)
+    paraphrase, _ = lexical_signals("The army is prepared, the minister said on Tuesday.", rendering)
+    assert scrambled["word_order_scrambled"] >= 0.5 and paraphrase["word_order_scrambled"] == 0.0
+
+
 def test_omitted_clause_shows_in_length_and_missing_words():
     full = "The army is ready, the minister said on Tuesday after meeting the generals in Minsk."
     short = "The army is ready."

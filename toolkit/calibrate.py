@@ -44,7 +44,7 @@ EXTRA_NEGATIVES = True  # fit on the other systems' outputs as unshifted example
 
 BASE = ["chrf_best", "chrf_median", "bleu_best", "bleu_median", "ter_best", "ter_median",
         "lexical_unsupported", "lexical_unsupported_all", "lexical_missing", "lexical_unsupported_count",
-        "bigram_unsupported",
+        "bigram_unsupported", "word_order_scrambled",
         "numbers_unsupported", "numbers_missing", "entities_unsupported", "entities_missing",
         "negation_mismatch", "negation_source_mismatch", "antonyms",
         "question_mismatch", "question_source_mismatch", "tense_mismatch",

@@ -14,12 +14,12 @@ at most 5% of the time while F1 is best) is folded into its intercept, so for ev
 crosses THRESHOLD = 0.5 at its operating point: one threshold means the same for all of them. Severity cut
 points on that divergence were chosen on the fitting data to agree best with the labelled severities.
 Direct checks (CHECKS: a negation, number, name or question mark the renderings disagree on, an antonym,
-untranslated words; not tense, whose auxiliaries differ between good renderings too) are rare and nearly always
-right when they fire, but a linear model over all shifts gives each only a small weight, because most shifts are
-not of its kind: on DEMETR a negated sentence scored 0.06-0.10 while the checks said "negation" outright. So a
-check that fires is also evidence on its own: its `precision` on the fitting data (shifted share among beads
-where it fired, classes weighed equally), combined noisy-OR with the logistic divergence, the strongest check of
-each family counting once (a negation seen twice is one piece of evidence).
+untranslated words, scrambled word order; not tense, whose auxiliaries differ between good renderings too) are rare
+and nearly always right when they fire, but a linear model over all shifts gives each only a small weight, because
+most shifts are not of its kind: on DEMETR a negated sentence scored 0.06-0.10 while the checks said "negation"
+outright. So a check that fires is also evidence on its own: its `precision` on the fitting data (shifted share
+among beads where it fired, classes weighed equally), combined noisy-OR with the logistic divergence, the strongest
+check of each family counting once (a negation seen twice is one piece of evidence).
 Reasons: the checks that fired first, then the signals that raised the logit most (coefficient x standardised
 value), each with the spans its family found; surface signals (chrF, BLEU, TER, embeddings, consensus, length)
 point at the words no rendering has.
@@ -120,7 +120,7 @@ def logit_parts(model: dict, signals: dict[str, float]) -> tuple[float, dict[str
 CHECKS = {"negation_confirmed": "negation", "negation_mismatch": "negation", "numbers_replaced": "numbers",
           "numbers_unsupported": "numbers", "entities_replaced": "entities", "entities_missing": "entities",
           "entities_unsupported": "entities", "antonyms": "antonyms", "untranslated": "untranslated",
-          "question_confirmed": "mood", "question_mismatch": "mood"}
+          "question_confirmed": "mood", "question_mismatch": "mood", "word_order_scrambled": "order"}
 
 
 def fired_checks(model: dict, signals: dict[str, float]) -> dict[str, tuple[str, float]]:

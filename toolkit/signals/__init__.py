@@ -7,7 +7,7 @@ translation. The names below are stable: the fusion model (toolkit/data/fusion.j
 |---|---|---|
 | surface overlap | overlap.py | `chrf_best`, `chrf_median`, `bleu_best`, `bleu_median`, `ter_best`, `ter_median` (and per rendering `chrf:<name>`, `bleu:<name>`, `ter:<name>`) |
 | consensus (>= 2 renderings) | consensus.py | `consensus_chrf_gap`, `consensus_chrf_z`, `consensus_unsupported_gap`, `consensus_missing_gap`, `consensus_bigram_gap` |
-| word support | lexical.py | `lexical_unsupported`, `lexical_unsupported_all`, `lexical_missing`, `lexical_unsupported_count`, `bigram_unsupported` |
+| word support | lexical.py | `lexical_unsupported`, `lexical_unsupported_all`, `lexical_missing`, `lexical_unsupported_count`, `bigram_unsupported`, `word_order_scrambled` |
 | numbers | numbers.py | `numbers_unsupported`, `numbers_missing`, `numbers_mismatch` |
 | named entities | entities.py | `entities_unsupported`, `entities_missing` |
 | negation, polarity | negation.py | `negation_mismatch`, `negation_source_mismatch` (with an original), `antonyms` |

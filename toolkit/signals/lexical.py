@@ -14,7 +14,10 @@ Signals (fractions in [0, 1]):
 - `lexical_unsupported_count`: the number of content words in no rendering (a share dilutes one changed word in
   a long sentence);
 - `bigram_unsupported`: the number of word pairs (all words) in no rendering: tense, aspect and word-order
-  changes ("had been", "was applying") make new pairs out of words that each exist somewhere.
+  changes ("had been", "was applying") make new pairs out of words that each exist somewhere;
+- `word_order_scrambled`: the share of word pairs in no rendering minus the share of words in none, when that
+  reaches SCRAMBLED (else 0): the words are there but not in any order a rendering uses. A paraphrase changes
+  words and pairs together; on DEMETR unshifted translations stay below 0.47, shuffled ones are above 0.6.
 """
 from __future__ import annotations
 
@@ -59,6 +62,15 @@ def bigram_unsupported(translation: str, renderings: list[str]) -> int:
     return len(_bigrams(translation) - seen)
 
 
+SCRAMBLED = 0.5
+
+
+def word_order_scrambled(translation: str, renderings: list[str], unsupported_all: float) -> float:
+    pairs = max(len(tokens(translation)) - 1, 1)
+    shift = bigram_unsupported(translation, renderings) / pairs - unsupported_all
+    return round(shift, 4) if shift >= SCRAMBLED else 0.0
+
+
 def spans(toks: list[Token], gap: int = 2) -> list[tuple[int, int]]:
     """Merge tokens that sit next to each other (a few characters apart) into one span."""
     merged: list[list[int]] = []
@@ -82,4 +94,5 @@ def lexical_signals(translation: str, renderings: dict[str, str]) -> tuple[dict[
         "lexical_missing": round(missing, 4),
         "lexical_unsupported_count": float(len(where)),
         "bigram_unsupported": float(bigram_unsupported(translation, list(renderings.values()))),
+        "word_order_scrambled": word_order_scrambled(translation, list(renderings.values()), unsupported_all),
     }, reasons
