@@ -138,6 +138,8 @@ def test_scrambled_word_order_is_told_from_a_paraphrase():
     scrambled, _ = lexical_signals("Tuesday minister the ready on army is said the.", rendering)
     paraphrase, _ = lexical_signals("The army is prepared, the minister said on Tuesday.", rendering)
     assert scrambled["word_order_scrambled"] >= 0.5 and paraphrase["word_order_scrambled"] == 0.0
+    headline, _ = lexical_signals("Is Putin's bluff exposed?", {"a": "It is the bluff of Putin exposed?"})
+    assert headline["word_order_scrambled"] == 0.0  # too short to tell a shuffle from an engine's reordering
 
 
 def test_omitted_clause_shows_in_length_and_missing_words():
