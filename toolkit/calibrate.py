@@ -220,10 +220,9 @@ def fit_model(X, y, groups, unshifted, ordinal, features, seed=SEED) -> dict:
         model = _logreg(C, features).fit((X - mean) / scale, y)
     operating = operating_logit(oof, y, unshifted)
     checks = check_precisions(X, y, features, unshifted)
-    partial = {"features": list(features), "checks": checks}
-    divergence = np.array([fuse.with_checks(1 / (1 + np.exp(-(logit - operating))),
-                                            [p for _, p in fuse.fired_checks(partial, dict(zip(features, row)))
-                                             .values()]) for logit, row in zip(oof, X)])
+    fired = [fuse.fired_checks({"checks": checks}, dict(zip(features, row))).values() for row in X]
+    divergence = np.array([fuse.with_checks(1 / (1 + np.exp(-(logit - operating))), [p for _, p in found])
+                           for logit, found in zip(oof, fired)])
     cut_major, cut_critical = severity_cuts(divergence, ordinal, y)
     return {
         "features": list(features),
