@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 RUN ?= runs/belarus-army
 EVAL_DATA ?= ../shared/data
 APERTIUM_PACKAGES := apertium apertium-eng-spa apertium-eng-cat
+# a German-English dictionary and an English parser: the coverage and grammar signals (optional, see README)
+CHECKER_PACKAGES := trans-de-en link-grammar link-grammar-dictionaries-en
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help install deps apertium chromium test demo export models bench eval eval-live calibrate clean
+.PHONY: help install deps apertium checkers chromium test demo export models bench eval eval-live calibrate clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
@@ -33,7 +35,17 @@ apertium:
 	   (apt-get update -qq && apt-get install -y -qq $(APERTIUM_PACKAGES) >/dev/null)); \
 	else echo "note: Apertium is missing; install the Debian packages $(APERTIUM_PACKAGES) (as root)"; fi
 
-deps: install apertium
+# Without them the coverage and grammar signals are left out and the fusion reads them as "no evidence".
+checkers:
+	@if [ -f /usr/share/trans/de-en ] && command -v link-parser >/dev/null && [ -d /usr/share/link-grammar/en ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(CHECKER_PACKAGES) from Debian"; \
+	  (apt-get install -y -qq $(CHECKER_PACKAGES) >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(CHECKER_PACKAGES) >/dev/null 2>&1)) || \
+	  echo "note: installing $(CHECKER_PACKAGES) failed; the coverage and grammar signals will be absent"; \
+	else echo "note: install the Debian packages $(CHECKER_PACKAGES) (as root) for the coverage and grammar signals"; fi
+
+deps: install apertium checkers
 
 # Headless Chromium for the browser test of report.html. It is only for that test: when it cannot be
 # installed, make test still runs and that test skips, saying why.
@@ -69,7 +81,7 @@ bench: deps
 
 # Refit the fusion on $(EVAL_DATA) (DEMETR, MQM-TED) and write toolkit/data/fusion.json; seeded, so a rerun
 # on the same data gives the same coefficients. Signals are cached in ~/.cache/toolkit/features.
-calibrate: install
+calibrate: install checkers
 	$(BIN)/python -m toolkit.calibrate --data $(EVAL_DATA)
 
 # Every offline benchmark on $(EVAL_DATA); missing data is skipped with a message.

@@ -91,7 +91,7 @@ def demetr_examples(data_dir: Path, setting: str, extra: bool = True) -> list[Ex
         item = row["item_id"]
 
         def bead(text: str) -> BeadTexts:
-            return BeadTexts(text, renderings, row["source_de"], {}, "en")
+            return BeadTexts(text, renderings, row["source_de"], {}, "en", "de")
 
         if item not in seen_items:
             seen_items.add(item)
@@ -114,8 +114,8 @@ def _extra_negatives(row: dict, renderings: dict[str, str], systems: list[str]) 
         text = row[name]
         others = {k: v for k, v in renderings.items() if f"wmt21_{k}" != name}
         if text.strip() and others and text != row["mt_en"]:
-            found.append(Example(BeadTexts(text, others, row["source_de"], {}, "en"), 0, row["group_id"],
-                                 row["item_id"], f"extra:{name}", "none", report=False))
+            bead = BeadTexts(text, others, row["source_de"], {}, "en", "de")
+            found.append(Example(bead, 0, row["group_id"], row["item_id"], f"extra:{name}", "none", report=False))
     return found
 
 
@@ -134,7 +134,7 @@ def mqm_examples(data_dir: Path) -> list[Example]:
             major = [e for e in record["errors"] if e["severity"] == "Major"]
             label = int(any(e["category"].startswith("Accuracy") for e in major))
             severity = "major" if major else ("minor" if record["errors"] else "none")
-            bead = BeadTexts(record["target"], renderings, record["source"], {}, "de")
+            bead = BeadTexts(record["target"], renderings, record["source"], {}, "de", "en")
             examples.append(Example(bead, label, f"{record['doc']}:{seg_id}", seg_id, system, severity))
     return examples
 
@@ -152,17 +152,18 @@ def _cache_dir() -> Path:
 
 
 def _bead_key(bead: BeadTexts) -> str:
-    text = json.dumps([bead.translation, bead.renderings, bead.original, bead.back_renderings, bead.lang],
+    text = json.dumps([bead.translation, bead.renderings, bead.original, bead.back_renderings, bead.lang,
+                       bead.original_lang],
                       ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[dict[str, float], list]]:
     """Signals of every example, from the cache when the bead and the signal code are unchanged."""
-    from .signals import embedding
+    from .signals import embedding, optional_status
 
     status = "none" if embedder is None else embedding.available()[1] if embedder == AUTO else embedder.name
-    key = hashlib.sha256(f"{name}|{_code_hash()}|{status}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{name}|{_code_hash()}|{status}|{optional_status()}".encode()).hexdigest()[:20]
     path = _cache_dir() / f"{name}-{key}.json"
     cached: dict = {}
     if path.exists():

@@ -6,8 +6,9 @@ The JSON holds several models, one per set of signals that can be present (embed
 translation and a model; consensus needs two renderings or more), each fitted only on data where that set was
 measured; judge() takes the model whose signals are all there, preferring the translation's language and then
 the larger set (consensus models only from MIN_CONSENSUS_RENDERINGS renderings on). Signals that need an
-original or English (NEUTRAL: `negation_source_mismatch`, `question_source_mismatch`, `tense_mismatch`) read as
-0, "no evidence", when absent.
+original, English or an optional resource (NEUTRAL: `negation_source_mismatch`, `question_source_mismatch`,
+`tense_mismatch`; `source_dropped` and `source_unanchored` without the dictionary, `grammar_unlinked` without
+the parser) read as 0, "no evidence", when absent.
 
 Each model's operating point (the probability where, on its fitting data, unshifted translations are flagged
 at most 5% of the time while F1 is best) is folded into its intercept, so for every model the divergence
@@ -42,15 +43,18 @@ THRESHOLD = 0.5
 MIN_CONSENSUS_RENDERINGS = 5
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
 # absent without an original (or, for tense, in a language other than English): no evidence either way
-NEUTRAL = {"negation_source_mismatch": 0.0, "question_source_mismatch": 0.0, "tense_mismatch": 0.0}
+NEUTRAL = {"negation_source_mismatch": 0.0, "question_source_mismatch": 0.0, "tense_mismatch": 0.0,
+           # absent without the dictionary or the parser installed, or in other languages
+           "source_dropped": 0.0, "source_unanchored": 0.0, "grammar_unlinked": 0.0}
 CAPS = {  # a few counted mismatches say all there is to say; more would only stretch the linear scale
     "numbers_unsupported": 3.0, "numbers_missing": 3.0, "entities_unsupported": 3.0, "entities_missing": 3.0,
     "negation_mismatch": 2.0, "negation_source_mismatch": 2.0, "antonyms": 2.0, "ter_best": 150.0,
     "ter_median": 150.0, "consensus_chrf_z": 10.0, "lexical_unsupported_count": 5.0, "bigram_unsupported": 8.0,
-    "consensus_bigram_gap": 8.0, "question_mismatch": 2.0, "question_source_mismatch": 2.0, "tense_mismatch": 4.0,
+    "consensus_bigram_gap": 8.0, "question_mismatch": 2.0, "question_source_mismatch": 2.0, "tense_mismatch": 4.0, "grammar_unlinked": 3.0,
 }
 _SPAN_FAMILY = {"numbers": "numbers", "entities": "entities", "negation": "negation", "antonyms": "antonyms",
-                "untranslated": "untranslated", "question": "mood", "tense": "mood"}  # by the signal name's first part
+                "untranslated": "untranslated", "question": "mood", "tense": "mood", "source": "source",
+                "grammar": "grammar"}  # by the signal name's first part
 
 
 @dataclass(frozen=True)

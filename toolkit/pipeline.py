@@ -87,7 +87,8 @@ def _judge(
         judgement.reasons = [Reason("addition", "this translated sentence has no counterpart in the original",
                                     (0, len(t_text)))]
         return judgement
-    values, reasons = signals.compute(t_text, same_side, o_text, back_side, lang=translation.lang)
+    values, reasons = signals.compute(t_text, same_side, o_text, back_side, lang=translation.lang,
+                                      original_lang=original.lang if original else None)
     verdict = fuse.judge(values, reasons, threshold, lang=translation.lang)
     judgement.signals = values
     judgement.divergence, judgement.flag = verdict.divergence, verdict.flag
@@ -105,6 +106,7 @@ def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> s
         f"chrf:{metric_sigs['chrf']}",
         fuse.signature(threshold),
         signals.embedding_status(),
+        signals.optional_status(),
     ]
     return " # ".join(parts)
 
@@ -125,7 +127,8 @@ def compare(
     loaded = [load(e) if isinstance(e, str) else e for e in engines]
     renderings = _render_all(translation, original, loaded, cache, progress)
     beads = _beads(translation, original, renderings)
-    # One embedding batch for every sentence the beads will compare, instead of one model call per bead.
+    # One embedding batch (and one parser run) for every sentence the beads will compare, instead of a model
+    # call per bead.
     signals.warm(translation.sentences + [s for r in renderings if r.tgt == translation.lang for s in r.sentences],
                  translation.lang)
     judgements = [_judge(k, b, translation, original, renderings, threshold) for k, b in enumerate(beads)]

@@ -170,7 +170,7 @@ def run_live(data_dir: Path, engines: list[str]) -> dict:
         outputs = render.translate(engine, sources, "de", "en", cache, progress=render.stderr_progress)
         live[engine.signature] = dict(zip(sources, outputs))
     examples = [replace(e, bead=BeadTexts(e.bead.translation, {name: out[e.bead.original] for name, out in
-                                                                live.items()}, e.bead.original, {}, "en"))
+                                                                live.items()}, e.bead.original, {}, "en", "de"))
                 for e in examples]
     signals = [values for values, _ in benchdata.featurise(examples, "demetr-live")]
     models = fuse.load()["models"]

@@ -1,0 +1,168 @@
+"""The optional checkers: coverage of the original through a German-English dictionary, and broken grammar
+through an English parser. Both are tested with small stand-ins (a Ding-format file, a fake link-parser) so the
+suite needs neither Debian package; the real parser is exercised too where it is installed."""
+import shutil
+import sys
+import textwrap
+
+import pytest
+
+from toolkit.signals import compute, coverage, dictionary, grammar
+
+DING = textwrap.dedent("""\
+    # Version :: test
+    Minister {m} | Minister {pl} :: minister | ministers
+    Truppe {f} | Truppen {pl} :: troop; unit | troops; units
+    Grenze {f} | Grenzen {pl} :: border; frontier | borders
+    sagen {vt} | sagend | gesagt | ich/er/sie sagte :: to say | saying | said | I/he/she said
+    schicken; senden {vt} | schickend | geschickt :: to send | sending | sent
+    mehr {adv} :: more
+    Dienstag {m} :: Tuesday
+    Inhaber {m} :: owner; proprietor
+    etw. abholen {vt} :: to collect sth.
+    """)
+ORIGINAL = "Der Minister sagte am Dienstag, man werde mehr Truppen an die Grenze schicken."
+REFERENCE = "The minister said on Tuesday that they would send more troops to the border."
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def lexicon(tmp_path):
+    path = tmp_path / "de-en"
+    path.write_text(DING, encoding="utf-8")
+    return dictionary.Dictionary.load(path)
+
+
+def test_the_parsed_dictionary_is_cached_as_json_and_a_damaged_cache_is_reparsed(lexicon, tmp_path):
+    cached = dictionary._cache_file(tmp_path / "de-en")
+    assert cached.exists() and "truppen" in cached.read_text(encoding="utf-8")
+    assert dictionary.Dictionary.load(tmp_path / "de-en").entries == lexicon.entries
+    cached.write_text("{not json", encoding="utf-8")
+    assert dictionary.Dictionary.load(tmp_path / "de-en").entries == lexicon.entries
+
+
+def test_ding_lines_map_one_word_synonyms_to_english_stems(lexicon):
+    assert lexicon.entries["truppen"] == {"troop", "units"}  # the plural sub-entry
+    assert lexicon.entries["abholen"] == {"colle"}  # "etw." and "to ... sth." are fillers
+    assert "sagte" not in lexicon.entries  # "ich/er/sie sagte" -> "said", a stopword: nothing to check
+
+
+def test_inflected_and_compound_german_words_find_their_entry(lexicon):
+    assert "borde" in lexicon.translations("grenzen")
+    assert "owner" in lexicon.translations("grossmarktinhaber")  # the compound's head
+    assert lexicon.translations("merkel") == {"merke"}  # a name translates to itself
+
+
+def test_a_dropped_noun_is_a_dropped_word_of_the_original(lexicon):
+    translation = "The minister said on Tuesday that they would send more to the border."
+    values, reasons = coverage.coverage_signals(translation, {"reference": REFERENCE}, ORIGINAL, "de", "en",
+                                                lexicon)
+    assert values["source_dropped"] == pytest.approx(1 / 5)  # Minister, Dienstag, Truppen, Grenze, schicken
+    assert any('"Truppen"' in r.detail for r in reasons if r.signal == "source")
+    same, _ = coverage.coverage_signals(REFERENCE, {"reference": REFERENCE}, ORIGINAL, "de", "en", lexicon)
+    assert same["source_dropped"] == 0.0
+
+
+def test_a_rewording_the_dictionary_knows_is_not_a_dropped_word(lexicon):
+    translation = "On Tuesday the minister said they would send more units to the frontier."
+    values, _ = coverage.coverage_signals(translation, {"reference": REFERENCE}, ORIGINAL, "de", "en", lexicon)
+    assert values["source_dropped"] == 0.0
+
+
+def test_an_added_word_is_unanchored_with_its_span(lexicon):
+    translation = "The minister said on Tuesday that they would send more armoured troops to the border."
+    values, reasons = coverage.coverage_signals(translation, {"reference": REFERENCE}, ORIGINAL, "de", "en",
+                                                lexicon)
+    assert values["source_unanchored"] > 0
+    spans = [translation[a:b] for r in reasons if r.signal == "source" and r.translation_span
+             for a, b in [r.translation_span]]
+    assert spans == ["armoured"]
+
+
+def test_coverage_is_absent_for_other_language_pairs(lexicon):
+    assert coverage.coverage_signals(REFERENCE, {"r": REFERENCE}, ORIGINAL, "fr", "en", lexicon) == ({}, [])
+    assert coverage.coverage_signals(REFERENCE, {"r": REFERENCE}, "", "de", "en", lexicon) == ({}, [])
+    assert coverage.coverage_signals(REFERENCE, {"r": REFERENCE}, ORIGINAL, "de", "en", None) == ({}, [])
+
+
+def test_a_missing_empty_or_binary_dictionary_is_unavailable_with_the_fix(tmp_path):
+    with pytest.raises(dictionary.Unavailable, match="make checkers"):
+        dictionary.Dictionary.load(tmp_path / "nowhere")
+    (tmp_path / "empty").write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(dictionary.Unavailable, match="no German-English entries"):
+        dictionary.Dictionary.load(tmp_path / "empty")
+    (tmp_path / "binary").write_bytes(b"\xff\xfe\x00\x81" * 100)
+    with pytest.raises(dictionary.Unavailable, match="not UTF-8"):
+        dictionary.Dictionary.load(tmp_path / "binary")
+
+
+FAKE_PARSER = textwrap.dedent("""\
+    import sys
+    # prints link-parser's cost line for every input line; "zz" words stay unlinked; a "LOSE" line gets none
+    for line in sys.stdin:
+        if "LOSE" in line:
+            continue
+        print("Found 1 linkage")
+        print(f"\\tUnique linkage, cost vector = (UNUSED={line.split().count('zz')} DIS= 0.00 LEN=3)")
+        print("(S " + " ".join("{zz.n}" if w == "zz" else w for w in line.split()) + ")")
+    """)
+
+
+@pytest.fixture
+def fake_parser(tmp_path, monkeypatch):
+    script = tmp_path / "fake.py"
+    script.write_text(FAKE_PARSER, encoding="utf-8")
+    command = tmp_path / "link-parser"
+    command.write_text(f"#!/bin/sh\nexec {sys.executable} {script} \"$@\"\n", encoding="utf-8")
+    command.chmod(0o755)
+    return grammar.Parser(str(command))
+
+
+def test_unlinked_words_beyond_the_renderings_are_counted(fake_parser):
+    values, reasons = grammar.grammar_signals(fake_parser, "The zz said zz .", {"a": "The man said .",
+                                              "b": "The zz man said ."}, "en")
+    assert values == {"grammar_unlinked": 1.5}
+    assert [r.translation_span for r in reasons] == [(4, 6), (12, 14)]  # both "zz", where they stand
+    assert "2 such words here, 0.5 in the renderings" in reasons[0].detail
+    fewer, _ = grammar.grammar_signals(fake_parser, "The man said .", {"a": "The zz man said ."}, "en")
+    assert fewer == {"grammar_unlinked": 0.0}
+    assert grammar.grammar_signals(fake_parser, "Der zz.", {"a": "Der Mann."}, "de") == ({}, [])
+
+
+def test_a_batch_whose_output_loses_step_is_parsed_line_by_line(fake_parser):
+    fake_parser.add(["one zz", "LOSE zz zz", "three"])
+    # the batch's output is one line short: parsed one by one, the LOSE line gets no count (None) and its
+    # neighbours keep theirs instead of shifting by one
+    assert fake_parser.unlinked("one zz") == 1
+    assert fake_parser.unlinked("three") == 0
+    assert fake_parser.unlinked("LOSE zz zz") is None
+
+
+def test_commands_and_overlong_lines_never_reach_the_parser(fake_parser):
+    assert grammar._parsable("!exit") == "exit"
+    assert grammar._parsable("...") is None
+    assert grammar._parsable("word " * (grammar.MAX_WORDS + 1)) is None
+    assert fake_parser.unlinked("word " * (grammar.MAX_WORDS + 1)) is None
+
+
+def test_no_parser_is_unavailable_with_the_fix(tmp_path):
+    with pytest.raises(grammar.Unavailable, match="make checkers"):
+        grammar.Parser(str(tmp_path / "no-such-parser"))
+
+
+@pytest.mark.skipif(shutil.which("link-parser") is None, reason="link-grammar is not installed (make checkers)")
+def test_the_real_parser_sees_a_dropped_subject():
+    parser = grammar.Parser()
+    broken = parser.unlinked("The said on Tuesday that it would review the new plan.")
+    whole = parser.unlinked("The minister said on Tuesday that it would review the new plan.")
+    assert broken > whole == 0
+
+
+def test_compute_leaves_the_optional_signals_out_for_a_french_original():
+    values, _ = compute(REFERENCE, {"reference": REFERENCE}, "Le ministre a dit mardi.", lang="en",
+                        original_lang="fr", embedder=None)
+    assert "source_dropped" not in values and "source_unanchored" not in values

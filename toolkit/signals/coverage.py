@@ -1,0 +1,70 @@
+"""Coverage of the original: words of the original the translation drops, words it adds that the original lacks.
+
+Comparing the translation with its renderings alone cannot tell a dropped word from a rendering's free choice:
+the one reference says "already", the translation does not, and either may be right. A German-English
+dictionary (dictionary.py) anchors the comparison in the original:
+- `source_dropped`: of the original's content words that the renderings translate (a translation of the word
+  is in at least half of them), the share that has no translation in the translation. A removed noun, verb or
+  subject shows here; a paraphrase of the renderings' wording does not, if the translation still renders
+  the word its own way;
+- `source_unanchored`: the share of the translation's content words that translate no word of the original
+  and are in no rendering: an added word, an antonym or a hypernym put in the place of the original's word.
+
+Only for a German original and an English translation, with the dictionary installed; otherwise absent.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..records import Reason
+from . import dictionary
+from .text import Token, content, tokens
+
+
+def _stems(text: str) -> set[str]:
+    return {dictionary.stem(t.key) for t in tokens(text)}
+
+
+def dropped(lexicon: dictionary.Dictionary, original: str, translation: str,
+            renderings: list[str]) -> tuple[list[Token], int]:
+    """(the original's content words the renderings translate and the translation does not, how many they
+    translate)."""
+    ours = _stems(translation)
+    theirs = [_stems(r) for r in renderings]
+    anchored, lost = 0, []
+    for word in content(tokens(original)):
+        options = lexicon.translations(word.key)
+        votes = sum(bool(options & stems) for stems in theirs)
+        if votes and votes * 2 >= len(theirs):
+            anchored += 1
+            if not options & ours:
+                lost.append(word)
+    return lost, anchored
+
+
+def unanchored(lexicon: dictionary.Dictionary, original: str, translation: str,
+               renderings: list[str]) -> tuple[list[Token], int]:
+    """(the translation's content words that translate no word of the original and no rendering has, of how
+    many)."""
+    allowed = set().union(*(lexicon.translations(t.key) for t in tokens(original)))
+    seen = set().union(*(_stems(r) for r in renderings))
+    ours = content(tokens(translation))
+    return [t for t in ours if dictionary.stem(t.key) not in allowed | seen], len(ours)
+
+
+def coverage_signals(translation: str, renderings: dict[str, str], original: str, original_lang: Optional[str],
+                     lang: Optional[str], lexicon: Optional[dictionary.Dictionary]
+                     ) -> tuple[dict[str, float], list[Reason]]:
+    if lexicon is None or not original or not renderings or (original_lang, lang) != dictionary.LANGUAGES:
+        return {}, []
+    texts = list(renderings.values())
+    lost, anchored = dropped(lexicon, original, translation, texts)
+    added, total = unanchored(lexicon, original, translation, texts)
+    reasons = [Reason("source", f"the original's \"{w.text}\" has no translation here; the renderings have one")
+               for w in lost]
+    reasons += [Reason("source", f"\"{t.text}\" translates no word of the original and is in no rendering",
+                       (t.start, t.end)) for t in added]
+    return {
+        "source_dropped": round(len(lost) / max(anchored, 1), 4),
+        "source_unanchored": round(len(added) / max(total, 1), 4),
+    }, reasons

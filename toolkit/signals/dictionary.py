@@ -1,0 +1,158 @@
+"""A German-English word dictionary, for checks that compare the translation with the original itself.
+
+No German MT model runs offline here, but Debian's `trans-de-en` package (the Ding dictionary of TU Chemnitz,
+about 200,000 entries, GPL) does: `make checkers` installs it to /usr/share/trans/de-en. The environment variable
+TOOLKIT_DICTIONARY names another file in the same format; with neither, `available()` says why and the signals
+that need it are absent (the fusion reads them as "no evidence").
+
+Ding lines look like `Abholstelle {f} | Abholstellen {pl} :: pick-up point; pickup point | pick-up points`: sides
+split by ` :: `, parallel sub-entries by ` | `, synonyms by `;`, and annotations in {} [] () <>. Only one-word
+German synonyms are kept (a phrase's words do not translate one by one); each maps to the content words of all
+English synonyms of its sub-entry.
+
+Words are compared as STEM-character prefixes of their folded form (collect / collected / collection): a lenient
+match, because these checks ask whether a translation of a word is there at all. German words the dictionary
+lacks are looked up without an inflection ending, then as compounds by their longest known tail (the head:
+Großmarktinhaber -> Inhaber) together with what precedes it. Every word also "translates" to itself, so names
+and numbers spelled the same in both languages count.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Optional
+
+from .text import STOPWORDS, fold
+
+DEFAULT_PATH = Path("/usr/share/trans/de-en")
+_ENV = "TOOLKIT_DICTIONARY"
+LANGUAGES = ("de", "en")  # original, translation
+STEM = 5
+_ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+# placeholders and pronouns of Ding's verb entries ("etw. abholen", "ich/er/sie sagte")
+_GERMAN_FILLERS = {fold(w) for w in "etw jdm jdn jds jd sich ich du er sie es wir ihr man".split()}
+_ENGLISH_FILLERS = STOPWORDS["en"] | {"to", "sb", "sth", "sb's", "one's", "oneself"}
+_GERMAN_ENDINGS = sorted(("e", "en", "er", "es", "em", "n", "s", "st", "t", "et", "te", "ten", "ern", "ens"),
+                         key=len, reverse=True)
+MIN_HEAD = 4  # a compound's head shorter than this matches too much by chance ("ei", "tor")
+
+
+class Unavailable(RuntimeError):
+    pass
+
+
+def stem(key: str) -> str:
+    return key[:STEM]
+
+
+def _words(text: str) -> list[str]:
+    return [fold(m.group(0)) for m in _WORD.finditer(_ANNOTATION.sub(" ", text))]
+
+
+def _english_stems(side: str) -> set[str]:
+    out = set()
+    for word in _words(side.replace(";", " ")):
+        out.update(stem(p) for p in word.split("-") if len(p) > 1 and p not in _ENGLISH_FILLERS)
+    return out
+
+
+def parse(lines) -> dict[str, frozenset[str]]:
+    """{folded one-word German synonym: English stems} from lines in Ding's format."""
+    found: dict[str, set[str]] = {}
+    for line in lines:
+        if line.startswith("#") or " :: " not in line:
+            continue
+        german, english = line.rstrip("\n").split(" :: ", 1)
+        for de_part, en_part in zip(german.split(" | "), english.split(" | ")):
+            stems = _english_stems(en_part)
+            if not stems:
+                continue
+            for synonym in de_part.split(";"):
+                words = [w for w in _words(synonym) if w not in _GERMAN_FILLERS]
+                if len(words) == 1:
+                    found.setdefault(words[0], set()).update(stems)
+    return {word: frozenset(stems) for word, stems in found.items()}
+
+
+def _cache_file(where: Path) -> Path:
+    stat = where.stat()
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(f"{where.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{code}".encode()).hexdigest()[:20]
+    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return root / "toolkit" / "dictionary" / f"{key}.json"
+
+
+def _parsed(where: Path) -> dict[str, frozenset[str]]:
+    """parse() of the file, kept as JSON beside the other caches: parsing takes ~7 s, reading the JSON ~1 s."""
+    cache = _cache_file(where)
+    try:
+        return {word: frozenset(stems) for word, stems in json.loads(cache.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        pass  # no cache yet, or a damaged one: parse again
+    with open(where, encoding="utf-8") as handle:
+        entries = parse(handle)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps({w: sorted(s) for w, s in entries.items()}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only home only costs the next run the parse
+    return entries
+
+
+class Dictionary:
+    def __init__(self, entries: dict[str, frozenset[str]], name: str = "dictionary"):
+        if not entries:
+            raise Unavailable(f"{name} has no German-English entries (expected Ding's `German :: English` lines)")
+        self.entries = entries
+        self.name = name
+
+    @classmethod
+    def load(cls, path: Optional[str | Path] = None) -> "Dictionary":
+        where = Path(path or os.environ.get(_ENV) or DEFAULT_PATH)
+        try:
+            return cls(_parsed(where), where.name)
+        except FileNotFoundError:
+            raise Unavailable(f"no German-English dictionary at {where}: `make checkers` installs Debian's "
+                              f"trans-de-en (or set {_ENV})") from None
+        except UnicodeDecodeError:
+            raise Unavailable(f"{where} is not UTF-8 text: not a Ding dictionary") from None
+
+    def _entry(self, key: str) -> Optional[frozenset[str]]:
+        if key in self.entries:
+            return self.entries[key]
+        for ending in _GERMAN_ENDINGS:
+            if key.endswith(ending) and len(key) - len(ending) >= 3 and key[: -len(ending)] in self.entries:
+                return self.entries[key[: -len(ending)]]
+        return None
+
+    @functools.lru_cache(maxsize=65536)
+    def translations(self, key: str) -> frozenset[str]:
+        """English stems of a folded German word (its own stem included)."""
+        own = frozenset({stem(key)})
+        found = self._entry(key)
+        if found is not None:
+            return own | found
+        for cut in range(1, len(key) - MIN_HEAD + 1):
+            head = self._entry(key[cut:]) if len(key) - cut >= MIN_HEAD else None
+            if head is not None:
+                return own | head | (self._entry(key[:cut].rstrip("s")) or frozenset())
+        return own
+
+
+@functools.lru_cache(maxsize=1)
+def default() -> Dictionary:
+    return Dictionary.load()
+
+
+def available() -> tuple[bool, str]:
+    try:
+        return True, default().name
+    except Unavailable as why:
+        return False, str(why)

@@ -1,0 +1,154 @@
+"""Broken grammar: words an English parser cannot link, compared with the renderings.
+
+A dropped subject, verb or noun often leaves a sentence that no longer parses ("The said on Tuesday that ..."),
+while a rendering of the same original does. The Link Grammar parser (CMU; Debian's `link-grammar` and
+`link-grammar-dictionaries-en`, installed by `make checkers`) finds the parse that leaves the fewest words
+unlinked; `grammar_unlinked` is how many more words the translation leaves unlinked than the renderings do
+(their median), 0 if not more. Only for English translations with the parser installed; otherwise absent.
+
+The parser runs as one `link-parser` process per batch of sentences (its Python binding is built for Debian's
+own Python only). Its per-sentence time limit is generous (TIMEOUT seconds; news sentences take under 0.2 s)
+because a sentence cut short by the clock would get a different count on a busier machine; sentences over
+MAX_WORDS words are not parsed at all.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from typing import Iterable, NamedTuple, Optional
+
+from ..records import Reason
+from .text import Token, fold, tokens
+
+LANGUAGES = {"en"}
+MAX_WORDS = 60
+TIMEOUT = 30
+CHUNK = 200
+_COST = re.compile(r"cost vector = \(UNUSED=(\d+)")
+_NULL = re.compile(r"\{([^{}\s]+)\}")  # an unlinked word in the constituent line: {the}, {said.v-d}
+_TAG = re.compile(r"(?:\[[^\]]*\])?(?:\.[a-z0-9-]+)?$")  # the parser's marks after a word: [?], .v-d
+_ENV = "TOOLKIT_LINK_PARSER"
+
+
+class Unavailable(RuntimeError):
+    pass
+
+
+class Parse(NamedTuple):
+    unlinked: int
+    words: tuple[str, ...]  # the unlinked words, as the parser spells them (without its .v / .n tags)
+
+
+def _parsable(text: str) -> Optional[str]:
+    """The sentence as one input line, or None when it is not parsed (no letters, too long)."""
+    # a line starting with "!" is a parser command; braces would read as the parser's own null-word marks
+    line = " ".join(text.split()).lstrip("!").replace("{", "(").replace("}", ")")
+    if not any(c.isalpha() for c in line) or len(line.split()) > MAX_WORDS:
+        return None
+    return line
+
+
+class Parser:
+    def __init__(self, command: Optional[str] = None):
+        found = command or os.environ.get(_ENV) or shutil.which("link-parser")
+        if not found or not shutil.which(found):
+            raise Unavailable("no English parser: `make checkers` installs Debian's link-grammar "
+                              f"(or set {_ENV} to a link-parser program)")
+        self.command = found
+        self.name = "link-grammar"
+        self._parsed: dict[str, Optional[Parse]] = {}
+
+    def _run(self, lines: list[str]) -> list[Parse]:
+        args = [self.command, "en", "-graphics=0", "-verbosity=1", "-constituents=3", f"-timeout={TIMEOUT}"]
+        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        try:
+            done = subprocess.run(args, input="\n".join(lines) + "\n", capture_output=True, text=True, env=env,
+                                  timeout=TIMEOUT * len(lines) + 60)
+        except (OSError, subprocess.TimeoutExpired) as why:
+            raise Unavailable(f"{self.command} failed: {why}") from None
+        parses: list[Parse] = []
+        for line in done.stdout.splitlines():
+            cost = _COST.search(line)
+            if cost:
+                parses.append(Parse(int(cost.group(1)), ()))
+            elif line.startswith("(") and parses and not parses[-1].words:  # the constituents of that parse
+                words = tuple(w for w in (_TAG.sub("", w) for w in _NULL.findall(line))
+                              if any(c.isalpha() for c in w))
+                parses[-1] = parses[-1]._replace(words=words)
+        return parses
+
+    def add(self, texts: Iterable[str]) -> None:
+        """Parse these texts now, in batches, so that unlinked() finds them ready."""
+        todo: dict[str, list[str]] = {}
+        for text in texts:
+            line = _parsable(text)
+            if line is None:
+                self._parsed[text] = None
+            elif text not in self._parsed:
+                todo.setdefault(line, []).append(text)
+        lines = list(todo)
+        for at in range(0, len(lines), CHUNK):
+            chunk = lines[at:at + CHUNK]
+            parses: list[Optional[Parse]] = list(self._run(chunk))
+            if len(parses) != len(chunk):  # the output lost step with the input: parse one at a time
+                parses = [next(iter(self._run([line])), None) for line in chunk]
+            for line, parse in zip(chunk, parses):
+                for text in todo[line]:
+                    self._parsed[text] = parse
+
+    def parse(self, text: str) -> Optional[Parse]:
+        if text not in self._parsed:
+            self.add([text])
+        return self._parsed.get(text)
+
+    def unlinked(self, text: str) -> Optional[int]:
+        parse = self.parse(text)
+        return None if parse is None else parse.unlinked
+
+
+_DEFAULT: list[Parser] = []
+
+
+def default() -> Parser:
+    if not _DEFAULT:
+        _DEFAULT.append(Parser())
+    return _DEFAULT[0]
+
+
+def available() -> tuple[bool, str]:
+    try:
+        return True, default().name
+    except Unavailable as why:
+        return False, str(why)
+
+
+def grammar_signals(parser: Optional[Parser], translation: str, renderings: dict[str, str],
+                    lang: Optional[str]) -> tuple[dict[str, float], list[Reason]]:
+    if parser is None or lang not in LANGUAGES or not renderings:
+        return {}, []
+    ours = parser.parse(translation)
+    theirs = [n for n in (parser.unlinked(r) for r in renderings.values()) if n is not None]
+    if ours is None or not theirs:
+        return {}, []
+    gap = max(ours.unlinked - statistics.median(theirs), 0.0)
+    if not gap:
+        return {"grammar_unlinked": 0.0}, []
+    detail = (f"the parser links no other word to \"{{}}\" ({ours.unlinked} such words here, "
+              f"{statistics.median(theirs):g} in the renderings, median)")
+    return {"grammar_unlinked": float(gap)}, [Reason("grammar", detail.format(t.text), (t.start, t.end))
+                                              for t in _located(translation, ours.words)]
+
+
+def _located(text: str, words: tuple[str, ...]) -> list[Token]:
+    """The unlinked words' tokens in the text, matched in order (punctuation the parser left out has none)."""
+    found, toks, at = [], tokens(text), 0
+    for word in (fold(w) for w in words):
+        for k in range(at, len(toks)):
+            if toks[k].key == word:
+                found.append(toks[k])
+                at = k + 1
+                break
+    return found
