@@ -55,6 +55,7 @@ def test_inflected_and_compound_german_words_find_their_entry(lexicon):
     assert "borde" in lexicon.translations("grenzen")
     assert "owner" in lexicon.translations("grossmarktinhaber")  # the compound's head
     assert lexicon.translations("merkel") == {"merke"}  # a name translates to itself
+    assert lexicon.translations("x" * 10_000) == {"xxxxx"}  # not split: every cut would be a lookup
 
 
 def test_a_dropped_noun_is_a_dropped_word_of_the_original(lexicon):
@@ -147,6 +148,12 @@ def test_commands_and_overlong_lines_never_reach_the_parser(fake_parser):
     assert grammar._parsable("...") is None
     assert grammar._parsable("word " * (grammar.MAX_WORDS + 1)) is None
     assert fake_parser.unlinked("word " * (grammar.MAX_WORDS + 1)) is None
+
+
+def test_a_parser_that_fails_mid_run_leaves_its_sentences_unmeasured(fake_parser, tmp_path):
+    fake_parser.command = str(tmp_path / "vanished")
+    assert fake_parser.unlinked("The man said .") is None
+    assert grammar.grammar_signals(fake_parser, "The man said .", {"a": "The man said ."}, "en") == ({}, [])
 
 
 def test_no_parser_is_unavailable_with_the_fix(tmp_path):

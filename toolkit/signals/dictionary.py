@@ -40,6 +40,7 @@ _ENGLISH_FILLERS = STOPWORDS["en"] | {"to", "sb", "sth", "sb's", "one's", "onese
 _GERMAN_ENDINGS = sorted(("e", "en", "er", "es", "em", "n", "s", "st", "t", "et", "te", "ten", "ern", "ens"),
                          key=len, reverse=True)
 MIN_HEAD = 4  # a compound's head shorter than this matches too much by chance ("ei", "tor")
+MAX_COMPOUND = 40  # longer "words" (a URL, a run of letters) are not split: each cut is a lookup
 
 
 class Unavailable(RuntimeError):
@@ -139,6 +140,8 @@ class Dictionary:
         found = self._entry(key)
         if found is not None:
             return own | found
+        if len(key) > MAX_COMPOUND:
+            return own
         for cut in range(1, len(key) - MIN_HEAD + 1):
             head = self._entry(key[cut:]) if len(key) - cut >= MIN_HEAD else None
             if head is not None:

@@ -61,14 +61,16 @@ class Parser:
         self.name = "link-grammar"
         self._parsed: dict[str, Optional[Parse]] = {}
 
-    def _run(self, lines: list[str]) -> list[Parse]:
+    def _run(self, lines: list[str]) -> Optional[list[Parse]]:
+        """The parses of these lines, or None when the parser failed (its sentences are then not measured:
+        a broken parser must not lose the run)."""
         args = [self.command, "en", "-graphics=0", "-verbosity=1", "-constituents=3", f"-timeout={TIMEOUT}"]
         env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         try:
             done = subprocess.run(args, input="\n".join(lines) + "\n", capture_output=True, text=True, env=env,
                                   timeout=TIMEOUT * len(lines) + 60)
-        except (OSError, subprocess.TimeoutExpired) as why:
-            raise Unavailable(f"{self.command} failed: {why}") from None
+        except (OSError, subprocess.TimeoutExpired):
+            return None
         parses: list[Parse] = []
         for line in done.stdout.splitlines():
             cost = _COST.search(line)
@@ -92,9 +94,9 @@ class Parser:
         lines = list(todo)
         for at in range(0, len(lines), CHUNK):
             chunk = lines[at:at + CHUNK]
-            parses: list[Optional[Parse]] = list(self._run(chunk))
+            parses: list[Optional[Parse]] = self._run(chunk) or [None] * len(chunk)
             if len(parses) != len(chunk):  # the output lost step with the input: parse one at a time
-                parses = [next(iter(self._run([line])), None) for line in chunk]
+                parses = [next(iter(self._run([line]) or []), None) for line in chunk]
             for line, parse in zip(chunk, parses):
                 for text in todo[line]:
                     self._parsed[text] = parse
