@@ -133,7 +133,7 @@ def run(data_dir: Path) -> dict:
         for name in DIRECT.values():
             targets[f"{setting}.{name}.auroc"] = [">=", 0.95]
         targets[f"{setting}.unshifted_flagged"] = ["<=", 0.10]
-    from toolkit.signals import embedding_status, signatures
+    from toolkit.signals import embedding_status, optional_status, signatures
 
     caveat = ("Caveat: the fusion's design (signals, label scheme, extra negatives, sign constraints) was chosen "
               "while looking at cross-fitted numbers on this shared data, so on it they are somewhat optimistic; "
@@ -141,7 +141,7 @@ def run(data_dir: Path) -> dict:
     return {
         "metrics": metrics,
         "table": "\n".join([caveat, "", *sections]),
-        "signature": f"{fuse.signature()} # chrf:{signatures()['chrf']} # {embedding_status()}",
+        "signature": f"{fuse.signature()} # chrf:{signatures()['chrf']} # {embedding_status()} # {optional_status()}",
         "data": benchdata.describe(data_dir, benchdata.DEMETR_FILE),
         "headline": [m for m in targets if m in metrics],
         "targets": {m: t for m, t in targets.items() if m in metrics},
@@ -156,7 +156,7 @@ def run_live(data_dir: Path, engines: list[str]) -> dict:
     from toolkit import render
     from toolkit.cache import RenderingCache
     from toolkit.engines import load
-    from toolkit.signals import BeadTexts, embedding_status
+    from toolkit.signals import BeadTexts, embedding_status, optional_status
 
     data_dir = Path(data_dir)
     if not (data_dir / benchdata.DEMETR_FILE).exists():
@@ -187,7 +187,7 @@ def run_live(data_dir: Path, engines: list[str]) -> dict:
     return {
         "metrics": metrics,
         "table": "\n".join(["Live engines: " + "; ".join(f"`{name}`" for name in live), "", section]),
-        "signature": f"{fuse.signature()} # live:[{', '.join(live)}] # {embedding_status()}",
+        "signature": f"{fuse.signature()} # live:[{', '.join(live)}] # {embedding_status()} # {optional_status()}",
         "data": benchdata.describe(data_dir, benchdata.DEMETR_FILE),
         "headline": [m for m in (f"live.{s}.auroc" for s in ("critical", "major")) if m in metrics]
         + ["live.unshifted_flagged"],
