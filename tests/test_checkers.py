@@ -19,6 +19,10 @@ DING = textwrap.dedent("""\
     mehr {adv} :: more
     Dienstag {m} :: Tuesday
     Inhaber {m} :: owner; proprietor
+    Saison {f} | Saisons {pl} :: season | seasons
+    Film {m} /F./ | Filme {pl} :: film; movie | films; movies
+    Montag {m} /Mo/ :: Monday /Mon/
+    Mai {m} :: May
     etw. abholen {vt} :: to collect sth.
     """)
 ORIGINAL = "Der Minister sagte am Dienstag, man werde mehr Truppen an die Grenze schicken."
@@ -48,7 +52,7 @@ def test_the_parsed_dictionary_is_cached_as_json_and_a_damaged_cache_is_reparsed
 def test_ding_lines_map_one_word_synonyms_to_english_stems(lexicon):
     assert lexicon.entries["truppen"] == {"troop", "units"}  # the plural sub-entry
     assert lexicon.entries["abholen"] == {"colle"}  # "etw." and "to ... sth." are fillers
-    assert "sagte" not in lexicon.entries  # "ich/er/sie sagte" -> "said", a stopword: nothing to check
+    assert "said" in lexicon.entries["sagte"]  # "ich/er/sie sagte": German pronouns are fillers
 
 
 def test_inflected_and_compound_german_words_find_their_entry(lexicon):
@@ -62,7 +66,8 @@ def test_a_dropped_noun_is_a_dropped_word_of_the_original(lexicon):
     translation = "The minister said on Tuesday that they would send more to the border."
     values, reasons = coverage.coverage_signals(translation, {"reference": REFERENCE}, ORIGINAL, "de", "en",
                                                 lexicon)
-    assert values["source_dropped"] == pytest.approx(1 / 5)  # Minister, Dienstag, Truppen, Grenze, schicken
+    # anchored: Minister, sagte, Dienstag, mehr, Truppen, Grenze, schicken; Truppen is dropped
+    assert values["source_dropped"] == pytest.approx(1 / 7, abs=1e-4)
     assert any('"Truppen"' in r.detail for r in reasons if r.signal == "source")
     same, _ = coverage.coverage_signals(REFERENCE, {"reference": REFERENCE}, ORIGINAL, "de", "en", lexicon)
     assert same["source_dropped"] == 0.0
@@ -82,6 +87,23 @@ def test_an_added_word_is_unanchored_with_its_span(lexicon):
     spans = [translation[a:b] for r in reasons if r.signal == "source" and r.translation_span
              for a, b in [r.translation_span]]
     assert spans == ["armoured"]
+
+
+def test_a_german_word_left_where_the_renderings_translate_it_is_copied(lexicon):
+    original = "Die Saison endete am Montag mit einem Film."
+    reference = "The season ended on Monday with a movie."
+    translation = "The Saison ended on Monday with a film."
+    values, reasons = coverage.coverage_signals(translation, {"reference": reference}, original, "de", "en", lexicon)
+    assert values["source_copied"] == 1.0  # Saison; "film" is English too
+    assert [translation[a:b] for r in reasons if "left untranslated" in r.detail
+            for a, b in [r.translation_span]] == ["Saison"]
+    fine, _ = coverage.coverage_signals(reference, {"reference": reference}, original, "de", "en", lexicon)
+    assert fine["source_copied"] == 0.0
+
+
+def test_abbreviations_and_function_word_translations_are_kept(lexicon):
+    assert "monda" in lexicon.translations("montag")  # "Montag {m} /Mo/" is one word, not two
+    assert "may" in lexicon.translations("mai")  # "May" is all there is, though a stopword
 
 
 def test_coverage_is_absent_for_other_language_pairs(lexicon):

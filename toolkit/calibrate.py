@@ -49,7 +49,7 @@ BASE = ["chrf_best", "chrf_median", "bleu_best", "bleu_median", "ter_best", "ter
         "negation_mismatch", "negation_source_mismatch", "antonyms",
         "question_mismatch", "question_source_mismatch", "tense_mismatch",
         "length_shortfall", "length_excess", "length_words", "untranslated",
-        "source_dropped", "source_unanchored", "grammar_unlinked",
+        "source_dropped", "source_unanchored", "source_copied", "grammar_unlinked",
         *fuse.DERIVED]
 CONSENSUS = ["consensus_chrf_gap", "consensus_chrf_z", "consensus_unsupported_gap", "consensus_missing_gap",
              "consensus_bigram_gap"]

@@ -14,7 +14,7 @@ translation. The names below are stable: the fusion model (toolkit/data/fusion.j
 | mood and tense | mood.py | `question_mismatch`, `question_source_mismatch` (with an original), `tense_mismatch` (English) |
 | length, untranslated | length.py | `length_shortfall`, `length_excess`, `length_words`, `untranslated` |
 | embeddings (English, model available) | embedding.py | `embed_cos_best`, `embed_cos_median`, `embed_consensus_gap` (>= 2 renderings) |
-| coverage of the original (German -> English, dictionary installed) | coverage.py | `source_dropped`, `source_unanchored` |
+| coverage of the original (German -> English, dictionary installed) | coverage.py | `source_dropped`, `source_unanchored`, `source_copied` |
 | broken grammar (English, parser installed) | grammar.py | `grammar_unlinked` |
 
 A family that cannot be measured (no model, one rendering, no original) leaves its names out rather than

@@ -8,7 +8,12 @@ dictionary (dictionary.py) anchors the comparison in the original:
   subject shows here; a paraphrase of the renderings' wording does not, if the translation still renders
   the word its own way;
 - `source_unanchored`: the share of the translation's content words that translate no word of the original
-  and are in no rendering: an added word, an antonym or a hypernym put in the place of the original's word.
+  and are in no rendering: an added word, an antonym or a hypernym put in the place of the original's word;
+- `source_copied`: how many of the translation's words are German words of the original left as they were
+  (Saison, Koalition, Kalifornien) where the renderings have the dictionary's translation (season, coalition,
+  California). The name check tolerates such spellings on purpose (Lukaschenko = Lukashenko), so without the
+  dictionary `untranslated` cannot tell a cognate left untranslated from a transliterated name. Words the
+  dictionary also knows as English (Film, Hamburger) are never counted.
 
 Only for a German original and an English translation, with the dictionary installed; otherwise absent.
 """
@@ -52,6 +57,23 @@ def unanchored(lexicon: dictionary.Dictionary, original: str, translation: str,
     return [t for t in ours if dictionary.stem(t.key) not in allowed | seen], len(ours)
 
 
+def copied(lexicon: dictionary.Dictionary, original: str, translation: str, renderings: list[str]) -> list[Token]:
+    """The translation's words that are the original's German words where the renderings translate them."""
+    source = _stems(original)
+    theirs = [_stems(r) for r in renderings]
+    found = []
+    for word in content(tokens(translation)):
+        own = dictionary.stem(word.key)
+        options = lexicon.entry(word.key)
+        if own not in source or options is None or word.key in lexicon.english:
+            continue
+        kept = sum(own in stems for stems in theirs)
+        translated = sum(bool((options - {own}) & stems) for stems in theirs)
+        if translated * 2 >= len(theirs) and kept * 2 < len(theirs):
+            found.append(word)
+    return found
+
+
 def coverage_signals(translation: str, renderings: dict[str, str], original: str, original_lang: Optional[str],
                      lang: Optional[str], lexicon: Optional[dictionary.Dictionary]
                      ) -> tuple[dict[str, float], list[Reason]]:
@@ -60,11 +82,15 @@ def coverage_signals(translation: str, renderings: dict[str, str], original: str
     texts = list(renderings.values())
     lost, anchored = dropped(lexicon, original, translation, texts)
     added, total = unanchored(lexicon, original, translation, texts)
+    kept = copied(lexicon, original, translation, texts)
     reasons = [Reason("source", f"the original's \"{w.text}\" has no translation here; the renderings have one")
                for w in lost]
     reasons += [Reason("source", f"\"{t.text}\" translates no word of the original and is in no rendering",
                        (t.start, t.end)) for t in added]
+    reasons += [Reason("source", f"\"{t.text}\" is the original's German word, left untranslated; the renderings "
+                                 "translate it", (t.start, t.end)) for t in kept]
     return {
         "source_dropped": round(len(lost) / max(anchored, 1), 4),
         "source_unanchored": round(len(added) / max(total, 1), 4),
+        "source_copied": float(len(kept)),
     }, reasons

@@ -32,11 +32,12 @@ DEFAULT_PATH = Path("/usr/share/trans/de-en")
 _ENV = "TOOLKIT_DICTIONARY"
 LANGUAGES = ("de", "en")  # original, translation
 STEM = 5
-_ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+_ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|(?:^|\s)/[^/\s]+/")  # /Mo/: an abbreviation
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 # placeholders and pronouns of Ding's verb entries ("etw. abholen", "ich/er/sie sagte")
 _GERMAN_FILLERS = {fold(w) for w in "etw jdm jdn jds jd sich ich du er sie es wir ihr man".split()}
-_ENGLISH_FILLERS = STOPWORDS["en"] | {"to", "sb", "sth", "sb's", "one's", "oneself"}
+_PLACEHOLDERS = {"to", "sb", "sth", "sb's", "one's", "oneself"}
+_ENGLISH_FILLERS = STOPWORDS["en"] | _PLACEHOLDERS
 _GERMAN_ENDINGS = sorted(("e", "en", "er", "es", "em", "n", "s", "st", "t", "et", "te", "ten", "ern", "ens"),
                          key=len, reverse=True)
 MIN_HEAD = 4  # a compound's head shorter than this matches too much by chance ("ei", "tor")
@@ -56,20 +57,23 @@ def _words(text: str) -> list[str]:
 
 
 def _english_stems(side: str) -> set[str]:
-    out = set()
-    for word in _words(side.replace(";", " ")):
-        out.update(stem(p) for p in word.split("-") if len(p) > 1 and p not in _ENGLISH_FILLERS)
-    return out
+    """The content words' stems; the function words' where there is nothing else (Mai: May, mehr: more)."""
+    words = [p for word in _words(side.replace(";", " ")) for p in word.split("-") if len(p) > 1]
+    content = {stem(w) for w in words if w not in _ENGLISH_FILLERS}
+    return content or {stem(w) for w in words if w not in _PLACEHOLDERS}
 
 
-def parse(lines) -> dict[str, frozenset[str]]:
-    """{folded one-word German synonym: English stems} from lines in Ding's format."""
+def parse(lines) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """({folded one-word German synonym: English stems}, every folded English word) from lines in Ding's
+    format."""
     found: dict[str, set[str]] = {}
+    english: set[str] = set()
     for line in lines:
         if line.startswith("#") or " :: " not in line:
             continue
-        german, english = line.rstrip("\n").split(" :: ", 1)
-        for de_part, en_part in zip(german.split(" | "), english.split(" | ")):
+        german, english_side = line.rstrip("\n").split(" :: ", 1)
+        english.update(p for word in _words(english_side) for p in word.split("-"))
+        for de_part, en_part in zip(german.split(" | "), english_side.split(" | ")):
             stems = _english_stems(en_part)
             if not stems:
                 continue
@@ -77,7 +81,7 @@ def parse(lines) -> dict[str, frozenset[str]]:
                 words = [w for w in _words(synonym) if w not in _GERMAN_FILLERS]
                 if len(words) == 1:
                     found.setdefault(words[0], set()).update(stems)
-    return {word: frozenset(stems) for word, stems in found.items()}
+    return {word: frozenset(stems) for word, stems in found.items()}, frozenset(english)
 
 
 def _cache_file(where: Path) -> Path:
@@ -88,44 +92,49 @@ def _cache_file(where: Path) -> Path:
     return root / "toolkit" / "dictionary" / f"{key}.json"
 
 
-def _parsed(where: Path) -> dict[str, frozenset[str]]:
+def _parsed(where: Path) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     """parse() of the file, kept as JSON beside the other caches: parsing takes ~7 s, reading the JSON ~1 s."""
     cache = _cache_file(where)
     try:
-        return {word: frozenset(stems) for word, stems in json.loads(cache.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, AttributeError):
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        return {w: frozenset(s) for w, s in stored["entries"].items()}, frozenset(stored["english"])
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
         pass  # no cache yet, or a damaged one: parse again
     with open(where, encoding="utf-8") as handle:
-        entries = parse(handle)
+        entries, english = parse(handle)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps({w: sorted(s) for w, s in entries.items()}, ensure_ascii=False), encoding="utf-8")
+        stored = {"entries": {w: sorted(s) for w, s in entries.items()}, "english": sorted(english)}
+        tmp.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
         tmp.replace(cache)
     except OSError:
         pass  # a read-only home only costs the next run the parse
-    return entries
+    return entries, english
 
 
 class Dictionary:
-    def __init__(self, entries: dict[str, frozenset[str]], name: str = "dictionary"):
+    def __init__(self, entries: dict[str, frozenset[str]], english: frozenset[str] = frozenset(),
+                 name: str = "dictionary"):
         if not entries:
             raise Unavailable(f"{name} has no German-English entries (expected Ding's `German :: English` lines)")
         self.entries = entries
+        self.english = english  # every word of the English side: "film" is English too, "Saison" is not
         self.name = name
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None) -> "Dictionary":
         where = Path(path or os.environ.get(_ENV) or DEFAULT_PATH)
         try:
-            return cls(_parsed(where), where.name)
+            return cls(*_parsed(where), name=where.name)
         except FileNotFoundError:
             raise Unavailable(f"no German-English dictionary at {where}: `make checkers` installs Debian's "
                               f"trans-de-en (or set {_ENV})") from None
         except UnicodeDecodeError:
             raise Unavailable(f"{where} is not UTF-8 text: not a Ding dictionary") from None
 
-    def _entry(self, key: str) -> Optional[frozenset[str]]:
+    def entry(self, key: str) -> Optional[frozenset[str]]:
+        """The English stems of a folded German word the dictionary has, as written or without an ending."""
         if key in self.entries:
             return self.entries[key]
         for ending in _GERMAN_ENDINGS:
@@ -137,15 +146,15 @@ class Dictionary:
     def translations(self, key: str) -> frozenset[str]:
         """English stems of a folded German word (its own stem included)."""
         own = frozenset({stem(key)})
-        found = self._entry(key)
+        found = self.entry(key)
         if found is not None:
             return own | found
         if len(key) > MAX_COMPOUND:
             return own
         for cut in range(1, len(key) - MIN_HEAD + 1):
-            head = self._entry(key[cut:]) if len(key) - cut >= MIN_HEAD else None
+            head = self.entry(key[cut:]) if len(key) - cut >= MIN_HEAD else None
             if head is not None:
-                return own | head | (self._entry(key[:cut].rstrip("s")) or frozenset())
+                return own | head | (self.entry(key[:cut].rstrip("s")) or frozenset())
         return own
 
 
