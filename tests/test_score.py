@@ -67,6 +67,7 @@ def test_threshold_moves_the_flag_not_the_divergence():
     ({"translation": "x", "renderings": ["x"], "source": 3}, "source"),
     ({"translation": "x", "renderings": ["x"], "lang": 7}, "lang"),
     ({"translation": "x", "renderings": ["x"], "lang": "xx"}, "pairs.jsonl:1: unknown language code 'xx'"),
+    ({"translation": "x", "renderings": ["x"], "source_lang": ["de"]}, "source_lang"),
 ])
 def test_bad_records_say_what_is_wrong(record, message):
     with pytest.raises(ToolkitError, match=message):
@@ -76,3 +77,21 @@ def test_bad_records_say_what_is_wrong(record, message):
 def test_language_codes_are_normalised_before_the_fusion_sees_them():
     record = {"translation": "He paid 2,000 euros.", "renderings": ["He paid 1.000 euros."]}
     assert score_record({**record, "lang": "EN"})["divergence"] == score_record({**record, "lang": "en"})["divergence"]
+
+
+def test_a_german_source_with_its_language_gets_the_dictionary_checks(tmp_path, monkeypatch):
+    from toolkit.signals import dictionary
+
+    (tmp_path / "de-en").write_text("Saison {f} :: season\nMontag {m} :: Monday\n", encoding="utf-8")
+    monkeypatch.setenv("TOOLKIT_DICTIONARY", str(tmp_path / "de-en"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    dictionary.default.cache_clear()
+    try:
+        record = {"translation": "The Saison ends on Monday.", "renderings": ["The season ends on Monday."],
+                  "lang": "en", "source": "Die Saison endet am Montag."}
+        assert "source_copied" not in score_record(record)["signals"]  # which language is the source?
+        scored = score_record({**record, "source_lang": "DE"})
+        assert scored["signals"]["source_copied"] == 1.0
+        assert any("Saison" in r["detail"] for r in scored["reasons"])
+    finally:
+        dictionary.default.cache_clear()
