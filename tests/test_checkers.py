@@ -19,7 +19,7 @@ DING = textwrap.dedent("""\
     mehr {adv} :: more
     Dienstag {m} :: Tuesday
     Inhaber {m} :: owner; proprietor
-    Saison {f} | Saisons {pl} :: season | seasons
+    Saison {f} | Saisons {pl} | Nach der Saison hörte er auf. :: season | seasons | Nach der Saison hörte er auf.
     Film {m} /F./ | Filme {pl} :: film; movie | films; movies
     Montag {m} /Mo/ :: Monday /Mon/
     Mai {m} :: May
@@ -95,6 +95,7 @@ def test_a_german_word_left_where_the_renderings_translate_it_is_copied(lexicon)
     translation = "The Saison ended on Monday with a film."
     values, reasons = coverage.coverage_signals(translation, {"reference": reference}, original, "de", "en", lexicon)
     assert values["source_copied"] == 1.0  # Saison; "film" is English too
+    assert "film" in lexicon.english and "saison" not in lexicon.english  # not from a sentence left untranslated
     assert [translation[a:b] for r in reasons if "left untranslated" in r.detail
             for a, b in [r.translation_span]] == ["Saison"]
     fine, _ = coverage.coverage_signals(reference, {"reference": reference}, original, "de", "en", lexicon)

@@ -51,10 +51,9 @@ def unanchored(lexicon: dictionary.Dictionary, original: str, translation: str,
                renderings: list[str]) -> tuple[list[Token], int]:
     """(the translation's content words that translate no word of the original and no rendering has, of how
     many)."""
-    allowed = set().union(*(lexicon.translations(t.key) for t in tokens(original)))
-    seen = set().union(*(_stems(r) for r in renderings))
+    known = set().union(*(lexicon.translations(t.key) for t in tokens(original)), *(_stems(r) for r in renderings))
     ours = content(tokens(translation))
-    return [t for t in ours if dictionary.stem(t.key) not in allowed | seen], len(ours)
+    return [t for t in ours if dictionary.stem(t.key) not in known], len(ours)
 
 
 def copied(lexicon: dictionary.Dictionary, original: str, translation: str, renderings: list[str]) -> list[Token]:

@@ -64,15 +64,18 @@ def _english_stems(side: str) -> set[str]:
 
 
 def parse(lines) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
-    """({folded one-word German synonym: English stems}, every folded English word) from lines in Ding's
-    format."""
+    """({folded one-word German synonym: English stems}, the folded one-word English synonyms) from lines in
+    Ding's format."""
     found: dict[str, set[str]] = {}
     english: set[str] = set()
     for line in lines:
         if line.startswith("#") or " :: " not in line:
             continue
         german, english_side = line.rstrip("\n").split(" :: ", 1)
-        english.update(p for word in _words(english_side) for p in word.split("-"))
+        for synonym in english_side.replace(" | ", ";").split(";"):  # one-word ones only: the English side
+            words = _words(synonym)                                  # also holds German example sentences
+            if len(words) == 1:
+                english.add(words[0])
         for de_part, en_part in zip(german.split(" | "), english_side.split(" | ")):
             stems = _english_stems(en_part)
             if not stems:
@@ -119,7 +122,7 @@ class Dictionary:
         if not entries:
             raise Unavailable(f"{name} has no German-English entries (expected Ding's `German :: English` lines)")
         self.entries = entries
-        self.english = english  # every word of the English side: "film" is English too, "Saison" is not
+        self.english = english  # the English side's one-word synonyms: "film" is English too, "Saison" is not
         self.name = name
 
     @classmethod
