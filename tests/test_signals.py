@@ -248,3 +248,18 @@ def test_tense_is_read_off_english_auxiliaries_only():
     assert mood_signals("The bridge was closed.", renderings, lang="en")[0]["tense_mismatch"] == 0.0
     assert "tense_mismatch" not in mood_signals("Die Brücke wird gesperrt.", {"a": "Die Brücke war gesperrt."},
                                                 lang="de")[0]
+
+
+def test_a_future_the_german_original_lacks_is_unsupported():
+    from toolkit.signals.mood import mood_signals
+
+    original = "Colbert begrüßte Thunberg am Dienstag."
+    rendering = {"reference": "Colbert welcomed Thunberg on Tuesday."}
+    values, reasons = mood_signals("Colbert will welcome Thunberg on Tuesday.", rendering, original, "en", "de")
+    assert values["future_unsupported"] == 1.0 and any("future" in r.detail for r in reasons)
+    same, _ = mood_signals("Colbert welcomed Thunberg on Tuesday.", rendering, original, "en", "de")
+    assert same["future_unsupported"] == 0.0
+    # "wird" makes a future (or a passive) in German: the original may well have one
+    planned, _ = mood_signals("Colbert will welcome Thunberg.", rendering, "Colbert wird Thunberg begrüßen.", "en", "de")
+    assert planned["future_unsupported"] == 0.0
+    assert "future_unsupported" not in mood_signals("Colbert will welcome Thunberg.", rendering, original, "en", "fr")[0]

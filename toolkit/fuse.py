@@ -16,7 +16,8 @@ crosses THRESHOLD = 0.5 at its operating point: one threshold means the same for
 points on that divergence were chosen on the fitting data to agree best with the labelled severities.
 Direct checks (CHECKS: a negation, number, name or question mark the renderings disagree on, an antonym,
 untranslated words, German words of the original that the renderings translate (source_copied), scrambled word
-order; not tense, whose auxiliaries differ between good renderings too) are rare and nearly always right when
+order, a future the original does not have; not tense in general, whose auxiliaries differ between good
+renderings too) are rare and nearly always right when
 they fire, but a linear model over all shifts gives each only a small weight, because
 most shifts are not of its kind: on DEMETR a negated sentence scored 0.06-0.10 while the checks said "negation"
 outright. So a check that fires is also evidence on its own: its `precision` on the fitting data (shifted share
@@ -46,17 +47,18 @@ MODEL_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
 # absent without an original (or, for tense, in a language other than English): no evidence either way
 NEUTRAL = {"negation_source_mismatch": 0.0, "question_source_mismatch": 0.0, "tense_mismatch": 0.0,
            # absent without the dictionary or the parser installed, or in other languages
-           "source_dropped": 0.0, "source_unanchored": 0.0, "source_copied": 0.0, "grammar_unlinked": 0.0}
+           "source_dropped": 0.0, "source_unanchored": 0.0, "source_copied": 0.0, "grammar_unlinked": 0.0,
+           "future_unsupported": 0.0}
 CAPS = {  # a few counted mismatches say all there is to say; more would only stretch the linear scale
     "numbers_unsupported": 3.0, "numbers_missing": 3.0, "entities_unsupported": 3.0, "entities_missing": 3.0,
     "negation_mismatch": 2.0, "negation_source_mismatch": 2.0, "antonyms": 2.0, "ter_best": 150.0,
     "ter_median": 150.0, "consensus_chrf_z": 10.0, "lexical_unsupported_count": 5.0, "bigram_unsupported": 8.0,
-    "consensus_bigram_gap": 8.0, "question_mismatch": 2.0, "question_source_mismatch": 2.0, "tense_mismatch": 4.0, "grammar_unlinked": 3.0,
-    "source_copied": 3.0,
+    "consensus_bigram_gap": 8.0, "question_mismatch": 2.0, "question_source_mismatch": 2.0, "tense_mismatch": 4.0,
+    "grammar_unlinked": 3.0, "source_copied": 3.0,
 }
 _SPAN_FAMILY = {"numbers": "numbers", "entities": "entities", "negation": "negation", "antonyms": "antonyms",
-                "untranslated": "untranslated", "question": "mood", "tense": "mood", "source": "source",
-                "grammar": "grammar"}  # by the signal name's first part
+                "untranslated": "untranslated", "question": "mood", "tense": "mood", "future": "mood",
+                "source": "source", "grammar": "grammar"}  # by the signal name's first part
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ CHECKS = {"negation_confirmed": "negation", "negation_mismatch": "negation", "nu
           "numbers_unsupported": "numbers", "entities_replaced": "entities", "entities_missing": "entities",
           "entities_unsupported": "entities", "antonyms": "antonyms", "untranslated": "untranslated",
           "source_copied": "untranslated",
-          "question_confirmed": "mood", "question_mismatch": "mood", "word_order_scrambled": "order"}
+          "question_confirmed": "mood", "question_mismatch": "mood", "word_order_scrambled": "order",
+          "future_unsupported": "tense"}
 
 
 def fired_checks(model: dict, signals: dict[str, float]) -> dict[str, tuple[str, float]]:

@@ -11,7 +11,7 @@ translation. The names below are stable: the fusion model (toolkit/data/fusion.j
 | numbers | numbers.py | `numbers_unsupported`, `numbers_missing`, `numbers_mismatch` |
 | named entities | entities.py | `entities_unsupported`, `entities_missing` |
 | negation, polarity | negation.py | `negation_mismatch`, `negation_source_mismatch` (with an original), `antonyms` |
-| mood and tense | mood.py | `question_mismatch`, `question_source_mismatch` (with an original), `tense_mismatch` (English) |
+| mood and tense | mood.py | `question_mismatch`, `question_source_mismatch` (with an original), `tense_mismatch` (English), `future_unsupported` (German original) |
 | length, untranslated | length.py | `length_shortfall`, `length_excess`, `length_words`, `untranslated` |
 | embeddings (English, model available) | embedding.py | `embed_cos_best`, `embed_cos_median`, `embed_consensus_gap` (>= 2 renderings) |
 | coverage of the original (German -> English, dictionary installed) | coverage.py | `source_dropped`, `source_unanchored`, `source_copied` |
@@ -86,7 +86,7 @@ def _one(bead: BeadTexts, embedder, lexicon, parser) -> tuple[dict[str, float], 
         lambda: numbers_signal(translation, renderings, original),
         lambda: entity_signals(translation, renderings, original),
         lambda: negation_signals(translation, renderings, original),
-        lambda: mood_signals(translation, renderings, original, bead.lang),
+        lambda: mood_signals(translation, renderings, original, bead.lang, bead.original_lang),
         lambda: untranslated_signals(translation, renderings, original, bead.lang),
         lambda: coverage_signals(translation, renderings, original, bead.original_lang, bead.lang, lexicon),
         lambda: grammar_signals(parser, translation, renderings, bead.lang),
