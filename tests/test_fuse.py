@@ -157,6 +157,14 @@ def test_new_data_is_scored_by_the_shipped_model_as_is():
     assert divergence[1] > divergence[0] and set(flags) == set(calibrate.BASELINES)
 
 
+def test_a_check_seen_at_work_too_rarely_is_not_evidence():
+    """With few shifted examples, smoothing alone rates a check that never fired 0.5/51 against 0.5/551: 0.92."""
+    y = np.array([1] * 50 + [0] * 550)
+    silent, twice = np.zeros(600), np.zeros(600)
+    twice[:2] = 1
+    assert calibrate.check_precisions(np.column_stack([silent, twice]), y, ["untranslated", "antonyms"]) == {}
+
+
 def test_a_precise_check_is_evidence_on_its_own():
     """A check that fires on 30 of 300 shifts and 1 of 300 unshifted beads gets its precision from the classes'
     rates; a check that fires as often on unshifted beads is left out; firing lifts the divergence noisy-OR."""
