@@ -170,6 +170,7 @@ def test_commands_and_overlong_lines_never_reach_the_parser(fake_parser):
     assert grammar._parsable("!exit") == "exit"
     assert grammar._parsable("...") is None
     assert grammar._parsable("word " * (grammar.MAX_WORDS + 1)) is None
+    assert grammar._parsable("x" * (grammar.MAX_CHARS + 1)) is None
     assert fake_parser.unlinked("word " * (grammar.MAX_WORDS + 1)) is None
 
 

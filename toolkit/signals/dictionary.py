@@ -6,9 +6,9 @@ TOOLKIT_DICTIONARY names another file in the same format; with neither, `availab
 that need it are absent (the fusion reads them as "no evidence").
 
 Ding lines look like `Abholstelle {f} | Abholstellen {pl} :: pick-up point; pickup point | pick-up points`: sides
-split by ` :: `, parallel sub-entries by ` | `, synonyms by `;`, and annotations in {} [] () <>. Only one-word
-German synonyms are kept (a phrase's words do not translate one by one); each maps to the content words of all
-English synonyms of its sub-entry.
+split by ` :: `, parallel sub-entries by ` | `, synonyms by `;`, and annotations in {} [] () <> and /Abk./. Only
+one-word German synonyms are kept (a phrase's words do not translate one by one); each maps to the content words
+of all English synonyms of its sub-entry (to its function words where it has nothing else: Mai -> May).
 
 Words are compared as STEM-character prefixes of their folded form (collect / collected / collection): a lenient
 match, because these checks ask whether a translation of a word is there at all. German words the dictionary
@@ -72,8 +72,9 @@ def parse(lines) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
         if line.startswith("#") or " :: " not in line:
             continue
         german, english_side = line.rstrip("\n").split(" :: ", 1)
-        for synonym in english_side.replace(" | ", ";").split(";"):  # one-word ones only: the English side
-            words = _words(synonym)                                  # also holds German example sentences
+        # one-word synonyms only: the English side also holds German example sentences left untranslated
+        for synonym in english_side.replace(" | ", ";").split(";"):
+            words = _words(synonym)
             if len(words) == 1:
                 english.add(words[0])
         for de_part, en_part in zip(german.split(" | "), english_side.split(" | ")):
@@ -154,8 +155,8 @@ class Dictionary:
             return own | found
         if len(key) > MAX_COMPOUND:
             return own
-        for cut in range(1, len(key) - MIN_HEAD + 1):
-            head = self.entry(key[cut:]) if len(key) - cut >= MIN_HEAD else None
+        for cut in range(1, len(key) - MIN_HEAD + 1):  # the longest known tail first
+            head = self.entry(key[cut:])
             if head is not None:
                 return own | head | (self.entry(key[:cut].rstrip("s")) or frozenset())
         return own

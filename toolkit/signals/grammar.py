@@ -9,7 +9,7 @@ unlinked; `grammar_unlinked` is how many more words the translation leaves unlin
 The parser runs as one `link-parser` process per batch of sentences (its Python binding is built for Debian's
 own Python only). Its per-sentence time limit is generous (TIMEOUT seconds; news sentences take under 0.2 s)
 because a sentence cut short by the clock would get a different count on a busier machine; sentences over
-MAX_WORDS words are not parsed at all.
+MAX_WORDS words or MAX_CHARS characters are not parsed at all.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from .text import Token, fold, tokens
 
 LANGUAGES = {"en"}
 MAX_WORDS = 60
+MAX_CHARS = 1000
 TIMEOUT = 30
 CHUNK = 200
 _COST = re.compile(r"cost vector = \(UNUSED=(\d+)")
@@ -43,10 +44,10 @@ class Parse(NamedTuple):
 
 
 def _parsable(text: str) -> Optional[str]:
-    """The sentence as one input line, or None when it is not parsed (no letters, too long)."""
+    """The sentence as one input line, or None when it is not parsed (no letters, too many words or characters)."""
     # a line starting with "!" is a parser command; braces would read as the parser's own null-word marks
     line = " ".join(text.split()).lstrip("!").replace("{", "(").replace("}", ")")
-    if not any(c.isalpha() for c in line) or len(line.split()) > MAX_WORDS:
+    if not any(c.isalpha() for c in line) or len(line.split()) > MAX_WORDS or len(line) > MAX_CHARS:
         return None
     return line
 
