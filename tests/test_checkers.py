@@ -124,6 +124,16 @@ def test_a_missing_empty_or_binary_dictionary_is_unavailable_with_the_fix(tmp_pa
         dictionary.Dictionary.load(tmp_path / "binary")
 
 
+def test_the_status_says_whether_the_dictionary_is_installed_without_loading_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_DICTIONARY", str(tmp_path / "de-en"))
+    dictionary.default.cache_clear()
+    assert dictionary.available() == (False, f"no German-English dictionary at {tmp_path / 'de-en'}")
+    (tmp_path / "de-en").write_text(DING, encoding="utf-8")
+    assert dictionary.available() == (True, "de-en")
+    assert dictionary.default.cache_info().currsize == 0  # a run without a German original never loads it
+    dictionary.default.cache_clear()
+
+
 FAKE_PARSER = textwrap.dedent("""\
     import sys
     # prints link-parser's cost line for every input line; "zz" words stay unlinked; a "LOSE" line gets none

@@ -128,7 +128,7 @@ class Dictionary:
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None) -> "Dictionary":
-        where = Path(path or os.environ.get(_ENV) or DEFAULT_PATH)
+        where = _where(path)
         try:
             return cls(*_parsed(where), name=where.name)
         except FileNotFoundError:
@@ -167,8 +167,16 @@ def default() -> Dictionary:
     return Dictionary.load()
 
 
+def _where(path: Optional[str | Path] = None) -> Path:
+    return Path(path or os.environ.get(_ENV) or DEFAULT_PATH)
+
+
 def available() -> tuple[bool, str]:
-    try:
+    """Whether the dictionary is installed, for signatures and cache keys. It does not load it (a run without
+    a German original never needs it) unless it was loaded already, and then says what loading found."""
+    if default.cache_info().currsize:  # lru_cache keeps only a load that succeeded
         return True, default().name
-    except Unavailable as why:
-        return False, str(why)
+    where = _where()
+    if where.is_file():
+        return True, where.name
+    return False, f"no German-English dictionary at {where}"
