@@ -10,12 +10,13 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .paths import cache_root
+
 
 def default_path() -> Path:
     if os.environ.get("TOOLKIT_CACHE"):
         return Path(os.environ["TOOLKIT_CACHE"])
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "toolkit" / "renderings.sqlite"
+    return cache_root() / "renderings.sqlite"
 
 
 def _key(signature: str, src: str, tgt: str, text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import languages
 from ..errors import ToolkitError
+from ..paths import cache_root
 from .neural import Model, NeuralEngine, decode
 
 # CTranslate2's OpenMP threads otherwise spin for a while after every batch, stealing the cores that torch
@@ -25,8 +26,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 def converted_root() -> Path:
     if os.environ.get("TOOLKIT_MODELS"):
         return Path(os.environ["TOOLKIT_MODELS"]) / "ct2"
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "toolkit" / "models" / "ct2"
+    return cache_root() / "models" / "ct2"
 
 
 class _LanguageTokensListed:

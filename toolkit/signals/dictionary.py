@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from ..paths import cache_root
 from .text import STOPWORDS, fold
 
 DEFAULT_PATH = Path("/usr/share/trans/de-en")
@@ -92,8 +93,7 @@ def _cache_file(where: Path) -> Path:
     stat = where.stat()
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
     key = hashlib.sha256(f"{where.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{code}".encode()).hexdigest()[:20]
-    root = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return root / "toolkit" / "dictionary" / f"{key}.json"
+    return cache_root() / "dictionary" / f"{key}.json"
 
 
 def _parsed(where: Path) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
