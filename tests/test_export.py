@@ -16,6 +16,7 @@ from toolkit.cli import main
 from toolkit.output import write_run
 
 datasets = pytest.importorskip("datasets", reason="the datasets package (toolkit[export]) is not installed")
+DatasetCard = pytest.importorskip("huggingface_hub").DatasetCard
 
 
 def _run_dir(tmp_path: Path, run=None, name="run") -> Path:
@@ -59,12 +60,11 @@ def test_card_has_signature_languages_licence_and_its_loading_recipe_works(tmp_p
     run = aligned_run()
     out = export.export_dir(_run_dir(tmp_path, run), tmp_path / "dataset", license="cc-by-4.0")
     card = (out / "README.md").read_text(encoding="utf-8")
-    header = card.split("---")[1]
-    assert 'license: "cc-by-4.0"' in header
-    assert '- "en"' in header and '- "de"' in header
+    meta = DatasetCard(card).data  # the header read back as the hub reads it
+    assert meta.license == "cc-by-4.0" and meta.language == ["en", "de"]
     assert run.summary["signature"] in card
     assert "## How it was made" in card
-    assert 'path: "beads.parquet"' in header
+    assert meta.configs == [{"config_name": "default", "data_files": [{"split": "train", "path": "beads.parquet"}]}]
     loaded = datasets.load_dataset("parquet", data_files=str(out / "beads.parquet"), split="train",
                                    cache_dir=str(tmp_path / "hf-cache"))
     assert loaded.features == export.features()
@@ -125,7 +125,8 @@ def test_push_to_hub_sends_the_dataset_and_the_card(tmp_path, monkeypatch, capsy
     assert token == "hf_test_token" and upload["path_in_repo"] == "README.md"
     assert upload["repo_id"] == "someone/belarus-beads" and upload["repo_type"] == "dataset"
     card = upload["path_or_fileobj"].decode("utf-8")
-    assert 'path: "data/train-*"' in card and run.summary["signature"] in card
+    assert DatasetCard(card).data.configs[0]["data_files"][0]["path"] == "data/train-*"
+    assert run.summary["signature"] in card
     assert "https://huggingface.co/datasets/someone/belarus-beads" in capsys.readouterr().out
 
 

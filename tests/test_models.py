@@ -110,3 +110,16 @@ def test_compare_falls_back_to_apertium_and_says_so(hub, tmp_path, capsys):
     assert "no open MT model for en-de is downloaded" in err and "toolkit models download --pair en-de" in err
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert all("apertium:" in r["name"] for r in summary["renderings"])
+
+
+def test_without_huggingface_hub_no_model_is_present_and_download_says_what_to_install(monkeypatch, capsys):
+    """A core install (no `toolkit[mt]`) has no huggingface_hub: compare's default engines must not traceback."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # `import huggingface_hub` raises ImportError
+    assert not models.is_present("Helsinki-NLP/opus-mt-de-en")
+    specs, missing = models.default_engines("en", "de")
+    assert specs == [] and "Helsinki-NLP/opus-mt-en-de" in missing
+    assert main(["models", "download", "--model", "Helsinki-NLP/opus-mt-de-en", "-q"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("toolkit models: error:") and "toolkit[mt]" in err and "\n" not in err

@@ -7,7 +7,6 @@ and its card to the Hugging Face hub. `datasets` is imported inside the function
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -147,33 +146,38 @@ def _inline(value) -> str:
     return "`" + re.sub(r"[`\r\n]+", " ", str(value)) + "`"
 
 
+def card_data(summary: dict, count: int, license: str = DEFAULT_LICENSE, data_files: str = DATA_FILES["dir"]):
+    """The card's metadata (its YAML header) as huggingface_hub's DatasetCardData, which writes valid YAML
+    whatever a path or a name holds."""
+    from huggingface_hub import DatasetCardData
+
+    return DatasetCardData(
+        license=license, language=_languages(summary), pretty_name=f"Translation divergence: {_name(summary)}",
+        tags=["translation", "machine-translation", "translation-quality"], task_categories=["translation"],
+        size_categories=[_size_category(count)],
+        configs=[{"config_name": "default", "data_files": [{"split": "train", "path": data_files}]}],
+    )
+
+
+def _name(summary: dict) -> str:
+    return Path(str((summary.get("translation") or {}).get("path") or "translation")).stem
+
+
 def dataset_card(summary: dict, judgements: Sequence[Judgement], license: str = DEFAULT_LICENSE,
                  data_files: str = DATA_FILES["dir"]) -> str:
+    """The dataset card (README.md): huggingface_hub's DatasetCard of card_data() and the text below."""
+    from huggingface_hub import DatasetCard
+
     translation = summary.get("translation") or {}
     original = summary.get("original")
-    name = Path(str(translation.get("path") or "translation")).stem
+    name = _name(summary)
     severities = {s: sum(j.severity == s for j in judgements) for s in SEVERITIES[1:]}
-    # YAML header: every value written as JSON, which YAML reads as the same string, so nothing in a path or
-    # signature can break the header.
-    header = "\n".join([
-        "---",
-        f"license: {json.dumps(license)}",
-        "language:", *(f"- {json.dumps(lang)}" for lang in _languages(summary)),
-        f"pretty_name: {json.dumps(f'Translation divergence: {name}')}",
-        "tags:", "- translation", "- machine-translation", "- translation-quality",
-        "task_categories:", "- translation",
-        f"size_categories:\n- {json.dumps(_size_category(len(judgements)))}",
-        "configs:", "- config_name: default", "  data_files:", "  - split: train",
-        f"    path: {json.dumps(data_files)}",
-        "---",
-    ])
     renderings = "\n".join(
         f"- {_inline(r.get('name'))}: {r.get('kind')}, {r.get('src')} → {r.get('tgt')}"
         + (f" through {r['pivot']}" if r.get("pivot") else "") for r in summary.get("renderings") or []
     ) or "- (none recorded)"
     side = (lambda info: f"{_inline(info.get('path'))} ({info.get('lang')}, {info.get('sentences')} sentences)")
-    return f"""{header}
-
+    text = f"""
 # Translation divergence: {name}
 
 Where did this translation change the meaning? One row per **bead** (an alignment unit: original sentence ids
@@ -237,6 +241,8 @@ flagged = beads.filter(lambda row: row["flag"])
 `{license}`. The `original`, `translation` and rendering texts quote the documents that were compared; their
 rights stay with the documents' publishers. Pass `--license` to `toolkit export` when you know the terms.
 """
+    data = card_data(summary, len(judgements), license, data_files)
+    return str(DatasetCard(f"---\n{data.to_yaml()}\n---\n{text}"))
 
 
 # --- writing ---

@@ -62,9 +62,23 @@ def choices(lang: str, other: str) -> list[Choice]:
     return found
 
 
-def is_present(model_id: str) -> bool:
-    from huggingface_hub import snapshot_download
+def _hub():
+    """huggingface_hub, which the neural engines' extra (`toolkit[mt]`) brings: not a core dependency."""
+    try:
+        import huggingface_hub
+    except ImportError:
+        raise ToolkitError("the open MT models need `pip install 'toolkit[mt]'` (transformers, CTranslate2 and "
+                           "huggingface_hub, which fetches and finds the models)") from None
+    return huggingface_hub
 
+
+def is_present(model_id: str) -> bool:
+    """Whether the model is in the Hugging Face cache. Without huggingface_hub (a core install) no model is:
+    the hf: and ct2: engines could not run one anyway, so compare falls back to Apertium, saying so."""
+    try:
+        snapshot_download = _hub().snapshot_download
+    except ToolkitError:
+        return False
     try:
         snapshot_download(model_id, local_files_only=True)
         return True
@@ -107,16 +121,15 @@ def model_ids_for(pairs: Iterable[str]) -> list[str]:
 
 def download(model_id: str) -> str:
     """Fetch one model into the Hugging Face cache (network), preferring safetensors weights; returns its folder."""
-    from huggingface_hub import HfApi, snapshot_download
-
+    hub = _hub()
     try:
-        files = HfApi().list_repo_files(model_id)
+        files = hub.HfApi().list_repo_files(model_id)
     except Exception as err:
         raise ToolkitError(f"cannot reach the Hugging Face hub for {model_id}: {str(err).splitlines()[0][:200]}")
     # Both weight formats are often there; one is enough, and safetensors loads without pickle.
     weights = ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["pytorch_model*.bin"]
     try:
-        return snapshot_download(model_id, allow_patterns=_NEEDED + weights)
+        return hub.snapshot_download(model_id, allow_patterns=_NEEDED + weights)
     except Exception as err:
         raise ToolkitError(f"downloading {model_id} failed: {str(err).splitlines()[0][:200]}")
 
@@ -133,6 +146,7 @@ def rows(pairs: Iterable[str]) -> list[dict]:
 
 
 def download_all(model_ids: list[str], report: Callable[[str], None] = print, quiet: bool = False) -> list[str]:
+    _hub()  # the clear error before anything is fetched
     if quiet:
         from huggingface_hub.utils import disable_progress_bars
 
