@@ -82,7 +82,7 @@ bench: deps
 # Refit the fusion on $(EVAL_DATA) (DEMETR, MQM-TED) and write toolkit/data/fusion.json; seeded, so a rerun
 # on the same data gives the same coefficients. Signals are cached in ~/.cache/toolkit/features.
 calibrate: install checkers
-	$(BIN)/python -m toolkit.calibrate --data $(EVAL_DATA)
+	$(BIN)/python -m toolkit.fitting.calibrate --data $(EVAL_DATA)
 
 # Every offline benchmark on $(EVAL_DATA); missing data is skipped with a message.
 eval: deps

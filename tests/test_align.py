@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from toolkit.align import align, shapes, signature
+from toolkit.alignment import align, shapes, signature
 from toolkit.cli import main
 from toolkit.errors import ToolkitError
 from toolkit.records import Bead
@@ -114,7 +114,7 @@ def test_without_renderings_gale_church_on_lengths():
     assert beads_of(original, translation) == ["[0]:[0]", "[1]:[1]", "[2]:[2]"]
     merged = ["Eine kurze. Ein viel längerer Satz, der eine ganze Weile so weitergeht.", "Klein."]
     assert beads_of(original, merged) == ["[0, 1]:[0]", "[2]:[1]"]
-    assert signature(with_mt=False).startswith("gale-church")
+    assert signature(with_mt=False)["method"] == "gale-church"
 
 
 def _synthetic(n: int, seed: int):
@@ -241,13 +241,14 @@ def test_compare_surfaces_unaligned_sentences_as_omissions_and_additions(monkeyp
                   Rendering("test-mt", "back", "en", "de", REVERSE)]
     beads = pipeline._beads(translation, original, renderings)
     assert [b.vecalign() for b in beads] == EXPECTED
-    dropped = pipeline._judge(3, beads[3], translation, original, renderings, 0.5)
-    added = pipeline._judge(5, beads[5], translation, original, renderings, 0.5)
+    judged = pipeline._judge_all(beads, translation, original, renderings, 0.5)
+    dropped, added = judged[3], judged[5]
     assert dropped.flag and [r.signal for r in dropped.reasons] == ["omission"]
     assert dropped.original == ORIGINAL[5] and dropped.translation == ""
     assert added.flag and [r.signal for r in added.reasons] == ["addition"]
     assert added.translation == TRANSLATION[5] and added.original_ids == []
     # the metric and fusion parts of the signature need a scored run; only the aligner's part is checked here
-    monkeypatch.setattr(pipeline.signals, "signatures", lambda: {"chrf": "chrF2"})
+    monkeypatch.setattr(pipeline.signals, "signatures", lambda: {"chrf": "chrF2", "bleu": "BLEU", "ter": "TER"})
     monkeypatch.setattr(pipeline.fuse, "signature", lambda threshold: "fuse")
-    assert f"align:{signature()}" in pipeline.signature(renderings, True, 0.5)
+    run_signature = pipeline.signature(renderings, True, 0.5)
+    assert run_signature["align"] == signature() and f"align:{signature()}" in str(run_signature)

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from toolkit.signals import compute, coverage, dictionary, grammar
+from toolkit.signals import Resources, coverage, dictionary, grammar, measure_one
 
 DING = textwrap.dedent("""\
     # Version :: test
@@ -204,6 +204,6 @@ def test_the_real_parser_sees_a_dropped_subject():
 
 
 def test_compute_leaves_the_optional_signals_out_for_a_french_original():
-    values, _ = compute(REFERENCE, {"reference": REFERENCE}, "Le ministre a dit mardi.", lang="en",
-                        original_lang="fr", embedder=None)
+    values = measure_one(REFERENCE, {"reference": REFERENCE}, "Le ministre a dit mardi.", lang="en",
+                         original_lang="fr", resources=Resources(embedder=None)).values
     assert "source_dropped" not in values and "source_unanchored" not in values

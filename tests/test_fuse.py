@@ -4,9 +4,11 @@ import json
 import numpy as np
 import pytest
 
-from toolkit import calibrate, fuse
+from toolkit import fuse
+from toolkit.fitting import calibrate
 from toolkit.records import Reason
-from toolkit.signals import compute
+from toolkit.signals import REGISTRY, Resources, measure_one
+from toolkit.signals.base import CONSENSUS
 
 
 def test_shipped_model_loads_with_its_data_signature():
@@ -19,28 +21,27 @@ def test_shipped_model_loads_with_its_data_signature():
         assert len(model["features"]) == len(model["coef"]) == len(model["mean"]) == len(model["scale"])
         assert fuse.THRESHOLD <= model["cut_major"] <= model["cut_critical"]
         assert "sha256:" in model["data"]
-    assert "fuse:logreg" in fuse.signature()
+    assert fuse.signature()["fuse"] == "logreg" and "fuse:logreg|" in str(fuse.signature())
 
 
 def test_model_choice_follows_the_signals_that_are_there():
     models = fuse.load()["models"]
-    many = {f"chrf:r{k}": 50.0 for k in range(fuse.MIN_CONSENSUS_RENDERINGS)}
-    base = {name: 0.0 for name in calibrate.BASE if name not in fuse.DERIVED}
-    consensus = {**base, **many, **{name: 0.0 for name in calibrate.CONSENSUS}}
-    assert fuse.choose(models, base, "fr")["name"] == "base"
-    assert fuse.choose(models, consensus, "fr")["name"] == "consensus"
+    many = fuse.MIN_CONSENSUS_RENDERINGS
+    base = {name: 0.0 for name in calibrate.BASE if not REGISTRY[name].parts}
+    consensus = {**base, **{name: 0.0 for name in REGISTRY.features(frozenset({CONSENSUS})) if name not in base}}
+    assert fuse.choose(models, base, "fr", many)["name"] == "base"
+    assert fuse.choose(models, consensus, "fr", many)["name"] == "consensus"
     if any(m["name"] == "de-consensus" for m in models):
-        assert fuse.choose(models, consensus, "de")["name"] == "de-consensus"
+        assert fuse.choose(models, consensus, "de", many)["name"] == "de-consensus"
     embedded = {**consensus, "embed_cos_best": 1.0, "embed_cos_median": 1.0, "embed_consensus_gap": 0.0}
     if any(m["name"] == "en-consensus-embedding" for m in models):
-        assert fuse.choose(models, embedded, "en")["name"] == "en-consensus-embedding"
-    assert fuse.choose(models, {"chrf_best": 50.0}, "en") is None
-    few = {k: v for k, v in consensus.items() if not k.startswith("chrf:")}
-    assert fuse.choose(models, few, "fr")["name"] == "base"  # two round trips are no consensus to lean on
+        assert fuse.choose(models, embedded, "en", many)["name"] == "en-consensus-embedding"
+    assert fuse.choose(models, {"chrf_best": 50.0}, "en", 1) is None
+    assert fuse.choose(models, consensus, "fr", 2)["name"] == "base"  # two round trips are no consensus to lean on
 
 
 def test_no_signals_no_flag():
-    verdict = fuse.judge({}, [], lang="en")
+    verdict = fuse.verdict({}, [], 0, lang="en")
     assert verdict.divergence == 0.0 and not verdict.flag and verdict.severity == "none"
 
 
@@ -51,8 +52,8 @@ SOURCE = "Die belarussische Armee hat 45.000 Soldaten und ist bereit, das Land z
 
 
 def _verdict(translation, embedder=None):
-    values, reasons = compute(translation, RENDERINGS, SOURCE, lang="en", embedder=embedder)
-    return fuse.judge(values, reasons, lang="en")
+    measured = measure_one(translation, RENDERINGS, SOURCE, lang="en", resources=Resources(embedder=embedder))
+    return fuse.verdict(measured.values, measured.reasons, len(RENDERINGS), lang="en")
 
 
 def test_a_faithful_translation_is_not_flagged():
@@ -68,7 +69,7 @@ def test_a_shifted_translation_is_flagged_with_reasons_that_point_at_spans():
     spans = {translation[slice(*r.translation_span)] for r in verdict.reasons if r.translation_span}
     assert {"90,000", "not"} <= spans
     # the first reason names a signal that drove the logit
-    assert verdict.reasons[0].signal in fuse.load()["models"][0]["features"] + calibrate.BASE + calibrate.CONSENSUS
+    assert verdict.reasons[0].signal in REGISTRY
 
 
 def test_severity_cut_points_order_the_bands():
@@ -117,7 +118,7 @@ def test_explanations_keep_the_family_reasons():
     model = {"features": ["numbers_unsupported"], "mean": [0.0], "scale": [1.0], "coef": [3.0], "intercept": 0.0,
              "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99, "langs": ["*"]}
     reasons = [Reason("numbers", "90,000 is in no rendering", (24, 30)), Reason("negation", "not", (50, 53))]
-    verdict = fuse.judge({"numbers_unsupported": 1.0}, reasons, models={"models": [model]})
+    verdict = fuse.verdict({"numbers_unsupported": 1.0}, reasons, 1, models={"models": [model]})
     assert verdict.flag and verdict.severity == "major"
     assert verdict.reasons[0].signal == "numbers_unsupported" and verdict.reasons[0].translation_span == (24, 30)
     assert reasons[0] in verdict.reasons and reasons[1] in verdict.reasons
@@ -126,11 +127,8 @@ def test_explanations_keep_the_family_reasons():
 @pytest.mark.parametrize("variant", [v[0] for v in calibrate.VARIANTS])
 def test_every_variant_lists_known_signals(variant):
     features = next(v[2] for v in calibrate.VARIANTS if v[0] == variant)
-    import toolkit.signals as signals_module
-
-    documented = signals_module.__doc__
-    assert all(f"`{name}`" in documented for name in features if name not in fuse.DERIVED)
-    assert all(part in features for name in fuse.DERIVED if name in features for part in fuse.DERIVED[name])
+    assert all(name in REGISTRY for name in features)
+    assert all(part in features for name in features for part in REGISTRY[name].parts)
 
 
 def test_derived_conjunctions():
@@ -142,12 +140,12 @@ def test_derived_conjunctions():
 
 def test_new_data_is_scored_by_the_shipped_model_as_is():
     """On data the shipped model was not fitted on (the held-out part kept elsewhere), no refitting happens."""
-    from toolkit.benchdata import Example
-    from toolkit.signals import BeadTexts, compute_many
+    from toolkit.fitting.benchdata import Example
+    from toolkit.signals import BeadTexts, measure
 
     beads = [BeadTexts(t, {"r": RENDERINGS["a"]}, SOURCE, {}, "en") for t in
              (RENDERINGS["a"], "The Belarusian army has 90,000 soldiers and is not ready to defend the country.")]
-    computed = compute_many(beads, embedder=None)
+    computed = [(m.values, m.reasons) for m in measure(beads, Resources(embedder=None))]
     examples = [Example(b, label, "g", str(k), "x", "none") for k, (b, label) in enumerate(zip(beads, (0, 1)))]
     data = calibrate.Dataset(examples, [v for v, _ in computed], [r for _, r in computed])
     divergence, flags, how = calibrate.held_out(data, "base", "some/other/file@sha256:0")
@@ -182,8 +180,8 @@ def test_a_precise_check_is_evidence_on_its_own():
     quiet = fuse.divergence_of(model, {"chrf_best": 90.0, "negation_mismatch": 0.0})
     fired = fuse.divergence_of(model, {"chrf_best": 90.0, "negation_mismatch": 1.0})
     assert quiet < 0.01 and fired == pytest.approx(1 - (1 - quiet) * (1 - checks["negation_mismatch"]))
-    verdict = fuse.judge({"chrf_best": 90.0, "negation_mismatch": 1.0},
-                         [Reason("negation", "not is in no rendering", (10, 13))], models={"models": [model]})
+    verdict = fuse.verdict({"chrf_best": 90.0, "negation_mismatch": 1.0},
+                           [Reason("negation", "not is in no rendering", (10, 13))], 1, models={"models": [model]})
     assert verdict.flag and verdict.reasons[0].signal == "negation_mismatch"
     assert verdict.reasons[1].translation_span == (10, 13)
 
@@ -197,7 +195,7 @@ def test_checks_of_one_family_count_once():
 
 def test_the_flag_budget_is_spent_on_real_translations_only():
     """The reference judged against itself can never be flagged: it must not widen the budget for mt_en."""
-    from toolkit.benchdata import Example
+    from toolkit.fitting.benchdata import Example
     from toolkit.signals import BeadTexts
 
     reference = "The army is ready."

@@ -56,7 +56,7 @@ def test_word_diff_marks_the_changed_words_only():
 def test_closest_prefers_the_runs_own_chrf_and_falls_back_to_word_similarity():
     candidates = {"a": "x y", "b": "x y z"}
     assert closest("x y z", candidates) == "b"
-    assert closest("x y z", candidates, {"chrf:a": 90.0, "chrf:b": 10.0}) == "a"
+    assert closest("x y z", candidates, {"a": 90.0, "b": 10.0}) == "a"
     assert closest("x", {"a": ""}) is None
 
 

@@ -1,7 +1,7 @@
 """Each signal family on crafted cases: what must count as the same, and what must be caught."""
 import pytest
 
-from toolkit.signals import compute
+from toolkit.signals import Resources, measure_one
 from toolkit.signals.consensus import consensus_signals
 from toolkit.signals.entities import entity_signals
 from toolkit.signals.length import length_signals, untranslated_signals
@@ -187,8 +187,9 @@ def test_consensus_compares_with_the_renderings_spread():
 
 
 def test_compute_gathers_every_family_without_embeddings():
-    values, reasons = compute("The army is not ready.", {"a": "The army is ready.", "b": "The army is prepared."},
-                              "Die Armee ist bereit.", lang="en", embedder=None)
+    measured = measure_one("The army is not ready.", {"a": "The army is ready.", "b": "The army is prepared."},
+                           "Die Armee ist bereit.", lang="en", resources=Resources(embedder=None))
+    values, reasons = measured.values, measured.reasons
     for name in ("chrf_best", "chrf_median", "bleu_best", "ter_median", "consensus_chrf_z", "lexical_unsupported",
                  "numbers_mismatch", "entities_missing", "negation_mismatch", "length_shortfall", "untranslated"):
         assert name in values
@@ -201,14 +202,15 @@ def test_embedding_signal_with_the_packaged_minilm():
     pytest.importorskip("sentence_transformers")
     from toolkit.signals import embedding
 
-    embedder = embedding.default()
-    assert embedder is not None, embedding.available()[1]
+    assert embedding.available()[0], embedding.available()[1]
+    resources = Resources(embedder=embedding.default())
     renderings = {"a": "The army is ready for war.", "b": "The troops are prepared for battle."}
-    same, _ = compute("The army is prepared for war.", renderings, lang="en", embedder=embedder)
-    other, _ = compute("Bananas grow in the tropics.", renderings, lang="en", embedder=embedder)
+    same = measure_one("The army is prepared for war.", renderings, lang="en", resources=resources).values
+    other = measure_one("Bananas grow in the tropics.", renderings, lang="en", resources=resources).values
     assert same["embed_cos_best"] > other["embed_cos_best"] + 0.3
     assert other["embed_consensus_gap"] > same["embed_consensus_gap"]
-    german, _ = compute("Die Armee ist bereit.", {"a": "Die Armee ist kriegsbereit."}, lang="de", embedder=embedder)
+    german = measure_one("Die Armee ist bereit.", {"a": "Die Armee ist kriegsbereit."}, lang="de",
+                         resources=resources).values
     assert not any(name.startswith("embed_") for name in german)  # MiniLM is English only
 
 

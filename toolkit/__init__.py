@@ -2,15 +2,16 @@
 
 The Python API (heavy libraries load only when a function needs them):
 
-    from toolkit import compare_files
+    from toolkit import compare_files, write_run
     run = compare_files("article.en.txt", lang="en", engines=["apertium:eng-spa"])
-    run.write("runs/article")
+    write_run(run, "runs/article")  # beads.jsonl, summary.json, report.html
 """
 __version__ = "0.1.0"
 
 from .errors import ToolkitError  # noqa: E402
 
-_LAZY = {"Run": "pipeline", "compare": "pipeline", "compare_files": "pipeline"}
+_LAZY = {"Run": "records", "compare": "pipeline", "compare_files": "pipeline", "write_run": "output",
+         "judge": "judge"}
 
 
 def __getattr__(name):
@@ -22,4 +23,4 @@ def __getattr__(name):
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
 
 
-__all__ = ["Run", "ToolkitError", "compare", "compare_files", "__version__"]
+__all__ = ["Run", "ToolkitError", "compare", "compare_files", "judge", "write_run", "__version__"]

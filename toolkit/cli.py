@@ -47,7 +47,7 @@ def _default_engines(args) -> list[str]:
 
 
 def cmd_compare(args) -> int:
-    from .output import top_table
+    from .output import top_table, write_run
     from .pipeline import compare_files
     from .render import tqdm_progress
 
@@ -56,7 +56,7 @@ def cmd_compare(args) -> int:
         original_lang=args.original_lang, cache=_cache(args), threshold=args.threshold,
         progress=None if args.quiet else tqdm_progress(),
     )
-    out = run.write(args.out)
+    out = write_run(run, args.out)
     if not args.quiet:
         print(top_table(run.judgements, args.top))
         print(f"\n{run.summary['flagged']} of {run.summary['beads']} beads flagged; report: {out / 'report.html'}")
@@ -78,7 +78,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_align(args) -> int:
-    from .align import align
+    from .alignment import align
     from .reading import read_lines
 
     original = read_lines(args.original, what="original")

@@ -16,7 +16,7 @@ from typing import Optional, Sequence
 from . import __version__
 from .errors import ToolkitError
 from .output import read_run
-from .records import Judgement, Reason
+from .records import BeadRendering, Judgement, Reason
 
 SEVERITIES = ["none", "minor", "major", "critical"]  # ClassLabel order: index = how bad
 DEFAULT_LICENSE = "other"
@@ -50,7 +50,9 @@ def features():
         "translation_ids": List(Value("int32")),
         "original": Value("string"),
         "translation": Value("string"),
-        "renderings": List({"name": Value("string"), "kind": Value("string"), "text": Value("string")}),
+        "renderings": List({"name": Value("string"), "kind": Value("string"), "engine": Value("string"),
+                            "label": Value("string"), "text": Value("string"),
+                            "scores": List({"name": Value("string"), "value": Value("float64")})}),
         "signals": List({"name": Value("string"), "value": Value("float64")}),
         "divergence": Value("float64"),
         "flag": Value("bool"),
@@ -58,11 +60,6 @@ def features():
         "reasons": List({"signal": Value("string"), "detail": Value("string"),
                          "translation_span": List(Value("int32"))}),
     })
-
-
-def _kind(rendering_name: str) -> str:
-    kind = rendering_name.split(":", 1)[0]
-    return kind if kind in ("forward", "back", "round-trip") else ""
 
 
 def _check(j: Judgement) -> None:
@@ -75,7 +72,8 @@ def _check(j: Judgement) -> None:
         ("original_ids", isinstance(j.original_ids, list) and all(fits(i, int) for i in j.original_ids)),
         ("translation_ids", isinstance(j.translation_ids, list) and all(fits(i, int) for i in j.translation_ids)),
         ("original", fits(j.original, str)), ("translation", fits(j.translation, str)),
-        ("renderings", isinstance(j.renderings, dict) and all(fits(t, str) for t in j.renderings.values())),
+        ("renderings", isinstance(j.renderings, list) and all(isinstance(r, BeadRendering) and fits(r.text, str)
+                                                              for r in j.renderings)),
         ("signals", isinstance(j.signals, dict) and all(fits(v, (int, float)) for v in j.signals.values())),
         ("divergence", fits(j.divergence, (int, float))), ("flag", isinstance(j.flag, bool)),
         ("severity", j.severity in SEVERITIES),
@@ -91,7 +89,9 @@ def to_row(j: Judgement) -> dict:
     return {
         "bead": j.bead, "original_ids": list(j.original_ids), "translation_ids": list(j.translation_ids),
         "original": j.original, "translation": j.translation,
-        "renderings": [{"name": n, "kind": _kind(n), "text": t} for n, t in j.renderings.items()],
+        "renderings": [{"name": r.name, "kind": r.kind, "engine": r.engine, "label": r.label, "text": r.text,
+                        "scores": [{"name": m, "value": float(v)} for m, v in r.scores.items()]}
+                       for r in j.renderings],
         "signals": [{"name": n, "value": float(v)} for n, v in j.signals.items()],
         "divergence": float(j.divergence), "flag": bool(j.flag), "severity": j.severity,
         "reasons": [{"signal": r.signal, "detail": r.detail,
@@ -106,7 +106,9 @@ def from_row(row: dict) -> Judgement:
     return Judgement(
         bead=row["bead"], original_ids=list(row["original_ids"]), translation_ids=list(row["translation_ids"]),
         original=row["original"], translation=row["translation"],
-        renderings={r["name"]: r["text"] for r in row["renderings"]},
+        renderings=[BeadRendering(r["name"], r["kind"], r.get("engine") or "", r["text"], r.get("label") or "",
+                                  scores={s["name"]: s["value"] for s in r.get("scores") or []})
+                    for r in row["renderings"]],
         signals={s["name"]: s["value"] for s in row["signals"]},
         divergence=row["divergence"], flag=row["flag"],
         severity=SEVERITIES[severity] if isinstance(severity, int) else severity,
@@ -217,8 +219,8 @@ were flagged. `toolkit export` (toolkit {__version__}) then wrote this dataset.
 | `bead` | int32 | position of the bead in the document |
 | `original_ids`, `translation_ids` | list of int32 | 0-based sentence ids on each side; one side is empty for an omission or an addition |
 | `original`, `translation` | string | the bead's text on each side (`original` is empty without an original) |
-| `renderings` | list of {{`name`, `kind`, `text`}} | each engine's rendering; `name` is the engine signature, `kind` forward, back or round-trip |
-| `signals` | list of {{`name`, `value`}} | every measured signal (e.g. `chrf:<rendering>`, `numbers_mismatch`) |
+| `renderings` | list of {{`name`, `kind`, `engine`, `label`, `text`, `scores`}} | each engine's rendering; `name` is unique in the run, `engine` the engine signature, `label` the engine as the user named it, `kind` forward, back or round-trip, `scores` its chrF++, BLEU and TER against the translation (a back rendering: against the original) |
+| `signals` | list of {{`name`, `value`}} | every measured signal of the bead (e.g. `chrf_best`, `numbers_mismatch`) |
 | `divergence` | float64 | the fused score in [0, 1] |
 | `flag` | bool | divergence over the threshold |
 | `severity` | ClassLabel | 0 none, 1 minor, 2 major, 3 critical |

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import ToolkitError
-from .records import Judgement
-
-if TYPE_CHECKING:
-    from .pipeline import Run
+from .records import Judgement, Run
 
 
-def write_run(run: "Run", out_dir: Path) -> Path:
+def write_run(run: Run, out_dir: str | Path) -> Path:
+    """beads.jsonl, summary.json and report.html of the run in out_dir (made if needed)."""
+    out_dir = Path(out_dir)
     from .report import render_html
 
     try:

@@ -3,32 +3,19 @@ from __future__ import annotations
 
 import datetime
 import platform
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
 from . import __version__, fuse, languages, render, signals
-from .align import align, signature as align_signature
+from .alignment import align, signature as align_signature
 from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
-from .records import Bead, Document, Judgement, Reason, Rendering
+from .judge import ADDITION, OMISSION, judge
+from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
 from .segment import read_document
-
-
-@dataclass
-class Run:
-    judgements: list[Judgement]
-    summary: dict = field(default_factory=dict)
-
-    @property
-    def flagged(self) -> list[Judgement]:
-        return [j for j in self.judgements if j.flag]
-
-    def write(self, out_dir: str | Path) -> Path:
-        from .output import write_run
-
-        return write_run(self, Path(out_dir))
+from .signals import BeadTexts
+from .signature import Signature
 
 
 def _render_all(
@@ -65,50 +52,53 @@ def _beads(translation: Document, original: Optional[Document], renderings: list
     return align(original.sentences, translation.sentences, forward, backward)
 
 
-def _judge(
-    index: int, bead: Bead, translation: Document, original: Optional[Document],
-    renderings: list[Rendering], threshold: float,
-) -> Judgement:
+def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
+                renderings: list[Rendering]) -> tuple[BeadTexts, list[BeadRendering]]:
+    """What the judge sees of one bead, and the bead's share of each rendering."""
     t_text = " ".join(translation.sentences[j] for j in bead.translation_ids)
     o_text = " ".join(original.sentences[i] for i in bead.original_ids) if original else ""
-    same_side, back_side = {}, {}
+    shares = []
     for r in renderings:
         ids = bead.original_ids if r.kind == "forward" else bead.translation_ids
         if ids:
-            (back_side if r.kind == "back" else same_side)[r.name] = " ".join(r.sentences[k] for k in ids)
-    judgement = Judgement(index, list(bead.original_ids), list(bead.translation_ids), o_text, t_text,
-                          {**same_side, **back_side})
+            shares.append(BeadRendering(r.name, r.kind, r.engine, " ".join(r.sentences[k] for k in ids), r.label))
+    gap = None
     if original is not None and not bead.translation_ids:
-        judgement.divergence, judgement.flag, judgement.severity = 1.0, True, "major"
-        judgement.reasons = [Reason("omission", "this original sentence has no counterpart in the translation")]
-        return judgement
-    if original is not None and not bead.original_ids:
-        judgement.divergence, judgement.flag, judgement.severity = 1.0, True, "major"
-        judgement.reasons = [Reason("addition", "this translated sentence has no counterpart in the original",
-                                    (0, len(t_text)))]
-        return judgement
-    values, reasons = signals.compute(t_text, same_side, o_text, back_side, lang=translation.lang,
-                                      original_lang=original.lang if original else None)
-    verdict = fuse.judge(values, reasons, threshold, lang=translation.lang)
-    judgement.signals = values
-    judgement.divergence, judgement.flag = verdict.divergence, verdict.flag
-    judgement.severity, judgement.reasons = verdict.severity, verdict.reasons
-    return judgement
+        gap = OMISSION
+    elif original is not None and not bead.original_ids:
+        gap = ADDITION
+    texts = BeadTexts(t_text, {s.name: s.text for s in shares if s.kind != "back"}, o_text,
+                      {s.name: s.text for s in shares if s.kind == "back"}, translation.lang,
+                      original.lang if original else None, gap)
+    return texts, shares
 
 
-def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> str:
-    engines = sorted({f"{r.kind}:{r.engine}" for r in renderings})
-    metric_sigs = signals.signatures()
-    parts = [
-        f"toolkit:{__version__}",
-        "engines:[" + ", ".join(engines) + "]",
-        f"align:{align_signature()}" if aligned else "align:none",
-        f"chrf:{metric_sigs['chrf']}",
-        fuse.signature(threshold),
-        signals.embedding_status(),
-        signals.optional_status(),
-    ]
-    return " # ".join(parts)
+def _judge_all(beads: list[Bead], translation: Document, original: Optional[Document],
+               renderings: list[Rendering], threshold: float) -> list[Judgement]:
+    made = [_bead_texts(b, translation, original, renderings) for b in beads]
+    judgements = []
+    for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, judge([t for t, _ in made], threshold))):
+        for share in shares:
+            share.scores.update({metric: by_name[share.name] for metric, by_name in judged.measured.per_rendering.items()})
+        verdict = judged.verdict
+        judgements.append(Judgement(index, list(bead.original_ids), list(bead.translation_ids), texts.original,
+                                    texts.translation, shares, judged.measured.values, verdict.divergence,
+                                    verdict.flag, verdict.severity, verdict.reasons))
+    return judgements
+
+
+def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> Signature:
+    return Signature.of(
+        " # ",
+        toolkit=__version__,
+        engines=sorted({r.name for r in renderings}),
+        align=align_signature() if aligned else "none",
+        chrf=signals.signatures()["chrf"],
+        bleu=signals.signatures()["bleu"],
+        ter=signals.signatures()["ter"],
+        fusion=fuse.signature(threshold),
+        resources=signals.status(),
+    )
 
 
 def compare(
@@ -127,21 +117,20 @@ def compare(
     loaded = [load(e) if isinstance(e, str) else e for e in engines]
     renderings = _render_all(translation, original, loaded, cache, progress)
     beads = _beads(translation, original, renderings)
-    # One embedding batch (and one parser run) for every sentence the beads will compare, instead of a model
-    # call per bead.
-    signals.warm(translation.sentences + [s for r in renderings if r.tgt == translation.lang for s in r.sentences],
-                 translation.lang)
-    judgements = [_judge(k, b, translation, original, renderings, threshold) for k, b in enumerate(beads)]
+    judgements = _judge_all(beads, translation, original, renderings, threshold)
+    run_signature = signature(renderings, original is not None, threshold)
     severities = {name: sum(j.severity == name for j in judgements) for name in ("minor", "major", "critical")}
     summary = {
-        "signature": signature(renderings, original is not None, threshold),
+        "signature": str(run_signature),
+        "signature_fields": run_signature.as_dict(),
         "toolkit_version": __version__,
         "translation": {"path": translation.path, "lang": translation.lang,
                         "sentences": len(translation.segments)},
         "original": {"path": original.path, "lang": original.lang, "sentences": len(original.segments)}
         if original else None,
         "mode": "aligned" if original else "round-trip",
-        "renderings": [{"name": r.name, "kind": r.kind, "src": r.src, "tgt": r.tgt, "pivot": r.pivot}
+        "renderings": [{"name": r.name, "kind": r.kind, "engine": r.engine, "src": r.src, "tgt": r.tgt,
+                        "pivot": r.pivot}
                        for r in renderings],
         "beads": len(judgements),
         "flagged": sum(j.flag for j in judgements),

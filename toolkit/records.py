@@ -42,6 +42,8 @@ class Rendering:
     tgt: str
     sentences: list[str]
     pivot: Optional[str] = None
+    label: str = ""  # the engine as the user named it (its spec), for display
+
 
     @property
     def name(self) -> str:
@@ -71,6 +73,19 @@ class Reason:
 
 
 @dataclass
+class BeadRendering:
+    """One rendering's text for one bead, with its overlap scores against the translation (or, for a back
+    rendering, against the original)."""
+
+    name: str  # unique in the run: the rendering's kind and engine (Rendering.name)
+    kind: str  # "forward", "back" or "round-trip"
+    engine: str  # the engine signature
+    text: str
+    label: str = ""  # the engine as the user named it, for display
+    scores: dict[str, float] = field(default_factory=dict)  # {metric: score}: chrf, bleu, ter
+
+
+@dataclass
 class Judgement:
     """Everything known about one bead: the texts, the renderings, the signals and the verdict."""
 
@@ -79,26 +94,61 @@ class Judgement:
     translation_ids: list[int]
     original: str
     translation: str
-    renderings: dict[str, str]
+    renderings: list[BeadRendering]
     signals: dict[str, float] = field(default_factory=dict)
     divergence: float = 0.0
     flag: bool = False
     severity: str = "none"
     reasons: list[Reason] = field(default_factory=list)
 
+    def rendering_texts(self, back: bool = False) -> dict[str, str]:
+        """{name: text} of the renderings on the translation's side, or (back=True) of the back renderings."""
+        return {r.name: r.text for r in self.renderings if (r.kind == "back") == back}
+
     def to_json(self) -> dict:
-        record = asdict(self)
-        record["reasons"] = [
-            {**asdict(r), "translation_span": list(r.translation_span) if r.translation_span else None}
-            for r in self.reasons
-        ]
-        return record
+        """The beads.jsonl record (DESIGN.md): `renderings` {name: text}, and `signals` with each rendering's
+        scores flattened in as `<metric>:<name>`; `rendering_details` keeps their kinds, engines and scores."""
+        per_rendering = {f"{metric}:{r.name}": score for r in self.renderings for metric, score in r.scores.items()}
+        return {
+            "bead": self.bead, "original_ids": list(self.original_ids),
+            "translation_ids": list(self.translation_ids), "original": self.original,
+            "translation": self.translation, "renderings": {r.name: r.text for r in self.renderings},
+            "rendering_details": [{"name": r.name, "kind": r.kind, "engine": r.engine, "label": r.label,
+                                   "scores": r.scores} for r in self.renderings],
+            "signals": {**self.signals, **per_rendering}, "divergence": self.divergence, "flag": self.flag,
+            "severity": self.severity,
+            "reasons": [{**asdict(r), "translation_span": list(r.translation_span) if r.translation_span else None}
+                        for r in self.reasons],
+        }
 
     @classmethod
     def from_json(cls, record: dict) -> "Judgement":
-        fields = dict(record)
-        fields["reasons"] = [
-            Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r.get("translation_span") else None)
-            for r in record.get("reasons", [])
-        ]
+        if not isinstance(record, dict):
+            raise TypeError(f"a bead is a JSON object, not {type(record).__name__}")
+        texts = record.get("renderings") or {}
+        details = {d["name"]: d for d in record.get("rendering_details") or []}
+        renderings = [BeadRendering(name, details.get(name, {}).get("kind", ""),
+                                    details.get(name, {}).get("engine", name), text,
+                                    details.get(name, {}).get("label", ""),
+                                    dict(details.get(name, {}).get("scores") or {}))
+                      for name, text in texts.items()] if isinstance(texts, dict) else texts
+        flattened = {f"{metric}:{r.name}" for r in renderings if isinstance(r, BeadRendering) for metric in r.scores}
+        signals = record.get("signals", {})
+        if isinstance(signals, dict):
+            signals = {k: v for k, v in signals.items() if k not in flattened}
+        reasons = [Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r.get("translation_span") else None)
+                   for r in record.get("reasons", [])]
+        fields = {**record, "renderings": renderings, "signals": signals, "reasons": reasons}
         return cls(**{k: v for k, v in fields.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Run:
+    """A judged document: one Judgement per bead, and the run's summary (signature, languages, counts)."""
+
+    judgements: list[Judgement]
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> list[Judgement]:
+        return [j for j in self.judgements if j.flag]

@@ -74,13 +74,13 @@ def _checked(engine: Engine, batch: list[str], outputs: list[str]) -> list[str]:
 def forward(engine: Engine, original: Document, tgt: str, cache=None, progress: Progress = None) -> Rendering:
     """original -> T, line-aligned with the original: compared with the translation."""
     out = translate(engine, original.sentences, original.lang, tgt, cache, progress)
-    return Rendering(engine.signature, "forward", original.lang, tgt, out)
+    return Rendering(engine.signature, "forward", original.lang, tgt, out, label=engine.spec)
 
 
 def back(engine: Engine, translation: Document, src: str, cache=None, progress: Progress = None) -> Rendering:
     """translation -> S, line-aligned with the translation: compared with the original."""
     out = translate(engine, translation.sentences, translation.lang, src, cache, progress)
-    return Rendering(engine.signature, "back", translation.lang, src, out)
+    return Rendering(engine.signature, "back", translation.lang, src, out, label=engine.spec)
 
 
 def round_trip(
@@ -98,9 +98,11 @@ def round_trip(
         raise ToolkitError(f"engine {engine.spec} cannot make a round trip of {lang} text")
     if pivot == lang:  # precomputed round trips (file:) are already back in T
         out = translate(engine, translation.sentences, lang, lang, cache, progress)
-        return Rendering(engine.signature, "round-trip", lang, lang, out, pivot=pivot)
+        return Rendering(engine.signature, "round-trip", lang, lang, out, pivot=pivot, label=engine.spec)
     back_engine = back_engine or engine
     there = translate(engine, translation.sentences, lang, pivot, cache, progress)
     out = translate(back_engine, there, pivot, lang, cache, progress)
-    signature = engine.signature if back_engine is engine else f"{engine.signature}+{back_engine.signature}"
-    return Rendering(signature, "round-trip", lang, lang, out, pivot=pivot)
+    if back_engine is engine:
+        return Rendering(engine.signature, "round-trip", lang, lang, out, pivot=pivot, label=engine.spec)
+    return Rendering(f"{engine.signature}+{back_engine.signature}", "round-trip", lang, lang, out, pivot=pivot,
+                     label=f"{engine.spec}+{back_engine.spec}")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
-from . import fuse, languages, signals
+from . import fuse, languages
 from .errors import ToolkitError
+from .judge import Judged, judge
+from .signals import BeadTexts
 
 
 def _renderings(value, where: str) -> dict[str, str]:
@@ -35,23 +37,27 @@ def _lang(record: dict, key: str, where: str) -> Optional[str]:
         raise ToolkitError(f"{where}: {err}") from None
 
 
-def score_record(record: dict, where: str = "record", threshold: float = fuse.THRESHOLD) -> dict:
+def parse_record(record, where: str = "record") -> BeadTexts:
+    """A `score` input record as the judge's bead, or one ToolkitError naming what is wrong with it."""
     if not isinstance(record, dict):
         raise ToolkitError(f"{where}: expected a JSON object")
     translation = record.get("translation")
     if not isinstance(translation, str):
         raise ToolkitError(f"{where}: \"translation\" (a string) is missing")
-    lang = _lang(record, "lang", where)
     source = record.get("source") or ""
     if not isinstance(source, str):
         raise ToolkitError(f"{where}: \"source\" must be a string")
-    source_lang = _lang(record, "source_lang", where)
-    values, reasons = signals.compute(translation, _renderings(record.get("renderings"), where), source, lang=lang,
-                                      original_lang=source_lang)
-    verdict = fuse.judge(values, reasons, threshold, lang=lang)
+    return BeadTexts(translation, _renderings(record.get("renderings"), where), source, {},
+                     _lang(record, "lang", where), _lang(record, "source_lang", where))
+
+
+def _output(record: dict, judged: Judged) -> dict:
+    measured, verdict = judged.measured, judged.verdict
+    per_rendering = {f"{metric}:{name}": v for metric, scores in measured.per_rendering.items()
+                     for name, v in scores.items()}
     return {
         **record,
-        "signals": values,
+        "signals": {**measured.values, **per_rendering},
         "divergence": verdict.divergence,
         "flag": verdict.flag,
         "severity": verdict.severity,
@@ -60,21 +66,17 @@ def score_record(record: dict, where: str = "record", threshold: float = fuse.TH
     }
 
 
-BATCH = 256  # records read ahead, so the embedding model and the parser see their texts in one batch
+def score_records(records: Sequence[tuple[dict, str]], threshold: float = fuse.THRESHOLD) -> list[dict]:
+    """Judge (record, where) pairs together; every record is checked before any is judged."""
+    beads = [parse_record(record, where) for record, where in records]
+    return [_output(record, judged) for (record, _), judged in zip(records, judge(beads, threshold))]
 
 
-def _warm(batch: list[tuple[dict, str]]) -> None:
-    texts: dict[str, list[str]] = {}
-    for record, _ in batch:
-        try:
-            lang = _lang(record, "lang", "")
-            named = _renderings(record.get("renderings"), "")
-        except (ToolkitError, AttributeError):
-            continue  # score_record says what is wrong with it
-        if lang and isinstance(record.get("translation"), str):
-            texts.setdefault(lang, []).extend([record["translation"], *named.values()])
-    for lang, some in texts.items():
-        signals.warm(some, lang)
+def score_record(record: dict, where: str = "record", threshold: float = fuse.THRESHOLD) -> dict:
+    return score_records([(record, where)], threshold)[0]
+
+
+BATCH = 256  # records judged together, so the embedding model and the parser see their texts in one batch
 
 
 def score_lines(lines: Iterable[str], name: str = "input", threshold: float = fuse.THRESHOLD) -> Iterator[dict]:
@@ -88,12 +90,6 @@ def score_lines(lines: Iterable[str], name: str = "input", threshold: float = fu
         except ValueError as err:
             raise ToolkitError(f"{where}: not valid JSON ({err.msg})") from None
         if len(batch) == BATCH:
-            yield from _scored(batch, threshold)
+            yield from score_records(batch, threshold)
             batch = []
-    yield from _scored(batch, threshold)
-
-
-def _scored(batch: list[tuple[dict, str]], threshold: float) -> Iterator[dict]:
-    _warm(batch)
-    for record, where in batch:
-        yield score_record(record, where, threshold)
+    yield from score_records(batch, threshold)

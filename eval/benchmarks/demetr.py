@@ -9,7 +9,7 @@ alone (1 - best score / 100) in the same run. Precision counts the unperturbed t
 negatives, so it depends on the 1:1 balance of each row.
 
 Held out: on the data the shipped fusion was fitted on, every example is scored by a model refitted without
-its group (grouped cross-fitting, see toolkit.calibrate.held_out); on other data (the held-out part kept
+its group (grouped cross-fitting, see toolkit.fitting.calibrate.held_out); on other data (the held-out part kept
 elsewhere) the shipped model scores it as is. Significance: paired bootstrap of AUROC, fusion vs chrF++.
 """
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit import benchdata, calibrate, fuse
+from toolkit import fuse
+from toolkit.fitting import benchdata, calibrate
 from toolkit.evaluation import auroc, flag_rate, pairwise_accuracy, precision_recall_f1
 
 SETTINGS = (("reference", "en-embedding", "base"), ("wmt21", "en-consensus-embedding", "consensus"))
@@ -81,7 +82,7 @@ def _significance(examples, divergence, baseline, severity_name) -> str:
 
 
 def run_setting(data_dir: Path, setting: str, variant: str, fallback: str, metrics: dict) -> str:
-    data, described = calibrate.load_dataset(data_dir, f"demetr:{setting}")
+    data, described = calibrate.load_dataset(data_dir, ("demetr", setting))
     if any(fuse.feature_value(s, f) is None for s in data.signals for f in ("embed_cos_best",)):
         variant = fallback  # no embedding model here: the fusion without it
     divergence, baseline_flags, how = calibrate.held_out(data, variant, described)
@@ -133,7 +134,7 @@ def run(data_dir: Path) -> dict:
         for name in DIRECT.values():
             targets[f"{setting}.{name}.auroc"] = [">=", 0.95]
         targets[f"{setting}.unshifted_flagged"] = ["<=", 0.10]
-    from toolkit.signals import embedding_status, optional_status, signatures
+    from toolkit.signals import signatures, status
 
     caveat = ("Caveat: the fusion's design (signals, label scheme, extra negatives, sign constraints) was chosen "
               "while looking at cross-fitted numbers on this shared data, so on it they are somewhat optimistic; "
@@ -141,7 +142,7 @@ def run(data_dir: Path) -> dict:
     return {
         "metrics": metrics,
         "table": "\n".join([caveat, "", *sections]),
-        "signature": f"{fuse.signature()} # chrf:{signatures()['chrf']} # {embedding_status()} # {optional_status()}",
+        "signature": f"{fuse.signature()} # chrf:{signatures()['chrf']} # {status()}",
         "data": benchdata.describe(data_dir, benchdata.DEMETR_FILE),
         "headline": [m for m in targets if m in metrics],
         "targets": {m: t for m, t in targets.items() if m in metrics},
@@ -156,7 +157,7 @@ def run_live(data_dir: Path, engines: list[str]) -> dict:
     from toolkit import render
     from toolkit.cache import RenderingCache
     from toolkit.engines import load
-    from toolkit.signals import BeadTexts, embedding_status, optional_status
+    from toolkit.signals import BeadTexts, status
 
     data_dir = Path(data_dir)
     if not (data_dir / benchdata.DEMETR_FILE).exists():
@@ -174,7 +175,7 @@ def run_live(data_dir: Path, engines: list[str]) -> dict:
                 for e in examples]
     signals = [values for values, _ in benchdata.featurise(examples, "demetr-live")]
     models = fuse.load()["models"]
-    chosen = [fuse.choose(models, s, "en") for s in signals]
+    chosen = [fuse.choose(models, s, "en", len(e.bead.renderings)) for s, e in zip(signals, examples)]
     divergence = np.array([fuse.divergence_of(m, s) if m else 0.0 for m, s in zip(chosen, signals)])
     variant = ", ".join(sorted({m["name"] for m in chosen if m})) or "none"
     # The baselines flag at the operating points chosen with the shipped model they stand beside.
@@ -187,7 +188,7 @@ def run_live(data_dir: Path, engines: list[str]) -> dict:
     return {
         "metrics": metrics,
         "table": "\n".join(["Live engines: " + "; ".join(f"`{name}`" for name in live), "", section]),
-        "signature": f"{fuse.signature()} # live:[{', '.join(live)}] # {embedding_status()} # {optional_status()}",
+        "signature": f"{fuse.signature()} # live:[{', '.join(live)}] # {status()}",
         "data": benchdata.describe(data_dir, benchdata.DEMETR_FILE),
         "headline": [m for m in (f"live.{s}.auroc" for s in ("critical", "major")) if m in metrics]
         + ["live.unshifted_flagged"],

@@ -6,7 +6,7 @@ expert rater marked at least one Major error in an Accuracy category. AUROC of t
 and of BLEU alone, plus precision / recall / F1 of the flag and how often error-free outputs are flagged.
 
 Held out: on the data the shipped fusion was fitted on, cross-fitted by source segment (no segment on both
-sides); on other data, the shipped model as is (toolkit.calibrate.held_out).
+sides); on other data, the shipped model as is (toolkit.fitting.calibrate.held_out).
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit import benchdata, calibrate, fuse
+from toolkit import fuse
+from toolkit.fitting import benchdata, calibrate
 from toolkit.evaluation import auroc, flag_rate, precision_recall_f1
 
 VARIANT = "de-consensus"
@@ -28,7 +29,7 @@ def run(data_dir: Path) -> dict:
     data_dir = Path(data_dir)
     if not (data_dir / benchdata.MQM_FILE).exists():
         return {"skipped": f"{data_dir / benchdata.MQM_FILE} is absent"}
-    data, described = calibrate.load_dataset(data_dir, "mqm")
+    data, described = calibrate.load_dataset(data_dir, ("mqm", None))
     divergence, baseline_flags, how = calibrate.held_out(data, VARIANT, described)
     y = data.y
     scores = {"fusion": divergence, **{n: np.array([calibrate.baseline_score(s, n) for s in data.signals])

@@ -34,6 +34,7 @@ from typing import Sequence
 
 from ..errors import ToolkitError
 from ..records import Bead
+from ..signature import Signature
 from .cost import LengthCost, MTCost, Settings
 from .search import FULL_CELLS, coarse_to_fine
 
@@ -50,11 +51,11 @@ def shapes(max_side: int = MAX_SIDE, max_bead: int = MAX_BEAD) -> list[tuple[int
 
 
 def signature(with_mt: bool = True, max_side: int = MAX_SIDE, max_bead: int = MAX_BEAD,
-              settings: Settings | None = None) -> str:
+              settings: Settings | None = None) -> Signature:
     """What produced an alignment, for run summaries and evaluation results."""
     if not with_mt:
-        return f"gale-church|side{max_side}|bead{max_bead}"
-    return f"mt-ngram|side{max_side}|bead{max_bead}|{(settings or Settings()).signature()}"
+        return Signature.of(method="gale-church", side=max_side, bead=max_bead)
+    return Signature.of(method="mt-ngram", side=max_side, bead=max_bead, **(settings or Settings()).signature())
 
 
 def _check(original, translation, renderings, reverse_renderings) -> None:

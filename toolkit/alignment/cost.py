@@ -37,10 +37,12 @@ class Settings:
     # is still cheaper to leave out than to smuggle into a neighbouring bead
     variance: float = 6.8  # Gale-Church variance of the length difference per character
 
-    def signature(self) -> str:
-        return (f"char{','.join(str(o) for o in self.orders)}+words{self.words:g}-idf|direct{self.direct:g}"
-                f"|bead{self.bead:g}|skip{self.skip:g}|cover{self.coverage:g}@{self.floor:g}"
-                f"|len{self.length:g}|var{self.variance:g}|skipcap{self.skip_cap:g}")
+    def signature(self) -> dict[str, str]:
+        """The cost's settings as signature fields."""
+        return {"char": ",".join(str(o) for o in self.orders), "words-idf": f"{self.words:g}",
+                "direct": f"{self.direct:g}", "bead-cost": f"{self.bead:g}", "skip": f"{self.skip:g}",
+                "cover": f"{self.coverage:g}@{self.floor:g}", "len": f"{self.length:g}", "var": f"{self.variance:g}",
+                "skipcap": f"{self.skip_cap:g}"}
 
 
 # Gale & Church's bead priors (1-1 .89, 1-0/0-1 .0099, 2-1/1-2 .089, 2-2 .011), extended with small ones for

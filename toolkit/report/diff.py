@@ -49,7 +49,7 @@ def word_diff(a: str, b: str) -> WordDiff:
 
 
 def closest(reference: str, candidates: Mapping[str, str], scores: Optional[Mapping[str, float]] = None) -> Optional[str]:
-    """The name of the candidate closest to `reference`.
+    """The name of the candidate closest to `reference`; scores: {name: the run's chrF++ of that candidate}.
 
     The run's own chrF++ per rendering decides when every candidate has one, so the report agrees with the
     score that raised the flag; otherwise (e.g. a run without those signals) the word-level similarity does.
@@ -59,6 +59,6 @@ def closest(reference: str, candidates: Mapping[str, str], scores: Optional[Mapp
     if not named:
         return None
     scores = scores or {}
-    if all(f"chrf:{name}" in scores for name in named):
-        return max(named, key=lambda name: scores[f"chrf:{name}"])
+    if all(name in scores for name in named):
+        return max(named, key=lambda name: scores[name])
     return max(named, key=lambda name: word_diff(reference, candidates[name]).similarity)

@@ -171,17 +171,6 @@ def _help() -> str:
 
 # --- one bead ---
 
-def _kind(name: str) -> str:
-    kind = name.split(":", 1)[0]
-    return kind if kind in KINDS else ""
-
-
-def _engine_label(name: str) -> str:
-    """'round-trip:apertium:eng-spa|v:0.8.1-2' -> 'apertium:eng-spa' (the full name goes in a tooltip)."""
-    rest = name.split(":", 1)[1] if _kind(name) else name
-    return rest.split("|", 1)[0]
-
-
 def marked(text: str, marks: Mapping[str, Sequence[Span]]) -> str:
     """The text escaped, with every labelled span wrapped in <mark class="label ...">.
 
@@ -207,15 +196,15 @@ def _text(role: str, heading: str, text: str, marks: Mapping[str, Sequence[Span]
 
 def _renderings(j: Judgement, best: Optional[str], best_back: Optional[str]) -> str:
     items = []
-    for name, text in j.renderings.items():
-        reference = j.original if _kind(name) == "back" else j.translation
-        added = word_diff(reference, text).added if reference else []
-        tags = [KINDS.get(_kind(name), "")] + (["closest"] if name in (best, best_back) else [])
-        tag_text = " · ".join(t for t in tags if t)
+    for r in j.renderings:
+        reference = j.original if r.kind == "back" else j.translation
+        added = word_diff(reference, r.text).added if reference else []
+        is_closest = r.name in (best, best_back)
+        tag_text = " · ".join(t for t in [KINDS.get(r.kind, "")] + (["closest"] if is_closest else []) if t)
         items.append(
-            f'<div class="rendering{" closest" if name in (best, best_back) else ""}">'
-            f'<h4 title="{escape(name)}">{escape(_engine_label(name))} <small>{escape(tag_text)}</small></h4>'
-            f'<p class="text">{marked(text, {"alt": added})}</p></div>'
+            f'<div class="rendering{" closest" if is_closest else ""}">'
+            f'<h4 title="{escape(r.name)}">{escape(r.label or r.engine)} <small>{escape(tag_text)}</small></h4>'
+            f'<p class="text">{marked(r.text, {"alt": added})}</p></div>'
         )
     if not items:
         items.append('<p class="text absent">no rendering for this bead</p>')
@@ -244,10 +233,10 @@ def _ids(label: str, ids: Sequence[int]) -> str:
 
 def _bead(j: Judgement, summary: Mapping) -> str:
     severity = j.severity if j.severity in SEVERITIES else "none"
-    same = {n: t for n, t in j.renderings.items() if _kind(n) != "back"}
-    back = {n: t for n, t in j.renderings.items() if _kind(n) == "back"}
-    best = closest(j.translation, same, j.signals) if j.translation else None
-    best_back = closest(j.original, back, j.signals) if j.original else None
+    same, back = j.rendering_texts(), j.rendering_texts(back=True)
+    chrf = {r.name: r.scores["chrf"] for r in j.renderings if "chrf" in r.scores}
+    best = closest(j.translation, same, chrf) if j.translation else None
+    best_back = closest(j.original, back, chrf) if j.original else None
     aligned = bool(summary.get("original")) or bool(j.original_ids)
     translation_marks = {
         "chg": word_diff(j.translation, same[best]).removed if best else [],

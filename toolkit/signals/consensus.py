@@ -23,6 +23,7 @@ import statistics
 
 from .lexical import bigram_unsupported, support_rates
 from .overlap import metrics
+from .base import CONSENSUS, BeadTexts, Family, Measured, Resources, Signal
 
 
 @functools.lru_cache(maxsize=262144)
@@ -64,3 +65,23 @@ def consensus_signals(translation: str, renderings: dict[str, str], chrf_median:
         "consensus_missing_gap": round(missing - missing_typical, 4),
         "consensus_bigram_gap": round(bigram_unsupported(translation, list(texts)) - bigrams_typical, 4),
     }
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    texts = list(bead.renderings.values())
+    if len(texts) < 2:
+        return Measured()
+    # the median of the rounded scores, as the overlap family reports chrf_median
+    ours = statistics.median(round(_chrf(bead.translation, t), 4) for t in texts)
+    return Measured(consensus_signals(bead.translation, bead.renderings, ours))
+
+
+_OUTLIER = "the translation stands further from the renderings than they stand from each other"
+FAMILY = Family("consensus", tuple(
+    Signal(name, what, _OUTLIER, needs=frozenset({CONSENSUS}), cap=cap) for name, what, cap in (
+        ("consensus_chrf_gap", "renderings' typical chrF++ to each other minus the translation's", None),
+        ("consensus_chrf_z", "that gap over the renderings' spread", 10.0),
+        ("consensus_unsupported_gap", "words in no rendering, beyond what a typical rendering has", None),
+        ("consensus_missing_gap", "agreed words missing, beyond what a typical rendering misses", None),
+        ("consensus_bigram_gap", "word pairs in no rendering, beyond a typical rendering", 8.0),
+    )), measure, module="consensus.py", when="two renderings or more")

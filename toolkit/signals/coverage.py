@@ -24,6 +24,7 @@ from typing import Optional
 from ..records import Reason
 from . import dictionary
 from .text import Token, content, tokens
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 
 def _stems(text: str) -> set[str]:
@@ -93,3 +94,25 @@ def coverage_signals(translation: str, renderings: dict[str, str], original: str
         "source_unanchored": round(len(added) / max(total, 1), 4),
         "source_copied": float(len(kept)),
     }, reasons
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    lexicon = resources.get("lexicon", dictionary.default) if _wanted(bead) else None
+    values, reasons = coverage_signals(bead.translation, bead.renderings, bead.original, bead.original_lang,
+                                       bead.lang, lexicon)
+    return Measured(values, reasons)
+
+
+def _wanted(bead: BeadTexts) -> bool:
+    return bool(bead.original) and (bead.original_lang, bead.lang) == dictionary.LANGUAGES
+
+
+FAMILY = Family("coverage", (
+    Signal("source_dropped", "share of the original's words the renderings translate and the translation does not",
+           "words of the original have no translation here", neutral=0.0, evidence="source"),
+    Signal("source_unanchored", "share of the translation's words that translate nothing of the original",
+           "words of the translation translate nothing in the original", neutral=0.0, evidence="source"),
+    Signal("source_copied", "German words of the original left where the renderings translate them",
+           "German words of the original were left untranslated", neutral=0.0, check="untranslated", cap=3.0,
+           evidence="source"),
+), measure, module="coverage.py", when="a German original, English translation, dictionary installed")

@@ -28,6 +28,7 @@ from typing import Optional
 
 from ..paths import cache_root
 from .text import STOPWORDS, fold
+from ..resources import Unavailable
 
 DEFAULT_PATH = Path("/usr/share/trans/de-en")
 _ENV = "TOOLKIT_DICTIONARY"
@@ -45,8 +46,6 @@ MIN_HEAD = 4  # a compound's head shorter than this matches too much by chance (
 MAX_COMPOUND = 40  # longer "words" (a URL, a run of letters) are not split: each cut is a lookup
 
 
-class Unavailable(RuntimeError):
-    pass
 
 
 def stem(key: str) -> str:

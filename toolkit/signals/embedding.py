@@ -23,14 +23,13 @@ import statistics
 from pathlib import Path
 from typing import Iterable, Optional
 
-import numpy as np
+from .base import CONSENSUS, EMBEDDING, BeadTexts, Family, Measured, Resources, Signal
+from ..resources import Unavailable, status
 
 LANGUAGES = {"en"}
 _ENV = "TOOLKIT_EMBEDDING_MODEL"
 
 
-class Unavailable(RuntimeError):
-    pass
 
 
 def _model_path(path: Optional[str | Path]) -> Path:
@@ -57,7 +56,7 @@ class Embedder:
         self.name = folder.name if folder.name != "model" else "all-MiniLM-L6-v2"
         self.model = SentenceTransformer(str(folder), device="cpu")
         self.batch_size = batch_size
-        self._vectors: dict[str, np.ndarray] = {}
+        self._vectors: dict = {}  # text -> its unit vector (numpy)
 
     def add(self, texts: Iterable[str]) -> None:
         todo = sorted({t for t in texts if t not in self._vectors})
@@ -66,7 +65,7 @@ class Embedder:
                                         show_progress_bar=False, convert_to_numpy=True)
             self._vectors.update(zip(todo, vectors))
 
-    def vector(self, text: str) -> np.ndarray:
+    def vector(self, text: str):
         if text not in self._vectors:
             self.add([text])
         return self._vectors[text]
@@ -77,20 +76,13 @@ def _shared(path: Optional[str]) -> Embedder:
     return Embedder(path)
 
 
-def default(path: Optional[str] = None) -> Optional[Embedder]:
-    """The process-wide embedder, or None when no model can be loaded (see available())."""
-    try:
-        return _shared(path or os.environ.get(_ENV))
-    except Unavailable:
-        return None
+def default() -> Embedder:
+    """The process-wide embedder (the packaged model or $TOOLKIT_EMBEDDING_MODEL); Unavailable says why not."""
+    return _shared(os.environ.get(_ENV))
 
 
-def available(path: Optional[str] = None) -> tuple[bool, str]:
-    try:
-        embedder = _shared(path or os.environ.get(_ENV))
-    except Unavailable as err:
-        return False, str(err)
-    return True, embedder.name
+def available() -> tuple[bool, str]:
+    return status(default)
 
 
 def embedding_signals(embedder: Embedder, translation: str, renderings: dict[str, str]) -> dict[str, float]:
@@ -98,6 +90,8 @@ def embedding_signals(embedder: Embedder, translation: str, renderings: dict[str
     if not texts or not translation.strip():
         return {"embed_cos_best": 0.0, "embed_cos_median": 0.0} if texts else {}
     ours = embedder.vector(translation)
+    import numpy as np  # the CLI's start must not pay for it: the registry imports this module
+
     theirs = np.stack([embedder.vector(t) for t in texts])
     cosines = theirs @ ours
     values = {"embed_cos_best": round(float(cosines.max()), 4),
@@ -108,3 +102,28 @@ def embedding_signals(embedder: Embedder, translation: str, renderings: dict[str
         typical = statistics.median(float(np.nanmedian(row)) for row in pairwise)
         values["embed_consensus_gap"] = round(typical - values["embed_cos_median"], 4)
     return values
+
+
+def _embedder(bead: BeadTexts, resources: Resources) -> Optional[Embedder]:
+    return resources.get("embedder", default) if bead.lang in LANGUAGES and bead.renderings else None
+
+
+def prepare(beads, resources: Resources) -> None:
+    wanted = [b for b in beads if _embedder(b, resources) is not None]
+    if wanted:
+        _embedder(wanted[0], resources).add(t for b in wanted for t in [b.translation, *b.renderings.values()])
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    embedder = _embedder(bead, resources)
+    return Measured(embedding_signals(embedder, bead.translation, bead.renderings)) if embedder else Measured()
+
+
+_FAR = "the translation means something else than the renderings, by sentence embeddings"
+FAMILY = Family("embedding", (
+    Signal("embed_cos_best", "cosine to the closest rendering (all-MiniLM-L6-v2)", _FAR, -1,
+           needs=frozenset({EMBEDDING})),
+    Signal("embed_cos_median", "cosine to the median rendering", _FAR, -1, needs=frozenset({EMBEDDING})),
+    Signal("embed_consensus_gap", "renderings' typical cosine to each other minus the translation's", _FAR,
+           needs=frozenset({EMBEDDING, CONSENSUS})),
+), measure, prepare, module="embedding.py", when="English, embedding model installed")

@@ -22,6 +22,7 @@ import re
 from ..records import Reason
 from .exonyms import GERMAN
 from .text import ALL_STOPWORDS, Token, fold, tokens
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 _RULES = [("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("w", "v"), ("z", "s"),
           ("j", "y"), ("ie", "i"), ("ou", "u"), ("c", "k"), ("q", "k"), ("x", "ks")]
@@ -131,3 +132,19 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
             continue
         reasons.append(Reason("entities", f"the renderings name {shown}, the translation does not", None))
     return {"entities_unsupported": float(unsupported), "entities_missing": float(len(reasons) - unsupported)}, reasons
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    values, reasons = entity_signals(bead.translation, bead.renderings, bead.original)
+    return Measured(values, reasons)
+
+
+FAMILY = Family("entities", (
+    Signal("entities_unsupported", "names in the translation that no rendering (nor the original) has",
+           "a name in the translation is in no rendering", check="entities", cap=3.0, evidence="entities"),
+    Signal("entities_missing", "names most renderings have that the translation lacks",
+           "a name the renderings agree on is missing", check="entities", cap=3.0, evidence="entities"),
+    Signal("entities_replaced", "a name no rendering has and a name they agree on missing: a replaced name",
+           "a name was changed: the renderings agree on another one", check="entities", evidence="entities",
+           parts=("entities_unsupported", "entities_missing")),
+), measure, module="entities.py", when="a rendering")

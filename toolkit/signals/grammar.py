@@ -22,6 +22,8 @@ from typing import Iterable, NamedTuple, Optional
 
 from ..records import Reason
 from .text import Token, fold, tokens
+from .base import BeadTexts, Family, Measured, Resources, Signal
+from ..resources import Unavailable, status
 
 LANGUAGES = {"en"}
 MAX_WORDS = 60
@@ -34,8 +36,6 @@ _TAG = re.compile(r"(?:\[[^\]]*\])?(?:\.[a-z0-9-]+)?$")  # the parser's marks af
 _ENV = "TOOLKIT_LINK_PARSER"
 
 
-class Unavailable(RuntimeError):
-    pass
 
 
 class Parse(NamedTuple):
@@ -122,10 +122,7 @@ def default() -> Parser:
 
 
 def available() -> tuple[bool, str]:
-    try:
-        return True, default().name
-    except Unavailable as why:
-        return False, str(why)
+    return status(default)
 
 
 def grammar_signals(parser: Optional[Parser], translation: str, renderings: dict[str, str],
@@ -155,3 +152,23 @@ def _located(text: str, words: tuple[str, ...]) -> list[Token]:
                 at = k + 1
                 break
     return found
+
+
+def prepare(beads, resources: Resources) -> None:
+    texts = [t for b in beads if b.lang in LANGUAGES for t in [b.translation, *b.renderings.values()]]
+    parser = resources.get("parser", default) if texts else None
+    if parser is not None:
+        parser.add(texts)
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    parser = resources.get("parser", default) if bead.lang in LANGUAGES else None
+    values, reasons = grammar_signals(parser, bead.translation, bead.renderings, bead.lang)
+    return Measured(values, reasons)
+
+
+FAMILY = Family("grammar", (
+    Signal("grammar_unlinked", "words the parser links to nothing, beyond the renderings' median",
+           "the sentence is broken: words hang loose where the renderings read well", neutral=0.0, cap=3.0,
+           evidence="grammar"),
+), measure, prepare, module="grammar.py", when="English, parser installed")

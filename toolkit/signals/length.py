@@ -20,6 +20,7 @@ from ..records import Reason
 from .entities import present, vocabulary, translit_key
 from .lexical import spans
 from .text import STOPWORDS, keys, tokens
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 
 def length_signals(translation: str, renderings: dict[str, str]) -> dict[str, float]:
@@ -48,3 +49,27 @@ def untranslated_signals(translation: str, renderings: dict[str, str], original:
     reasons = [Reason("untranslated", f"\"{translation[a:b]}\" looks untranslated (in the original or another "
                                       "language, in no rendering)", (a, b)) for a, b in spans(left)]
     return {"untranslated": round(len(left) / max(len(ours), 1), 4)}, reasons
+
+
+def measure_length(bead: BeadTexts, resources: Resources) -> Measured:
+    return Measured(length_signals(bead.translation, bead.renderings))
+
+
+def measure_untranslated(bead: BeadTexts, resources: Resources) -> Measured:
+    values, reasons = untranslated_signals(bead.translation, bead.renderings, bead.original, bead.lang)
+    return Measured(values, reasons)
+
+
+LENGTH = Family("length", (
+    Signal("length_shortfall", "how much shorter than the median rendering (log ratio)",
+           "the translation is much shorter than the renderings: something may be missing"),
+    Signal("length_excess", "how much longer than the median rendering (log ratio)",
+           "the translation is much longer than the renderings: something may have been added"),
+    Signal("length_words", "log(1 + words): a long sentence has more room for a shift",
+           "a long sentence: more room for a change"),
+), measure_length, module="length.py", when="a rendering")
+
+UNTRANSLATED = Family("untranslated", (
+    Signal("untranslated", "share of words left in the original's (or another) language",
+           "words were left untranslated", check="untranslated", evidence="untranslated"),
+), measure_untranslated, module="length.py", when="a rendering")

@@ -25,6 +25,7 @@ from __future__ import annotations
 from ..records import Reason
 from .entities import translit_key
 from .text import Token, content, tokens
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 
 def _keys(text: str) -> set[str]:
@@ -101,3 +102,22 @@ def lexical_signals(translation: str, renderings: dict[str, str]) -> tuple[dict[
         "bigram_unsupported": float(bigram_unsupported(translation, list(renderings.values()))),
         "word_order_scrambled": word_order_scrambled(translation, list(renderings.values()), unsupported_all),
     }, reasons
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    values, reasons = lexical_signals(bead.translation, bead.renderings)
+    return Measured(values, reasons)
+
+
+_UNSUPPORTED = "words of the translation are in no rendering"
+FAMILY = Family("lexical", (
+    Signal("lexical_unsupported", "share of the translation's content words in no rendering", _UNSUPPORTED),
+    Signal("lexical_unsupported_all", "share of all the translation's words in no rendering", _UNSUPPORTED),
+    Signal("lexical_missing", "share of the content words most renderings share that the translation lacks",
+           "words the renderings agree on are missing from the translation"),
+    Signal("lexical_unsupported_count", "content words in no rendering", _UNSUPPORTED, cap=5.0),
+    Signal("bigram_unsupported", "word pairs in no rendering", "the words are combined in ways no rendering uses",
+           cap=8.0),
+    Signal("word_order_scrambled", "pairs in no rendering beyond the words in none (8 words or more)",
+           "the words are there, but in an order no rendering uses", check="order"),
+), measure, module="lexical.py", when="a rendering")

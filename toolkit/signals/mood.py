@@ -23,6 +23,7 @@ from typing import Optional
 from ..records import Reason
 from .negation import agreed_count
 from .text import fold, tokens
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 PAST = {"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"}
 PRESENT = {"is", "are", "am", "has", "have", "does", "do", "isn't", "aren't", "hasn't", "haven't", "doesn't",
@@ -69,3 +70,24 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
                 reasons.append(Reason("mood", "the translation speaks of the future; the original and most "
                                               "renderings do not", None))
     return values, reasons
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    values, reasons = mood_signals(bead.translation, bead.renderings, bead.original, bead.lang, bead.original_lang)
+    return Measured(values, reasons)
+
+
+FAMILY = Family("mood", (
+    Signal("question_mismatch", "questions in the translation against most renderings",
+           "a question became a statement, or the reverse", check="mood", cap=2.0, evidence="mood"),
+    Signal("question_source_mismatch", "questions in the translation against the original",
+           "the translation asks where the original states, or the reverse", neutral=0.0, cap=2.0, evidence="mood"),
+    Signal("tense_mismatch", "past, present and future auxiliaries against the renderings' median (English)",
+           "the tense differs from the renderings", neutral=0.0, cap=4.0, evidence="mood"),
+    Signal("future_unsupported", "a future the German original does not have",
+           "the translation speaks of the future; the original does not", neutral=0.0, check="tense",
+           evidence="mood"),
+    Signal("question_confirmed", "the renderings and the original both ask differently",
+           "a question became a statement, or the reverse: the original and the renderings agree", check="mood",
+           evidence="mood", parts=("question_mismatch", "question_source_mismatch")),
+), measure, module="mood.py", when="a rendering")

@@ -15,6 +15,7 @@ from collections import Counter
 
 from ..records import Reason
 from .text import fold, keys, tokens
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 NEGATORS = {fold(w) for w in """not no never none nobody nothing nowhere neither nor without cannot can't won't
     don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
@@ -88,3 +89,22 @@ def negation_signals(translation: str, renderings: dict[str, str], original: str
                                               f"\"{sorted(opposite & rendering_keys)[0]}\"", (t.start, t.end)))
     values["antonyms"] = float(swaps)
     return values, reasons
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    values, reasons = negation_signals(bead.translation, bead.renderings, bead.original)
+    return Measured(values, reasons)
+
+
+_NEGATION = "a negation was added or dropped: the renderings negate differently"
+FAMILY = Family("negation", (
+    Signal("negation_mismatch", "negations in the translation minus what most renderings have, absolute",
+           _NEGATION, check="negation", cap=2.0, evidence="negation"),
+    Signal("negation_source_mismatch", "negations in the translation against the original's, absolute",
+           "the translation negates differently from the original", neutral=0.0, cap=2.0, evidence="negation"),
+    Signal("antonyms", "words whose opposite the renderings use", "a word was turned into its opposite",
+           check="antonyms", cap=2.0, evidence="antonyms"),
+    Signal("negation_confirmed", "the renderings and the original both negate differently",
+           "a negation was added or dropped: the original and the renderings agree", check="negation",
+           evidence="negation", parts=("negation_mismatch", "negation_source_mismatch")),
+), measure, module="negation.py", when="a rendering")

@@ -19,6 +19,7 @@ import re
 from typing import Iterable
 
 from ..records import Reason
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 _DIGITS = r"\d+(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th)\b"
@@ -137,3 +138,21 @@ def _show(value: str) -> str:
 
 def values(texts: Iterable[str]) -> set[str]:
     return {value for text in texts for value, _ in quantities(text)}
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    values, reasons = numbers_signal(bead.translation, bead.renderings, bead.original)
+    return Measured(values, reasons)
+
+
+FAMILY = Family("numbers", (
+    Signal("numbers_unsupported", "numbers, dates and amounts of the translation that no rendering has",
+           "a number in the translation is in no rendering", check="numbers", cap=3.0, evidence="numbers"),
+    Signal("numbers_missing", "numbers the renderings agree on (or the original has) that the translation lacks",
+           "a number the renderings agree on is missing", cap=3.0, evidence="numbers"),
+    Signal("numbers_mismatch", "1 when either of the above", "a number differs from the renderings",
+           evidence="numbers", feature=False),
+    Signal("numbers_replaced", "a number no rendering has and a number they agree on missing: a replaced number",
+           "a number was changed: the renderings agree on another one", check="numbers", evidence="numbers",
+           parts=("numbers_unsupported", "numbers_missing")),
+), measure, module="numbers.py", when="a rendering or an original")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import statistics
+from .base import BeadTexts, Family, Measured, Resources, Signal
 
 
 @functools.lru_cache(maxsize=None)
@@ -18,22 +19,39 @@ def signatures() -> dict[str, str]:
     return {name: str(metric.get_signature()) for name, metric in metrics().items()}
 
 
-def overlap_signals(pairs: dict[str, tuple[str, str]]) -> dict[str, float]:
-    """Per comparison `chrf:<name>` etc., plus the best and the median over comparisons for each metric.
+def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The best and the median over comparisons for each metric, and each comparison's score by metric.
 
     pairs: name -> (text, rendering): the translation against a rendering in its language, or the original
     against a back rendering.
     """
     values: dict[str, float] = {}
+    per_rendering: dict[str, dict[str, float]] = {}
     if not pairs:
-        return values
+        return values, per_rendering
     for metric_name, metric in metrics().items():
-        scores = []
-        for name, (text, rendering) in pairs.items():
-            score = round(metric.sentence_score(text, [rendering]).score, 4)
-            values[f"{metric_name}:{name}"] = score
-            scores.append(score)
-        best = min(scores) if metric_name == "ter" else max(scores)  # TER is an error rate: lower is closer
+        scores = per_rendering[metric_name] = {
+            name: round(metric.sentence_score(text, [rendering]).score, 4) for name, (text, rendering) in pairs.items()}
+        best = min(scores.values()) if metric_name == "ter" else max(scores.values())  # TER: lower is closer
         values[f"{metric_name}_best"] = best
-        values[f"{metric_name}_median"] = round(statistics.median(scores), 4)
-    return values
+        values[f"{metric_name}_median"] = round(statistics.median(scores.values()), 4)
+    return values, per_rendering
+
+
+def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    pairs = {name: (bead.translation, text) for name, text in bead.renderings.items()}
+    pairs.update({name: (bead.original, text) for name, text in bead.back_renderings.items()})
+    values, per_rendering = overlap_signals(pairs)
+    return Measured(values, [], per_rendering)
+
+
+def _pair(metric: str, what: str, direction: int, cap=None) -> tuple[Signal, Signal]:
+    reads = ("the translation shares few words with the renderings" if direction < 0
+             else "the translation needs many edits to match the renderings")
+    return (Signal(f"{metric}_best", f"{what} against the closest rendering", reads, direction, cap=cap),
+            Signal(f"{metric}_median", f"{what} against the median rendering", reads, direction, cap=cap))
+
+
+FAMILY = Family(
+    "overlap", (*_pair("chrf", "chrF++", -1), *_pair("bleu", "sentence BLEU", -1), *_pair("ter", "TER", 1, 150.0)),
+    measure, module="overlap.py", when="always (also each rendering's chrF++, BLEU and TER)")

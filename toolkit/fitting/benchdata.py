@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .records import Reason
-from .signals import AUTO, BeadTexts, compute_many
+from ..records import Reason
+from ..signals import AUTO, BeadTexts, Resources, measure, status
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 DEMETR_FILE = Path("demetr_de") / "demetr_de.joined.tsv.gz"
 MQM_FILE = Path("mqm_ted_ende") / "mqm_ted_ende.jsonl.gz"
 LEFT_OUT_SYSTEMS = ("wmt21_Online-B",)
@@ -141,7 +141,7 @@ def mqm_examples(data_dir: Path) -> list[Example]:
 
 def _code_hash() -> str:
     digest = hashlib.sha256()
-    for path in sorted((Path(__file__).parent / "signals").glob("*.py")):
+    for path in sorted((Path(__file__).parents[1] / "signals").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -160,10 +160,10 @@ def _bead_key(bead: BeadTexts) -> str:
 
 def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[dict[str, float], list]]:
     """Signals of every example, from the cache when the bead and the signal code are unchanged."""
-    from .signals import embedding, optional_status
+    from ..signals import embedding
 
-    status = "none" if embedder is None else embedding.available()[1] if embedder == AUTO else embedder.name
-    key = hashlib.sha256(f"{name}|{_code_hash()}|{status}|{optional_status()}".encode()).hexdigest()[:20]
+    model = "none" if embedder is None else embedding.available()[1] if embedder == AUTO else embedder.name
+    key = hashlib.sha256(f"{name}|{_code_hash()}|{model}|{status()}".encode()).hexdigest()[:20]
     path = _cache_dir() / f"{name}-{key}.json"
     cached: dict = {}
     if path.exists():
@@ -174,8 +174,8 @@ def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[d
     keys = [_bead_key(e.bead) for e in examples]
     todo = [k for k, key_ in enumerate(keys) if key_ not in cached]
     if todo:
-        for k, result in zip(todo, compute_many([examples[k].bead for k in todo], embedder)):
-            cached[keys[k]] = result
+        for k, result in zip(todo, measure([examples[k].bead for k in todo], Resources(embedder=embedder))):
+            cached[keys[k]] = (result.values, result.reasons)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({k: _to_json(v) for k, v in cached.items()}, ensure_ascii=False),

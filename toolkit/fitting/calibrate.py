@@ -32,36 +32,28 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from . import benchdata, fuse
+from .. import fuse
+from ..signals import REGISTRY
+from ..signals.base import CONSENSUS, EMBEDDING
+from . import benchdata
 
 SEED = 20261125
 FOLDS = 5
 MAX_UNSHIFTED_FLAGGED = 0.05  # on the fitting data; leaves room under the 10% target on new data
 CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-CHECK_PRECISION = 0.75  # a check is evidence on its own only if right at least 3 times in 4 (fuse.CHECKS)
+CHECK_PRECISION = 0.75  # a check is evidence on its own only if right at least 3 times in 4 (the registry's checks)
 MIN_CHECK_FIRINGS = 3  # on shifted examples: smoothing alone gives a check that never fired a precision of ~0.89
 SURE_PRECISION = 0.95  # a `major` or `critical` flag is a real shift this often on the fitting data
 EXTRA_NEGATIVES = True  # fit on the other systems' outputs as unshifted examples too (benchdata.py)
 
-BASE = ["chrf_best", "chrf_median", "bleu_best", "bleu_median", "ter_best", "ter_median",
-        "lexical_unsupported", "lexical_unsupported_all", "lexical_missing", "lexical_unsupported_count",
-        "bigram_unsupported", "word_order_scrambled",
-        "numbers_unsupported", "numbers_missing", "entities_unsupported", "entities_missing",
-        "negation_mismatch", "negation_source_mismatch", "antonyms",
-        "question_mismatch", "question_source_mismatch", "tense_mismatch", "future_unsupported",
-        "length_shortfall", "length_excess", "length_words", "untranslated",
-        "source_dropped", "source_unanchored", "source_copied", "grammar_unlinked",
-        *fuse.DERIVED]
-CONSENSUS = ["consensus_chrf_gap", "consensus_chrf_z", "consensus_unsupported_gap", "consensus_missing_gap",
-             "consensus_bigram_gap"]
-EMBEDDING = ["embed_cos_best", "embed_cos_median"]
-# name, languages, features, data ("demetr:<setting>" or "mqm")
+BASE = REGISTRY.features()
+# name, languages, features (the registry's, for the measurements the data has), data
 VARIANTS = [
-    ("en-consensus-embedding", ["en"], BASE + CONSENSUS + EMBEDDING + ["embed_consensus_gap"], "demetr:wmt21"),
-    ("consensus", ["*"], BASE + CONSENSUS, "demetr:wmt21"),
-    ("en-embedding", ["en"], BASE + EMBEDDING, "demetr:reference"),
-    ("base", ["*"], BASE, "demetr:reference"),
-    ("de-consensus", ["de"], BASE + CONSENSUS, "mqm"),
+    ("en-consensus-embedding", ["en"], REGISTRY.features(frozenset({CONSENSUS, EMBEDDING})), ("demetr", "wmt21")),
+    ("consensus", ["*"], REGISTRY.features(frozenset({CONSENSUS})), ("demetr", "wmt21")),
+    ("en-embedding", ["en"], REGISTRY.features(frozenset({EMBEDDING})), ("demetr", "reference")),
+    ("base", ["*"], BASE, ("demetr", "reference")),
+    ("de-consensus", ["de"], REGISTRY.features(frozenset({CONSENSUS})), ("mqm", None)),
 ]
 ORDINAL = {"none": 0, "minor": 0, "major": 1, "critical": 2}
 
@@ -145,7 +137,7 @@ def _oof_logits(X, y, groups, C, seed, features, k=FOLDS) -> np.ndarray:
 
 
 def _auroc(y, s) -> float:
-    from .evaluation import auroc
+    from ..evaluation import auroc
 
     return auroc(y, s)
 
@@ -201,7 +193,7 @@ def check_precisions(X, y, features, unshifted=None) -> dict[str, float]:
     MIN_CHECK_FIRINGS shifted examples, are left out."""
     negative = (y == 0) if unshifted is None else np.asarray(unshifted, dtype=bool)
     out = {}
-    for name in fuse.CHECKS:
+    for name in REGISTRY.checks():
         if name not in features:
             continue
         fired = X[:, list(features).index(name)] > 0
@@ -268,15 +260,17 @@ class Dataset:
                        [self.reasons[i] for i in index])
 
 
-def load_dataset(data_dir: Path, which: str, embedder=benchdata.AUTO) -> tuple[Dataset, str]:
-    if which == "mqm":
+def load_dataset(data_dir: Path, which: tuple[str, Optional[str]], embedder=benchdata.AUTO) -> tuple[Dataset, str]:
+    """which: ("mqm", None) or ("demetr", setting)."""
+    corpus, setting = which
+    if corpus == "mqm":
         path = data_dir / benchdata.MQM_FILE
         examples = benchdata.mqm_examples(data_dir)
     else:
         path = data_dir / benchdata.DEMETR_FILE
-        examples = benchdata.demetr_examples(data_dir, which.split(":")[1])
+        examples = benchdata.demetr_examples(data_dir, setting)
     data_hash = benchdata.file_hash(path)
-    name = which.replace(":", "-")
+    name = "-".join(part for part in which if part)
     computed = benchdata.featurise(examples, name, embedder)
     return Dataset(examples, [v for v, _ in computed], [r for _, r in computed]), \
         f"{path.relative_to(data_dir)}@sha256:{data_hash}"
@@ -334,7 +328,7 @@ def fitted_models(data_dir: Path, log=print) -> dict:
     datasets: dict[str, tuple[Dataset, str]] = {}
     models = []
     for name, langs, features, which in VARIANTS:
-        needed = benchdata.MQM_FILE if which == "mqm" else benchdata.DEMETR_FILE
+        needed = benchdata.MQM_FILE if which[0] == "mqm" else benchdata.DEMETR_FILE
         if not (data_dir / needed).exists():
             log(f"skip {name}: {data_dir / needed} is missing")
             continue
@@ -363,7 +357,7 @@ def fitted_models(data_dir: Path, log=print) -> dict:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m toolkit.calibrate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m toolkit.fitting.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="shared data folder (default ../shared/data)")
     parser.add_argument("--out", default=str(fuse.MODEL_FILE))
     args = parser.parse_args(argv)

@@ -1,0 +1,144 @@
+"""What a signal is, what a family of signals is, and the one registry that everything else reads.
+
+A family declares its signals once (`Signal`: name, what it measures, direction, neutral value, whether it
+is a direct check, how its reason reads) and measures them with one call shape:
+`family.measure(bead: BeadTexts, resources: Resources) -> Measured`. Families that batch a model call over
+many beads also give `prepare(beads, resources)`, called once before the beads are measured.
+The fusion (its neutral values, caps, checks), the fitting code (which signals a model uses, in which order),
+the report and the README table read the registry; nothing parses a signal's name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Optional, Sequence
+
+from ..records import Reason
+from ..resources import optional
+
+AUTO = "auto"  # resources: load the packaged default where there is one
+
+# Which measurement a signal needs besides a rendering; the fusion keeps one model per set of these.
+CONSENSUS = "consensus"  # two renderings or more
+EMBEDDING = "embedding"  # an English translation and the sentence-embedding model
+LEARNT = "learnt"  # an English translation and the learnt divergence model
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    measures: str  # what it measures, for the README table and the export's card
+    reads: str  # how it reads to a journalist when it raised a flag
+    direction: int = 1  # +1: a larger value means more divergence; -1: closer
+    neutral: Optional[float] = None  # the value of "no evidence" when it cannot be measured; None: no model
+    check: Optional[str] = None  # the kind of change it detects when it is a direct check (one per kind counts)
+    cap: Optional[float] = None  # a few mismatches say all there is; more would only stretch a linear scale
+    needs: frozenset[str] = frozenset()  # CONSENSUS, EMBEDDING, LEARNT: what must be there to measure it
+    evidence: str = "lexical_unsupported"  # the Reason.signal whose spans show where in the translation
+    feature: bool = True  # the fusion may weigh it (False: reported only)
+    parts: tuple[str, ...] = ()  # a conjunction of these signals (both > 0), computed by the fusion
+
+
+@dataclass
+class BeadTexts:
+    """What the signals see of one bead: the translation, its renderings (same language), and optionally the
+    original with its back renderings (translation -> original's language). Rendering names are opaque keys.
+
+    gap: "omission" (an original sentence with no translation) or "addition" (the reverse) in an aligned run;
+    such beads are judged by their gap alone."""
+
+    translation: str
+    renderings: dict[str, str]
+    original: str = ""
+    back_renderings: dict[str, str] = field(default_factory=dict)
+    lang: Optional[str] = None  # the translation's language
+    original_lang: Optional[str] = None
+    gap: Optional[str] = None
+
+
+@dataclass
+class Measured:
+    """A family's (or all families') measurement of one bead.
+
+    values: {registered signal name: value}; per_rendering: {metric: {rendering name: value}} for metrics
+    that score each rendering (chrF++ against each, ...); reasons: where in the translation, in words."""
+
+    values: dict[str, float] = field(default_factory=dict)
+    reasons: list[Reason] = field(default_factory=list)
+    per_rendering: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def update(self, other: "Measured") -> None:
+        self.values.update(other.values)
+        self.reasons += other.reasons
+        for metric, scores in other.per_rendering.items():
+            self.per_rendering.setdefault(metric, {}).update(scores)
+
+
+class Resources:
+    """The optional resources of one judging run, each loaded on first use: an embedding model, the German-
+    English dictionary, the English parser, the learnt divergence model. AUTO loads the packaged default,
+    None leaves the resource out (its signals are then absent), anything else is used as given."""
+
+    def __init__(self, embedder=AUTO, lexicon=AUTO, parser=AUTO, learnt=AUTO):
+        self._given = {"embedder": embedder, "lexicon": lexicon, "parser": parser, "learnt": learnt}
+        self._loaded: dict[str, object] = {}
+
+    def get(self, name: str, loader: Callable[[], object]):
+        """The resource under name: as given, or loader()'s result (None when unavailable), loaded once."""
+        if name not in self._loaded:
+            given = self._given.get(name, AUTO)
+            self._loaded[name] = optional(loader) if given == AUTO else given
+        return self._loaded[name]
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    signals: tuple[Signal, ...]
+    measure: Callable[[BeadTexts, Resources], Measured]
+    prepare: Optional[Callable[[Sequence[BeadTexts], Resources], None]] = None
+    module: str = ""  # where it lives, for the README table
+    when: str = ""  # when it is measured, in words, for the README table
+
+
+class Registry:
+    def __init__(self, families: Sequence[Family] = ()):
+        self._families: list[Family] = []
+        self._signals: dict[str, Signal] = {}
+        for family in families:
+            self.register(family)
+
+    def register(self, family: Family) -> None:
+        for signal in family.signals:
+            if signal.name in self._signals:
+                raise ValueError(f"signal {signal.name} is registered twice")
+        self._families.append(family)
+        self._signals.update((s.name, s) for s in family.signals)
+
+    def unregister(self, name: str) -> None:
+        family = next(f for f in self._families if f.name == name)
+        self._families.remove(family)
+        for signal in family.signals:
+            del self._signals[signal.name]
+
+    @property
+    def families(self) -> tuple[Family, ...]:
+        return tuple(self._families)
+
+    def __iter__(self) -> Iterator[Signal]:
+        return iter(self._signals.values())
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._signals
+
+    def __getitem__(self, name: str) -> Signal:
+        return self._signals[name]
+
+    def features(self, sets: frozenset[str] = frozenset()) -> list[str]:
+        """The signals a fusion model over these measurement sets weighs, in a fixed order: the plain ones in
+        registry order, then the conjunctions, then those that need a set (in registry order)."""
+        usable = [s for s in self if s.feature and s.needs <= sets]
+        return ([s.name for s in usable if not s.needs and not s.parts] + [s.name for s in usable if s.parts]
+                + [s.name for s in usable if s.needs])
+
+    def checks(self) -> dict[str, str]:
+        return {s.name: s.check for s in self if s.check}
