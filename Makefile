@@ -12,13 +12,14 @@ CHECKER_PACKAGES := trans-de-en link-grammar link-grammar-dictionaries-en
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help install deps apertium checkers chromium test demo export models bench eval eval-live calibrate clean
+.PHONY: help install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
 	@echo "make test   - run the test suite (offline)"
 	@echo "make export - the seed run as a Hugging Face dataset in $(DATASET) (runs make demo first if needed)"
 	@echo "make models - download the open MT models for MODEL_PAIRS=$(MODEL_PAIRS) (needs internet, a few GB)"
+	@echo "make train  - train the learnt divergence model on $(EVAL_DATA) into toolkit/learnt/data (about an hour on 2 cores)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +92,22 @@ eval: deps
 # The same benchmarks with renderings from real open MT models (run `make models` once, with internet).
 eval-live: deps
 	$(BIN)/python eval/run.py --live --data $(EVAL_DATA)
+
+# WordNet for the synthetic shifts and harmless edits of `make train` (antonyms, hypernyms, synonyms).
+wordnet:
+	@if [ -f /usr/share/wordnet/index.noun ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing wordnet from Debian (for make train)"; \
+	  (apt-get install -y -qq wordnet >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wordnet >/dev/null 2>&1)) || \
+	  echo "note: installing wordnet failed; make train needs it (or --no-wordnet in TRAIN_ARGS)"; \
+	else echo "note: make train needs the Debian package wordnet (install it as root)"; fi
+
+# The learnt divergence model (toolkit/fitting/train.py): seeded, resumable (checkpoints in runs/train), writes
+# toolkit/learnt/data. TRAIN_ARGS="--threads 2" where the two cores are free; the defaults are what ships.
+TRAIN_ARGS ?=
+train: install wordnet
+	$(BIN)/python -m toolkit.fitting.train --data $(EVAL_DATA) --work runs/train $(TRAIN_ARGS)
 
 clean:
 	rm -rf $(VENV) runs

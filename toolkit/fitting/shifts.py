@@ -210,12 +210,13 @@ def negate(text, rng, pool):
     if present and (not auxiliaries or rng.random() < 0.5):
         pattern, replacement = rng.choice(present)
         return re.sub(pattern, replacement, text, count=1, flags=re.I)
+    auxiliaries = [m for m in auxiliaries if not text[m.end():m.end() + 5].lower().startswith((" not", "n't", " no "))]
     if not auxiliaries:
+        if present:
+            pattern, replacement = rng.choice(present)
+            return re.sub(pattern, replacement, text, count=1, flags=re.I)
         return None
     match = rng.choice(auxiliaries)
-    following = text[match.end():match.end() + 5].lower()
-    if following.startswith((" not", "n't", " no ")):
-        return None
     return _replace(text, match, _match_case(AUX_NEGATABLE[match.group(0).lower()], match.group(0)))
 
 

