@@ -229,7 +229,7 @@ def test_triplets_pair_a_change_with_a_same_meaning_text(fake_data):
     assert [t.changed for t in P.TripletMaker(mqm, wmt, seed=3, wordnet=None).many(60)] == [t.changed for t in triplets]
 
 
-def test_make_train_end_to_end_on_a_tiny_model(fake_data, tmp_path):
+def test_make_train_end_to_end_on_a_tiny_model(fake_data, tmp_path, monkeypatch):
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
     from test_learnt import WORDS
@@ -258,6 +258,18 @@ def test_make_train_end_to_end_on_a_tiny_model(fake_data, tmp_path):
     first = (out / "adapter.safetensors").read_bytes()
     assert train.main(args) == 0
     assert (out / "adapter.safetensors").read_bytes() == first
+    # the benchmark of the model alone reads the artifact through the same environment a user would set
+    monkeypatch.setenv("TOOLKIT_LEARNT_BASE", str(base))
+    monkeypatch.setenv("TOOLKIT_LEARNT_MODEL", str(out))
+    import runpy
+
+    from conftest import ROOT
+
+    bench = runpy.run_path(str(ROOT / "eval" / "benchmarks" / "learnt.py"))["run"]
+    result = bench(fake_data)
+    assert "mqm.auroc_mean" in result["metrics"] and "DEMETR skipped" in result["table"]
+    assert result["signature"].startswith("learnt:tiny+adapter.")
+    assert bench(fake_data)["metrics"] == result["metrics"]
 
 
 def test_make_train_without_data_skips(tmp_path, capsys):
@@ -265,3 +277,13 @@ def test_make_train_without_data_skips(tmp_path, capsys):
 
     assert train.main(["--data", str(tmp_path / "none")]) == 0
     assert "skipped" in capsys.readouterr().err
+
+
+def test_importing_the_scorer_and_asking_if_it_is_available_loads_no_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys, toolkit.learnt as l; ok, detail = l.available(); "
+            "print('torch' in sys.modules, 'transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

