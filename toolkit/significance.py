@@ -88,13 +88,12 @@ def paired_bootstrap(
 
 
 def _percentile_ranks(scores: np.ndarray) -> np.ndarray:
-    order = scores.argsort(kind="mergesort")
-    ranks = np.empty(len(scores))
-    ranks[order] = np.arange(len(scores))
-    # ties share their mean rank, so swapping never invents an order that was not there
-    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
-    sums = np.bincount(inverse, weights=ranks)
-    return (sums / counts)[inverse] / max(len(scores) - 1, 1)
+    """Ranks scaled to [0, 1]. Ties share their mean rank, so swapping never invents an order that was not
+    there; a NaN score ranks above every number (with the other NaNs), as it always has here."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(np.where(np.isnan(scores), np.inf, scores))  # "average" ranks, from 1
+    return (ranks - 1) / max(len(scores) - 1, 1)
 
 
 def approximate_randomisation(
