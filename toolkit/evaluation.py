@@ -40,13 +40,6 @@ def flag_rate(flags: Sequence) -> float:
     return float(f.mean()) if len(f) else float("nan")
 
 
-def f1_at(threshold: float):
-    """A metric(labels, scores) for significance tests: F1 of the flag score >= threshold."""
-    def metric(labels, scores) -> float:
-        return precision_recall_f1(labels, np.asarray(scores) >= threshold)[2]
-    return metric
-
-
 def pairwise_accuracy(better: Sequence, worse: Sequence) -> float:
     """DEMETR's accuracy: the share of pairs where the perturbed translation gets the strictly higher
     divergence than its unperturbed translation (a tie is a miss, as in DEMETR)."""

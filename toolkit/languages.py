@@ -67,9 +67,6 @@ def known() -> list[str]:
 
 # Each MT model family writes the target language its own way: multilingual OPUS-MT (Marian) models take a
 # `>>deu<<` token before the source text, NLLB-200 forces `deu_Latn` as the first output token, M2M-100 `__de__`.
-FAMILIES = ("marian", "nllb", "m2m100")
-
-
 def model_code(family: str, code: str) -> str:
     """The language code a model family uses for an ISO 639-1 code: marian deu, nllb deu_Latn, m2m100 de."""
     code = check(code)

@@ -116,7 +116,3 @@ def approximate_randomisation(
     return Comparison("approximate-randomisation", float(observed_a), float(observed_b),
                       float(observed_b - observed_a), float((extreme + 1) / (trials + 1)),
                       None, None, None, trials, seed)
-
-
-def signature(comparison: Comparison) -> str:
-    return f"{comparison.test}|n:{comparison.samples}|seed:{comparison.seed}"

@@ -16,7 +16,6 @@ that every rendering or the original has and the translation lacks), `numbers_mi
 from __future__ import annotations
 
 import re
-from typing import Iterable
 
 from ..records import Reason
 from .base import BeadTexts, Family, Measured, Resources, Signal
@@ -100,10 +99,6 @@ def quantities(text: str) -> list[tuple[str, tuple[int, int]]]:
     return found
 
 
-def numbers_with_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
-    return quantities(text)
-
-
 def numbers_signal(
     translation: str, renderings: dict[str, str], original: str = ""
 ) -> tuple[dict[str, float], list[Reason]]:
@@ -134,10 +129,6 @@ def numbers_signal(
 
 def _show(value: str) -> str:
     return value.replace("month:", "month ")
-
-
-def values(texts: Iterable[str]) -> set[str]:
-    return {value for text in texts for value, _ in quantities(text)}
 
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
