@@ -18,9 +18,8 @@ class Shouting(Engine):
         self.seen = 0
         self.fail_after = fail_after_batches
 
-    @property
-    def signature(self):
-        return "test:shout|v:1"
+    def signature_fields(self):
+        return [("test", "shout"), ("v", "1")]
 
     def supports(self, src, tgt):
         return {src, tgt} == {"en", "es"}

@@ -8,7 +8,7 @@ from typing import Optional
 
 from .. import languages
 from ..errors import ToolkitError
-from .base import Engine
+from .base import Engine, SignatureFields
 
 
 @functools.lru_cache(maxsize=None)
@@ -49,10 +49,9 @@ class ApertiumEngine(Engine):
                 )
         self.pair = pair
 
-    @property
-    def signature(self) -> str:
+    def signature_fields(self) -> SignatureFields:
         # sep:para names how sentences are fed (one paragraph each): renderings made otherwise are not reused
-        return f"apertium:{self.pair}|v:{_package_version('apertium-' + self.pair)}|sep:para"
+        return [("apertium", self.pair), ("v", _package_version("apertium-" + self.pair)), ("sep", "para")]
 
     def supports(self, src: str, tgt: str) -> bool:
         return {src, tgt} == set(self.langs)

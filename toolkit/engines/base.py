@@ -4,21 +4,31 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Optional
 
+from ..signature import Signature
+
+SignatureFields = list[tuple[str, str]]
+
 
 class Engine(ABC):
     """An engine translates lists of sentences; caching, batching for progress and round trips live in render.
 
-    Subclasses set `spec` (what the user typed) and implement `signature`, `supports` and `translate`.
+    Subclasses set `spec` (what the user typed) and implement `signature_fields`, `supports` and `translate`.
     """
 
     spec: str
     cacheable: bool = True  # precomputed renderings (file:) are cheaper to read than to cache
     batch_size: int = 64  # sentences handed to translate() at once; the cache commits after each batch
 
-    @property
     @abstractmethod
+    def signature_fields(self) -> SignatureFields:
+        """Exactly what produces the output, as ordered (name, value) pairs: first the engine's kind and what it
+        runs (`("apertium", "eng-spa")`), then versions and decoding settings (`("beam", "4")`)."""
+
+    @property
     def signature(self) -> str:
-        """Exactly what produces the output: engine kind, model id and version, decoding settings."""
+        """The fields printed as a Signature, `kind:what|name:value|...`: the one form of every engine's
+        signature. It keys the rendering cache: a change to any field (or to this form) renders everything again."""
+        return str(Signature(tuple(self.signature_fields())))
 
     @abstractmethod
     def supports(self, src: str, tgt: str) -> bool:

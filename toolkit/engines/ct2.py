@@ -16,6 +16,7 @@ from typing import Any
 from .. import languages
 from ..errors import ToolkitError
 from ..paths import cache_root
+from .base import SignatureFields
 from .neural import Model, NeuralEngine, decode
 
 # CTranslate2's OpenMP threads otherwise spin for a while after every batch, stealing the cores that torch
@@ -102,10 +103,10 @@ class CT2Engine(NeuralEngine):
             raise ToolkitError(f"compute type {self.compute_type} is not supported on {device}: use one of "
                                + ", ".join(sorted(supported)))
 
-    def _settings_signature(self) -> str:
+    def signature_fields(self) -> SignatureFields:
         import ctranslate2
 
-        return f"{super()._settings_signature()}|compute:{self.compute_type}|ctranslate2:{ctranslate2.__version__}"
+        return super().signature_fields() + [("compute", self.compute_type), ("ctranslate2", ctranslate2.__version__)]
 
     def _load(self, model: Model) -> Any:
         import ctranslate2

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import ToolkitError
 from ..reading import read_lines
-from .base import Engine
+from .base import Engine, SignatureFields
 
 
 class FileEngine(Engine):
@@ -44,9 +44,8 @@ class FileEngine(Engine):
                         f"{self.path}:{number}: expected a JSON object with \"source\" and \"rendering\""
                     ) from None
 
-    @property
-    def signature(self) -> str:
-        return f"file:{self.path.name}|sha256:{self.digest}"
+    def signature_fields(self) -> SignatureFields:
+        return [("file", self.path.name), ("sha256", self.digest)]
 
     def supports(self, src: str, tgt: str) -> bool:
         return True

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import languages
 from ..errors import ToolkitError
+from .base import SignatureFields
 from .neural import Model, NeuralEngine, decode
 
 
@@ -29,11 +30,11 @@ class HFEngine(NeuralEngine):
         if self.settings["threads"] > 0:
             torch.set_num_threads(self.settings["threads"])
 
-    def _settings_signature(self) -> str:
+    def signature_fields(self) -> SignatureFields:
         import transformers
 
         dtype = str(self.dtype).replace("torch.", "")
-        return f"{super()._settings_signature()}|dtype:{dtype}|transformers:{transformers.__version__}"
+        return super().signature_fields() + [("dtype", dtype), ("transformers", transformers.__version__)]
 
     def _load(self, model: Model) -> Any:
         from transformers import AutoModelForSeq2SeqLM

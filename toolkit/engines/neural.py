@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from .. import languages
 from ..errors import ToolkitError
-from .base import Engine
+from .base import Engine, SignatureFields
 
 # setting -> (type, default); `None` defaults are chosen by the back end (device, compute type, threads).
 SETTINGS: dict[str, tuple[type, Any]] = {
@@ -274,15 +274,12 @@ class NeuralEngine(Engine):
     def _generate(self, model: Model, batch: list[list[int]], tgt: str, min_len: int, max_len: int) -> list[str]:
         raise NotImplementedError
 
-    def _settings_signature(self) -> str:
+    def signature_fields(self) -> SignatureFields:
+        """The models with their revisions and the decoding settings; each back end adds its own after these."""
         s = self.settings
-        length = f"fixed{s['length']}" if s["length"] > 0 else f"{s['len_ratio']:g}x+{s['len_extra']}"
-        return f"beam:{s['beam']}|len:{length}"
-
-    @property
-    def signature(self) -> str:
         models = "+".join(f"{m.model_id}@{m.revision}" for m in self.models)
-        return f"{self.kind}:{models}|{self._settings_signature()}"
+        length = f"fixed{s['length']}" if s["length"] > 0 else f"{s['len_ratio']:g}x+{s['len_extra']}"
+        return [(self.kind, models), ("beam", str(s["beam"])), ("len", length)]
 
     def route(self, src: str, tgt: str) -> Model:
         for model in self.models:
