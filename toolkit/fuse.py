@@ -13,14 +13,15 @@ Each model's operating point (the probability where, on its fitting data, unshif
 at most 5% of the time while F1 is best) is folded into its intercept, so for every model the divergence
 crosses THRESHOLD = 0.5 at its operating point: one threshold means the same for all of them. Severity cut
 points on that divergence were chosen on the fitting data to agree best with the labelled severities.
-Direct checks (the registry's signals with a `check`: a negation, number, name or question mark the renderings disagree on, an antonym,
-untranslated words, German words of the original that the renderings translate (source_copied), scrambled word
-order, a future the original does not have; not tense in general, whose auxiliaries differ between good renderings
-too) are rare and nearly always right when they fire, but a linear model over all shifts gives each only a small
-weight, because most shifts are not of its kind: on DEMETR a negated sentence scored 0.06-0.10 while the checks
-said "negation" outright. So a check that fires is also evidence on its own: its `precision` on the fitting data
-(shifted share among beads where it fired, classes weighed equally), combined noisy-OR with the logistic
-divergence, the strongest check of each kind counting once (a negation seen twice is one piece of evidence).
+Direct checks (the registry's signals with a `check`: a negation, number, name or question mark the renderings
+disagree on, an antonym, untranslated words, German words of the original that the renderings translate
+(source_copied), scrambled word order, a future the original does not have; not tense in general, whose
+auxiliaries differ between good renderings too) are rare and nearly always right when they fire, but a linear
+model over all shifts gives each only a small weight, because most shifts are not of its kind: on DEMETR a
+negated sentence scored 0.06-0.10 while the checks said "negation" outright. So a check that fires is also
+evidence on its own: its `precision` on the fitting data (shifted share among beads where it fired, classes
+weighed equally), combined noisy-OR with the logistic divergence, the strongest check of each kind counting
+once (a negation seen twice is one piece of evidence).
 Reasons: the checks that fired first, then the signals that raised the logit most (coefficient x standardised
 value), each in the registry's plain words and with the spans of its `evidence`; surface signals (chrF, BLEU,
 TER, embeddings, consensus, length) point at the words no rendering has.

@@ -39,26 +39,49 @@ _LANGUAGES: dict[str, tuple[str, str, str]] = {
 _BY_ISO3 = {iso3: code for code, (_, iso3, _) in _LANGUAGES.items()}
 
 
-def check(code: str) -> str:
-    """Return the ISO 639-1 code, or fail naming the codes that are known."""
-    normal = (code or "").strip().lower()
-    if normal in _BY_ISO3:
-        normal = _BY_ISO3[normal]
-    if normal not in _LANGUAGES:
-        raise ToolkitError(
-            f"unknown language code {code!r}: use an ISO 639-1 code such as "
-            + ", ".join(sorted(_LANGUAGES)[:12]) + ", ..."
-        )
-    return normal
+class Language(str):
+    """A language code the toolkit knows (ISO 639-1), parsed once where text enters (CLI, Python API, JSONL
+    records, engine specs): code past that edge takes a Language and never checks it again."""
+
+    __slots__ = ()
+
+    @classmethod
+    def parse(cls, code: str) -> "Language":
+        """"EN", " en ", "eng" -> Language("en"); an unknown code is one ToolkitError naming known ones."""
+        if isinstance(code, Language):
+            return code
+        normal = (code or "").strip().lower() if isinstance(code, str) else ""
+        normal = _BY_ISO3.get(normal, normal)
+        if normal not in _LANGUAGES:
+            raise ToolkitError(
+                f"unknown language code {code!r}: use an ISO 639-1 code such as "
+                + ", ".join(sorted(_LANGUAGES)[:12]) + ", ..."
+            )
+        return cls(normal)
+
+    @property
+    def english_name(self) -> str:
+        return _LANGUAGES[self][0]
+
+    @property
+    def iso3(self) -> str:
+        return _LANGUAGES[self][1]
+
+    @property
+    def flores(self) -> str:
+        return _LANGUAGES[self][2]
+
+
+def check(code: str) -> Language:
+    return Language.parse(code)
 
 
 def iso3(code: str) -> str:
-    return _LANGUAGES[check(code)][1]
+    return Language.parse(code).iso3
 
 
 def flores(code: str) -> str:
-    """NLLB-200 code, e.g. de -> deu_Latn."""
-    return _LANGUAGES[check(code)][2]
+    return Language.parse(code).flores
 
 
 def known() -> list[str]:

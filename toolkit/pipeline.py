@@ -77,9 +77,11 @@ def _judge_all(beads: list[Bead], translation: Document, original: Optional[Docu
                renderings: list[Rendering], threshold: float) -> list[Judgement]:
     made = [_bead_texts(b, translation, original, renderings) for b in beads]
     judgements = []
-    for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, judge([t for t, _ in made], threshold))):
-        for share in shares:
-            share.scores.update({metric: by_name[share.name] for metric, by_name in judged.measured.per_rendering.items()})
+    verdicts = judge([texts for texts, _ in made], threshold)
+    for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts)):
+        for share in shares:  # each rendering's own scores (none for a gap, which is not measured)
+            share.scores.update({metric: by_name[share.name]
+                                 for metric, by_name in judged.measured.per_rendering.items()})
         verdict = judged.verdict
         judgements.append(Judgement(index, list(bead.original_ids), list(bead.translation_ids), texts.original,
                                     texts.translation, shares, judged.measured.values, verdict.divergence,

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
+from .languages import Language
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -18,7 +20,7 @@ class Segment:
 
 @dataclass
 class Document:
-    lang: str
+    lang: Language
     text: str
     segments: list[Segment]
     path: Optional[str] = None

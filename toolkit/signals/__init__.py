@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..signature import Signature
-from . import consensus, coverage, dictionary, embedding, entities, grammar, length, lexical, mood, negation, numbers
-from . import overlap
+from . import consensus, coverage, dictionary, embedding, entities, grammar, learnt, length, lexical, mood, negation
+from . import numbers, overlap
 from .base import AUTO, BeadTexts, Family, Measured, Registry, Resources, Signal
 
 # The order is the fusion's feature order (fitted models list their features by name, so a new family can
@@ -23,6 +23,7 @@ from .base import AUTO, BeadTexts, Family, Measured, Registry, Resources, Signal
 REGISTRY = Registry([
     overlap.FAMILY, lexical.FAMILY, numbers.FAMILY, entities.FAMILY, negation.FAMILY, mood.FAMILY,
     length.LENGTH, length.UNTRANSLATED, coverage.FAMILY, grammar.FAMILY, consensus.FAMILY, embedding.FAMILY,
+    learnt.FAMILY,
 ])
 
 
@@ -52,7 +53,8 @@ def measure_one(translation: str, renderings: dict[str, str], original: str = ""
 def status() -> Signature:
     """Which optional resources the signals use here, for signatures and cache keys."""
     fields = {}
-    for name, module in (("embedding", embedding), ("dictionary", dictionary), ("grammar", grammar)):
+    for name, module in (("embedding", embedding), ("dictionary", dictionary), ("grammar", grammar),
+                         ("learnt", learnt)):
         ok, detail = module.available()
         fields[name] = detail if ok else "unavailable"
     return Signature.of(" # ", **fields)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
+from ..languages import Language
 from ..records import Reason
 from ..resources import optional
 
@@ -50,8 +51,8 @@ class BeadTexts:
     renderings: dict[str, str]
     original: str = ""
     back_renderings: dict[str, str] = field(default_factory=dict)
-    lang: Optional[str] = None  # the translation's language
-    original_lang: Optional[str] = None
+    lang: Optional[Language] = None  # the translation's language
+    original_lang: Optional[Language] = None
     gap: Optional[str] = None
 
 
