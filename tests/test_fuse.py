@@ -205,3 +205,27 @@ def test_the_flag_budget_is_spent_on_real_translations_only():
     examples = [Example(b, label, "g", "i", "x", "none") for b, label in zip(beads, (0, 0, 0, 1))]
     data = calibrate.Dataset(examples, [{} for _ in beads], [[] for _ in beads])
     assert data.unshifted.tolist() == [False, True, True, False]
+
+
+def test_the_flag_is_moved_until_real_error_free_translations_stay_within_the_budget():
+    model = {"features": ["chrf_best"], "mean": [50.0], "scale": [10.0], "coef": [-1.0], "intercept": 0.0,
+             "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99, "langs": ["*"], "checks": {}}
+    clean = [{"chrf_best": float(v)} for v in range(0, 100, 2)]  # half of them score under 50: flagged
+    shift = calibrate.budget_shift(model, clean, budget=0.1)
+    moved = {**model, "operating_logit": shift}
+    flagged = np.mean([fuse.divergence_of(moved, s) >= fuse.THRESHOLD for s in clean])
+    assert shift > 0 and flagged <= 0.1
+    barely = {**model, "operating_logit": shift - 0.05}
+    assert np.mean([fuse.divergence_of(barely, s) >= fuse.THRESHOLD for s in clean]) > 0.1  # the smallest move
+    assert calibrate.budget_shift(moved, clean, budget=0.1) == 0.0  # already within: not moved
+
+
+def test_one_rendering_prefers_a_reference():
+    from toolkit.fitting.benchdata import Example
+    from toolkit.fitting.realdata import one_rendering
+    from toolkit.signals import BeadTexts
+
+    beads = [BeadTexts("t", {"wmt22_A": "a", "ref_A_en": "r"}), BeadTexts("t", {"sys1": "a", "sys2": "b"})]
+    examples = [Example(b, 0, "g", "i", "x", "none") for b in beads]
+    assert [e.bead.renderings for e in one_rendering(examples)] == [{"ref_A_en": "r"}, {"sys1": "a"}]
+    assert beads[1].renderings == {"sys1": "a", "sys2": "b"}  # the originals are untouched
