@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ..paths import cache_root
 from ..records import Reason
 from ..signals import AUTO, BeadTexts, Resources, measure, status
 
@@ -147,8 +148,7 @@ def _code_hash() -> str:
 
 
 def _cache_dir() -> Path:
-    return Path(os.environ.get("TOOLKIT_FEATURE_CACHE") or
-                Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "toolkit" / "features")
+    return Path(os.environ.get("TOOLKIT_FEATURE_CACHE") or cache_root() / "features")
 
 
 def _bead_key(bead: BeadTexts) -> str:
