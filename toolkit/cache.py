@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .errors import ToolkitError
 from .paths import cache_root
 
 
@@ -26,14 +27,26 @@ def _key(signature: str, src: str, tgt: str, text: str) -> str:
 class RenderingCache:
     def __init__(self, path: Optional[str | Path] = None):
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path), timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS renderings (key TEXT PRIMARY KEY, signature TEXT, src TEXT, tgt TEXT, "
-            "source TEXT, output TEXT)"
-        )
-        self._db.commit()
+        # Opened, and written once, here: a cache that cannot be used fails before any rendering is done.
+        try:
+            if self.path.is_dir():
+                raise ToolkitError(f"the rendering cache {self.path} is a folder: give a file name "
+                                   f"(e.g. --cache {self.path / 'renderings.sqlite'})")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS renderings (key TEXT PRIMARY KEY, signature TEXT, src TEXT, "
+                "tgt TEXT, source TEXT, output TEXT)"
+            )
+            self._db.commit()
+            # a file that opens but is read-only fails only at the first write: make one, and take it back
+            self._db.execute("INSERT OR REPLACE INTO renderings VALUES ('', '', '', '', '', '')")
+            self._db.rollback()
+        except (OSError, sqlite3.Error) as err:
+            reason = getattr(err, "strerror", None) or str(err)
+            raise ToolkitError(f"the rendering cache {self.path} cannot be used ({reason}): pick a writable "
+                               "file with --cache, set $TOOLKIT_CACHE, or pass --no-cache") from None
         self.hits = 0
         self.misses = 0
 

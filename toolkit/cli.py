@@ -20,16 +20,19 @@ def _cache(args):
 
 def _write_atomically(path: Path, lines) -> None:
     """Write to a temporary file first, so an error halfway never leaves a truncated output behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(partial, "w", encoding="utf-8") as handle:
             for line in lines:
                 handle.write(line + "\n")
+        os.replace(partial, path)
+    except OSError as err:  # checked before the work, so only a full disk or a place that changed meanwhile
+        partial.unlink(missing_ok=True)
+        raise ToolkitError(f"writing {path} failed: {err.strerror}") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    os.replace(partial, path)
 
 
 def _default_engines(args) -> list[str]:
@@ -50,10 +53,13 @@ def cmd_compare(args) -> int:
     from .output import top_table, write_run
     from .pipeline import compare_files
     from .render import tqdm_progress
+    from .writable import check_folder
 
+    check_folder(args.out, "--out")  # before any work: a run must not end in a folder it cannot write
+    cache = _cache(args)
     run = compare_files(
         args.translation, args.lang, args.engine or _default_engines(args), original=args.original,
-        original_lang=args.original_lang, cache=_cache(args), threshold=args.threshold,
+        original_lang=args.original_lang, cache=cache, threshold=args.threshold,
         progress=None if args.quiet else tqdm_progress(),
     )
     out = write_run(run, args.out)
@@ -66,7 +72,10 @@ def cmd_compare(args) -> int:
 def cmd_score(args) -> int:
     from .reading import read_lines
     from .score import score_lines
+    from .writable import check_file
 
+    if args.out:
+        check_file(args.out, "--out")
     records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold)
     lines = (json.dumps(r, ensure_ascii=False) for r in records)
     if args.out:
@@ -80,7 +89,10 @@ def cmd_score(args) -> int:
 def cmd_align(args) -> int:
     from .alignment import align
     from .reading import read_lines
+    from .writable import check_file
 
+    if args.out:
+        check_file(args.out, "--out")
     original = read_lines(args.original, what="original")
     translation = read_lines(args.translation, what="translation")
     forward = [read_lines(p, what="rendering") for p in args.rendering]
@@ -97,7 +109,12 @@ def cmd_align(args) -> int:
 
 def cmd_export(args) -> int:
     from . import export
+    from .writable import check_file, check_folder
 
+    if args.to:
+        check_folder(args.to, "--to")
+    elif args.parquet:
+        check_file(args.parquet, "--parquet")
     export.datasets_module().disable_progress_bars()  # hundreds of beads, not millions: the bars are noise
     if args.hub:
         where = export.push_to_hub(args.run_dir, args.hub, private=args.private, license=args.license)

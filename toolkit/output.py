@@ -10,19 +10,20 @@ from .records import Judgement, Run
 
 def write_run(run: Run, out_dir: str | Path) -> Path:
     """beads.jsonl, summary.json and report.html of the run in out_dir (made if needed)."""
-    out_dir = Path(out_dir)
     from .report import render_html
+    from .writable import check_folder
 
+    out_dir = check_folder(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ToolkitError(f"cannot create the output folder {out_dir}: {err.strerror}") from None
-    with open(out_dir / "beads.jsonl", "w", encoding="utf-8") as handle:
-        for judgement in run.judgements:
-            handle.write(json.dumps(judgement.to_json(), ensure_ascii=False) + "\n")
-    (out_dir / "summary.json").write_text(json.dumps(run.summary, ensure_ascii=False, indent=2) + "\n",
-                                          encoding="utf-8")
-    (out_dir / "report.html").write_text(render_html(run.judgements, run.summary), encoding="utf-8")
+        with open(out_dir / "beads.jsonl", "w", encoding="utf-8") as handle:
+            for judgement in run.judgements:
+                handle.write(json.dumps(judgement.to_json(), ensure_ascii=False) + "\n")
+        (out_dir / "summary.json").write_text(json.dumps(run.summary, ensure_ascii=False, indent=2) + "\n",
+                                              encoding="utf-8")
+        (out_dir / "report.html").write_text(render_html(run.judgements, run.summary), encoding="utf-8")
+    except OSError as err:  # a full disk: the renderings are in the cache, so a rerun costs little
+        raise ToolkitError(f"writing the run into {out_dir} failed: {err.strerror}") from None
     return out_dir
 
 
