@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import ToolkitError
+from .languages import Language
 
 DEFAULT_ENGINES = ["apertium:eng-spa", "apertium:eng-cat"]
 
@@ -35,32 +36,59 @@ def _write_atomically(path: Path, lines) -> None:
         raise
 
 
-def _default_engines(args) -> list[str]:
-    """The registry's open MT models for the languages when they are downloaded, else the Apertium round trips."""
+def _default_engines(lang, source_lang, has_original: bool) -> list[str]:
+    """The registry's open MT models for the languages when they are downloaded, else the installed Apertium
+    pairs that serve them: between the two languages with an original, else a round trip of the translation's.
+    When nothing serves, one error that says what would."""
     from . import models
+    from .engines import apertium
+    from .pipeline import no_engine_between
 
-    specs, missing = models.default_engines(args.lang, args.original_lang)
+    specs, missing = models.default_engines(lang, source_lang)
     if specs:
         return specs
-    pair = f"{args.lang}-{models.round_trip_pivot(args.lang, args.original_lang)}"
-    print(f"toolkit compare: no open MT model for {pair} is downloaded ({', '.join(missing)}); using the Apertium "
-          f"round trips {' '.join(DEFAULT_ENGINES)} instead (fetch the models: toolkit models download --pair {pair})",
-          file=sys.stderr)
-    return DEFAULT_ENGINES
+    pair = f"{lang}-{models.round_trip_pivot(lang, source_lang)}"
+    other = source_lang if has_original else None  # without an original, its language only picks the pivot
+    fetch = f"toolkit models download --pair {pair}"
+    pairs = apertium.pairs_serving(lang, other)
+    if pairs:
+        chosen = [f"apertium:{p}" for p in pairs]
+        how = "Apertium" if other else "the Apertium round trips"
+        print(f"toolkit compare: no open MT model for {pair} is downloaded ({', '.join(missing)}); using {how} "
+              f"{' '.join(chosen)} instead (fetch the models: {fetch})", file=sys.stderr)
+        return chosen
+    packages = apertium.packages_serving(lang, other)
+    apertium_hint = (f"apt-get install {' or '.join(p.split()[0] for p in packages)} adds one"
+                     if packages else f"Debian has no Apertium pair for {'-'.join((other, lang)) if other else lang}")
+    if other:
+        raise ToolkitError(no_engine_between(other, lang) + f"; {apertium_hint}")
+    raise ToolkitError(
+        f"no engine here makes a round trip of {lang} text: no open MT model for {pair} is downloaded ({fetch}), "
+        f"no installed Apertium pair has {lang} ({apertium_hint}); or give precomputed renderings with "
+        "--engine file:PATH"
+    )
 
 
 def cmd_compare(args) -> int:
     from .output import top_table, write_run
-    from .pipeline import compare_files
+    from .pipeline import compare
     from .render import tqdm_progress
+    from .segment import read_document
     from .writable import check_folder
 
     check_folder(args.out, "--out")  # before any work: a run must not end in a folder it cannot write
     cache = _cache(args)
-    run = compare_files(
-        args.translation, args.lang, args.engine or _default_engines(args), original=args.original,
-        original_lang=args.original_lang, cache=cache, threshold=args.threshold,
-        progress=None if args.quiet else tqdm_progress(),
+    lang = Language.parse(args.lang)
+    if args.original and not args.original_lang:
+        raise ToolkitError("an original needs its language: pass --original-lang (e.g. de)")
+    source_lang = Language.parse(args.original_lang) if args.original_lang else None
+    if args.original and source_lang == lang:
+        raise ToolkitError(f"the original and the translation are both {lang}: give --original-lang")
+    translation = read_document(args.translation, lang, what="translation")  # bad files first, then engines
+    original = read_document(args.original, source_lang, what="original") if args.original else None
+    run = compare(
+        translation, args.engine or _default_engines(lang, source_lang, original is not None), original,
+        cache=cache, threshold=args.threshold, progress=None if args.quiet else tqdm_progress(),
     )
     out = write_run(run, args.out)
     if not args.quiet:
@@ -169,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--engine", action="append", metavar="SPEC",
                          help="engine spec, repeatable: ct2:MODEL, hf:MODEL (a hub id or a folder; "
                          "MODEL+MODEL for two one-way models), apertium:eng-spa, file:PATH (default: the "
-                         f"downloaded models of `toolkit models list`, else {' '.join(DEFAULT_ENGINES)})")
+                         f"downloaded models of `toolkit models list`, else the installed Apertium pairs that serve "
+                         f"the languages, e.g. {' '.join(DEFAULT_ENGINES)} for English)")
     compare.add_argument("--out", required=True, help="run folder for beads.jsonl, summary.json, report.html")
     compare.add_argument("--top", type=int, default=10, help="rows of the terminal table (default 10)")
     _common(compare)

@@ -18,24 +18,55 @@ from .signals import BeadTexts
 from .signature import Signature
 
 
-def _render_all(
-    translation: Document, original: Optional[Document], engines: Sequence[Engine], cache, progress
-) -> list[Rendering]:
-    renderings: list[Rendering] = []
+def _plan(translation: Document, original: Optional[Document], engines: Sequence[Engine]) -> list[tuple[Engine, str]]:
+    """(engine, kind) for every rendering to make, decided before any rendering so a run that cannot succeed
+    stops at once. With an original each engine gives what it can of forward and back; without one (or when it
+    serves neither direction), a round trip."""
+    plan: list[tuple[Engine, str]] = []
     for engine in engines:
-        made = []
-        if original is not None and engine.supports(original.lang, translation.lang):
-            made.append(render.forward(engine, original, translation.lang, cache, progress))
-        if original is not None and engine.supports(translation.lang, original.lang):
-            made.append(render.back(engine, translation, original.lang, cache, progress))
-        if not made:
-            if engine.pivot_for(translation.lang) is None:
+        kinds = []
+        if original is not None and engine.serves(original.sentences, original.lang, translation.lang):
+            kinds.append("forward")
+        if original is not None and engine.serves(translation.sentences, translation.lang, original.lang):
+            kinds.append("back")
+        if not kinds:
+            pivot = engine.pivot_for(translation.lang)
+            if pivot is None:
                 raise ToolkitError(
                     f"engine {engine.spec} can neither translate between the documents' languages nor make a "
                     f"round trip of {translation.lang} text: pick an engine for {translation.lang}"
                 )
-            made.append(render.round_trip(engine, translation, cache=cache, progress=progress))
-        renderings.extend(made)
+            if pivot == translation.lang and not engine.serves(translation.sentences, pivot, pivot):
+                engine.translate(translation.sentences, pivot, pivot)  # precomputed: its own error says what lacks
+            kinds.append("round-trip")
+        plan.extend((engine, kind) for kind in kinds)
+    if original is not None and not any(kind != "round-trip" for _, kind in plan):
+        raise ToolkitError(no_engine_between(original.lang, translation.lang, [e.spec for e in engines]))
+    return plan
+
+
+def no_engine_between(src: str, tgt: str, specs: Sequence[str] = ()) -> str:
+    """What to do when no engine translates between the original's and the translation's languages."""
+    given = f"none of {', '.join(specs)} translates between {src} and {tgt}" if specs else \
+        f"no engine translates between {src} and {tgt} here"
+    return (f"to align the original ({src}) with the translation ({tgt}) an engine must translate between "
+            f"them, and {given}: give precomputed renderings as --engine file:renderings.tsv (one file, a "
+            f"line for each sentence of both documents: source TAB its rendering, {src}->{tgt} and "
+            f"{tgt}->{src}; see the README), download models (toolkit models download --pair {src}-{tgt}), "
+            f"or leave out --original to judge the translation by round trips")
+
+
+def _render_all(
+    translation: Document, original: Optional[Document], engines: Sequence[Engine], cache, progress
+) -> list[Rendering]:
+    renderings: list[Rendering] = []
+    for engine, kind in _plan(translation, original, engines):
+        if kind == "forward":
+            renderings.append(render.forward(engine, original, translation.lang, cache, progress))
+        elif kind == "back":
+            renderings.append(render.back(engine, translation, original.lang, cache, progress))
+        else:
+            renderings.append(render.round_trip(engine, translation, cache=cache, progress=progress))
     return renderings
 
 
@@ -89,6 +120,15 @@ def _judge_all(beads: list[Bead], translation: Document, original: Optional[Docu
     return judgements
 
 
+def unique_engines(engines: Sequence[Engine]) -> list[Engine]:
+    """Each engine once, the first of those with one signature: the same engine twice would make two renderings
+    that agree by construction and fake a consensus."""
+    seen: dict[str, Engine] = {}
+    for engine in engines:
+        seen.setdefault(engine.signature, engine)
+    return list(seen.values())
+
+
 def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> Signature:
     return Signature.of(
         " # ",
@@ -116,7 +156,7 @@ def compare(
         raise ToolkitError("no engine given: pass at least one --engine (e.g. apertium:eng-spa)")
     if original is not None and original.lang == translation.lang:
         raise ToolkitError(f"the original and the translation are both {original.lang}: give --original-lang")
-    loaded = [load(e) if isinstance(e, str) else e for e in engines]
+    loaded = unique_engines([load(e) if isinstance(e, str) else e for e in dict.fromkeys(engines)])
     renderings = _render_all(translation, original, loaded, cache, progress)
     beads = _beads(translation, original, renderings)
     judgements = _judge_all(beads, translation, original, renderings, threshold)

@@ -22,6 +22,84 @@ def installed_modes() -> frozenset[str]:
     return frozenset(line.strip() for line in listed.splitlines() if line.strip())
 
 
+# Debian 12's packages of Apertium pairs between languages the toolkit knows, and the codes of their modes
+# (older packages name modes with two-letter codes). A static list: asking apt at run time is slow and says
+# nothing offline. Debian has no pair with German, Dutch or Polish, and French only with Spanish and Catalan.
+DEBIAN_PAIRS: dict[str, str] = {
+    "apertium-eng-spa": "eng-spa",
+    "apertium-eng-cat": "eng-cat",
+    "apertium-spa-cat": "spa-cat",
+    "apertium-fr-es": "fr-es",
+    "apertium-fra-cat": "fra-cat",
+    "apertium-es-pt": "es-pt",
+    "apertium-por-cat": "por-cat",
+    "apertium-es-ro": "es-ro",
+    "apertium-spa-ita": "spa-ita",
+    "apertium-cat-ita": "cat-ita",
+    "apertium-swe-dan": "swe-dan",
+    "apertium-rus-ukr": "rus-ukr",
+    "apertium-bel-rus": "bel-rus",
+}
+
+
+def _langs(pair: str) -> Optional[tuple[str, str]]:
+    """("en", "es") for "eng-spa" or "en-es"; None for a mode the toolkit has no language for (eng-cat_valencia)."""
+    parts = pair.split("-")
+    if len(parts) != 2:
+        return None
+    try:
+        return languages.check(parts[0]), languages.check(parts[1])
+    except ToolkitError:
+        return None
+
+
+def installed_pairs() -> list[str]:
+    """Pairs with both directions installed, between languages the toolkit knows ([] without Apertium)."""
+    try:
+        modes = installed_modes()
+    except ToolkitError:
+        return []
+    pairs: dict[frozenset, str] = {}
+    for mode in sorted(modes):
+        a, _, b = mode.partition("-")
+        reverse = f"{b}-{a}"
+        if _langs(mode) and reverse in modes:
+            # named as its Debian package names it (eng-cat, not cat-eng) when it has one
+            pairs.setdefault(frozenset(_langs(mode)), reverse if reverse in DEBIAN_PAIRS.values() else mode)
+    return list(pairs.values())
+
+
+def _serving(pairs, lang: str, other: Optional[str]) -> list[str]:
+    want = {lang, other} if other else None
+    found = [p for p in pairs if (set(_langs(p)) == want if want else lang in _langs(p))]
+    # the engines the README and make demo use first, so the default round trips stay what they were
+    return sorted(found, key=lambda p: (p not in ("eng-spa", "eng-cat"), p != "eng-spa", p))
+
+
+def pairs_serving(lang: str, other: Optional[str] = None) -> list[str]:
+    """Installed pairs that translate between lang and other, or (without other) make a round trip of lang."""
+    return _serving(installed_pairs(), lang, other)
+
+
+def packages_serving(lang: str, other: Optional[str] = None) -> list[str]:
+    """Debian packages whose pair would serve lang (with other): e.g. ["apertium-eng-spa (en<->es)"]."""
+    return [f"{package} ({'<->'.join(_langs(DEBIAN_PAIRS[package]))})" for package in DEBIAN_PAIRS
+            if DEBIAN_PAIRS[package] in _serving(DEBIAN_PAIRS.values(), lang, other)]
+
+
+def _install_hint(pair: str) -> str:
+    langs = _langs(pair)
+    for package, mode in DEBIAN_PAIRS.items():
+        if langs and _langs(mode) and set(_langs(mode)) == set(langs):
+            return f"apt-get install {package}" + ("" if mode == pair else f", then use apertium:{mode}")
+    if not langs:
+        return "Debian has no package for it"
+    with_either = [p for a in langs for p in packages_serving(a)]
+    return (f"Debian has no Apertium package for {'-'.join(langs)}"
+            + (f"; its pairs with these languages: {', '.join(dict.fromkeys(with_either))}" if with_either else
+               "; use a file: or model engine (toolkit models list --pair " + "-".join(langs) + ")"))
+
+
 @functools.lru_cache(maxsize=None)
 def _package_version(package: str) -> str:
     try:
@@ -40,15 +118,16 @@ class ApertiumEngine(Engine):
         if len(parts) != 2:
             raise ToolkitError(f"engine {self.spec}: an Apertium pair looks like eng-spa (two ISO 639-3 codes)")
         self.langs = tuple(languages.check(p) for p in parts)
+        # the codes this pair's modes are named with (eng-spa, but fr-es for older packages)
+        self.codes = dict(zip(self.langs, parts))
         modes = installed_modes()
         for mode in (pair, f"{parts[1]}-{parts[0]}"):
             if mode not in modes:
                 raise ToolkitError(
-                    f"Apertium mode {mode} is not installed: apt-get install apertium-{pair} "
-                    f"(installed modes: {', '.join(sorted(modes)) or 'none'})"
+                    f"Apertium mode {mode} is not installed: {_install_hint(pair)} "
+                    f"(installed pairs: {', '.join(installed_pairs()) or 'none'})"
                 )
         self.pair = pair
-
     def signature_fields(self) -> SignatureFields:
         # sep:para names how sentences are fed (one paragraph each): renderings made otherwise are not reused
         return [("apertium", self.pair), ("v", _package_version("apertium-" + self.pair)), ("sep", "para")]
@@ -66,7 +145,7 @@ class ApertiumEngine(Engine):
             raise ToolkitError(f"engine {self.spec} translates between {' and '.join(self.langs)}, not {src}->{tgt}")
         if not sentences:
             return []
-        mode = f"{languages.iso3(src)}-{languages.iso3(tgt)}"
+        mode = f"{self.codes[src]}-{self.codes[tgt]}"
         texts = [" ".join(s.split()) for s in sentences]
         todo = [t for t in texts if t]
         # A blank line between sentences is a paragraph break to Apertium: with a single newline, a line

@@ -34,6 +34,11 @@ class Engine(ABC):
     def supports(self, src: str, tgt: str) -> bool:
         """Whether this engine can translate src -> tgt (ISO 639-1 codes)."""
 
+    def serves(self, sentences: list[str], src: str, tgt: str) -> bool:
+        """Whether this engine can render these sentences src -> tgt; asked before any rendering. Engines that
+        translate anything in a direction need not look at the sentences; precomputed ones (file:) do."""
+        return self.supports(src, tgt)
+
     @abstractmethod
     def translate(self, sentences: list[str], src: str, tgt: str) -> list[str]:
         """Translate a batch; the output has one line per input sentence, in order."""

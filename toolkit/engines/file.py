@@ -50,6 +50,13 @@ class FileEngine(Engine):
     def supports(self, src: str, tgt: str) -> bool:
         return True
 
+    def serves(self, sentences: list[str], src: str, tgt: str) -> bool:
+        """A .tsv / .jsonl serves the sentences it has every one of (so one file may hold the forward renderings,
+        the back ones, or both); a plain file the sentences it has as many lines as."""
+        if self.table is not None:
+            return all(s.strip() in self.table for s in sentences)
+        return len(self.lines) == len(sentences)
+
     def pivot_for(self, lang: str):
         return lang  # a plain file of renderings of the translation is a finished round trip
 
