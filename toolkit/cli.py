@@ -69,6 +69,15 @@ def _default_engines(lang, source_lang, has_original: bool) -> list[str]:
     )
 
 
+def _warn_on_language(document, what: str, option: str) -> None:
+    """A warning, not an error: detectors err on short or mixed texts, and the user may know better."""
+    from .detect import mismatch
+
+    warning = mismatch(document.text, document.lang, what, option)
+    if warning:
+        print(f"toolkit compare: warning: {warning}", file=sys.stderr)
+
+
 def cmd_compare(args) -> int:
     from .output import top_table, write_run
     from .pipeline import compare
@@ -86,6 +95,9 @@ def cmd_compare(args) -> int:
         raise ToolkitError(f"the original and the translation are both {lang}: give --original-lang")
     translation = read_document(args.translation, lang, what="translation")  # bad files first, then engines
     original = read_document(args.original, source_lang, what="original") if args.original else None
+    _warn_on_language(translation, "translation", "--lang")
+    if original is not None:
+        _warn_on_language(original, "original", "--original-lang")
     run = compare(
         translation, args.engine or _default_engines(lang, source_lang, original is not None), original,
         cache=cache, threshold=args.threshold, progress=None if args.quiet else tqdm_progress(),
