@@ -22,6 +22,7 @@ help:
 	@echo "make train  - train the learnt divergence model on $(EVAL_DATA) into toolkit/learnt/data (about an hour on 2 cores)"
 
 $(STAMP): pyproject.toml
+	@echo "installing toolkit and its Python packages into $(VENV) (a few minutes the first time; quick after)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[all]'
 	touch $(STAMP)

@@ -212,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
                          f"downloaded models of `toolkit models list`, else the installed Apertium pairs that serve "
                          f"the languages, e.g. {' '.join(DEFAULT_ENGINES)} for English)")
     compare.add_argument("--out", required=True, help="run folder for beads.jsonl, summary.json, report.html")
-    compare.add_argument("--top", type=int, default=10, help="rows of the terminal table (default 10)")
+    compare.add_argument("--top", type=int, default=10, help="most flagged beads the terminal table shows (default 10)")
     _common(compare)
     compare.set_defaults(func=cmd_compare)
 

@@ -145,8 +145,33 @@ def rows(pairs: Iterable[str]) -> list[dict]:
     return out
 
 
+def _check_online(model_ids: list[str], timeout: float = 5.0) -> None:
+    """Fail at once without a network: huggingface_hub would retry each request for half a minute first."""
+    import os
+    import socket
+    from urllib.parse import urlsplit
+
+    from huggingface_hub import constants
+
+    wanted = ", ".join(model_ids[:3]) + (f" and {len(model_ids) - 3} more" if len(model_ids) > 3 else "")
+    if constants.HF_HUB_OFFLINE:
+        raise ToolkitError(f"cannot download {wanted}: HF_HUB_OFFLINE is set; unset it on a machine with internet")
+    where = urlsplit(constants.ENDPOINT)
+    host, port = where.hostname or "huggingface.co", where.port or (80 if where.scheme == "http" else 443)
+    if os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy"):
+        return  # a proxy decides what is reachable: let the hub client try
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as err:
+        raise ToolkitError(f"cannot download {wanted}: cannot reach the Hugging Face hub at {host}:{port} "
+                           f"({err.strerror or err}): "
+                           "`toolkit models download` needs internet; run it where there is, then copy the "
+                           "Hugging Face cache (~/.cache/huggingface, or $HF_HOME)") from None
+
+
 def download_all(model_ids: list[str], report: Callable[[str], None] = print, quiet: bool = False) -> list[str]:
     _hub()  # the clear error before anything is fetched
+    _check_online(model_ids)
     if quiet:
         from huggingface_hub.utils import disable_progress_bars
 

@@ -42,11 +42,19 @@ def read_run(run_dir: str | Path) -> tuple[list[Judgement], dict]:
 
 
 def top_table(judgements: list[Judgement], count: int = 10, width: int = 90) -> str:
-    """The most divergent beads as a plain-text table for the terminal."""
-    rows = sorted(judgements, key=lambda j: -j.divergence)[:count]
-    lines = [f"{'bead':>4}  {'div':>5}  {'severity':<8}  translation"]
+    """The flagged beads, most divergent first, as a plain-text table for the terminal: at most `count` rows,
+    then how many more are flagged. With nothing flagged, the three closest calls, said as such."""
+    flagged = sorted((j for j in judgements if j.flag), key=lambda j: -j.divergence)
+    if flagged:
+        rows, head = flagged[:count], f"{len(flagged)} flagged, most divergent first:"
+    else:
+        rows = sorted(judgements, key=lambda j: -j.divergence)[:min(count, 3)]
+        head = "nothing flagged; the most divergent beads:"
+    lines = [head, f"{'bead':>4}  {'div':>5}  {'severity':<8}  translation"]
     for j in rows:
         text = j.translation or f"[omitted] {j.original}"
         text = text if len(text) <= width else text[: width - 1] + "…"
         lines.append(f"{j.bead:>4}  {j.divergence:5.2f}  {j.severity:<8}  {text}")
+    if len(flagged) > len(rows):
+        lines.append(f"... and {len(flagged) - len(rows)} more flagged (--top N shows more; all are in the report)")
     return "\n".join(lines)

@@ -28,7 +28,10 @@ def tqdm_progress() -> Callable[[str, int, int], None]:
     def update(label: str, done: int, total: int) -> None:
         bar = bars.get(label)
         if bar is None:
-            bar = bars[label] = tqdm(total=total, desc=label, unit="sent", file=sys.stderr, dynamic_ncols=True)
+            # the first call comes before any work, with the cache hits as `done`: starting there (initial)
+            # keeps them out of the rate, which counts only sentences rendered now
+            bar = bars[label] = tqdm(total=total, initial=done, desc=label, unit="sent", file=sys.stderr,
+                                     dynamic_ncols=True)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
@@ -52,8 +55,12 @@ def translate(
         return _checked(engine, sentences, engine.translate(sentences, src, tgt))
     signature = engine.signature
     known = cache.get_many(signature, src, tgt, sentences) if cache is not None else {}
-    todo = [s for s in dict.fromkeys(sentences) if s not in known]
+    unique = list(dict.fromkeys(sentences))
+    todo = [s for s in unique if s not in known]
     label = f"{engine.spec} {src}->{tgt}"
+    hits = len(unique) - len(todo)
+    if progress and todo:  # before the first batch, so a bar's clock starts with the work; nothing for all-hits
+        progress(label, hits, len(unique))
     for start in range(0, len(todo), engine.batch_size):
         batch = todo[start:start + engine.batch_size]
         outputs = _checked(engine, batch, engine.translate(batch, src, tgt))
@@ -61,7 +68,7 @@ def translate(
         if cache is not None:
             cache.put_many(signature, src, tgt, zip(batch, outputs))
         if progress:
-            progress(label, min(start + len(batch), len(todo)), len(todo))
+            progress(label, hits + min(start + len(batch), len(todo)), len(unique))
     return [known[s] for s in sentences]
 
 
