@@ -12,7 +12,7 @@ CHECKER_PACKAGES := trans-de-en link-grammar link-grammar-dictionaries-en
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train clean
+.PHONY: help how-to-run install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
@@ -66,6 +66,13 @@ test: deps chromium
 demo: deps
 	$(BIN)/toolkit compare corpora/belarus-army/translation.en.txt --lang en \
 	  --engine apertium:eng-spa --engine apertium:eng-cat --out $(RUN)
+	@$(MAKE) --no-print-directory how-to-run
+
+# `toolkit` lives in the virtualenv, which make does not activate for the shell it was called from.
+how-to-run:
+	@echo ""
+	@echo "toolkit is installed in $(VENV): run it as $(BIN)/toolkit (e.g. $(BIN)/toolkit compare --help),"
+	@echo "or first 'source $(BIN)/activate' in your shell, then plain 'toolkit ...'"
 
 export: deps
 	@[ -f $(RUN)/beads.jsonl ] || $(MAKE) --no-print-directory demo
