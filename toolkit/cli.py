@@ -93,8 +93,15 @@ def cmd_compare(args) -> int:
     source_lang = Language.parse(args.original_lang) if args.original_lang else None
     if args.original and source_lang == lang:
         raise ToolkitError(f"the original and the translation are both {lang}: give --original-lang")
+    if args.translation == "-" and args.original == "-":
+        raise ToolkitError("only one document can come from standard input (-): give the other as a file")
     translation = read_document(args.translation, lang, what="translation")  # bad files first, then engines
     original = read_document(args.original, source_lang, what="original") if args.original else None
+    for what, document in (("translation", translation), ("original", original)):
+        if document is not None and document.meta.get("format") == "html" and not args.quiet:
+            title = f" \"{document.meta['title']}\"" if document.meta.get("title") else ""
+            print(f"toolkit compare: the {what} {document.path} is a web page: judging its article{title} "
+                  f"({len(document.segments)} sentences) as trafilatura extracts it", file=sys.stderr)
     _warn_on_language(translation, "translation", "--lang")
     if original is not None:
         _warn_on_language(original, "original", "--original-lang")
@@ -202,9 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     compare = commands.add_parser("compare", help="judge a translation (and its original, when there is one)")
-    compare.add_argument("translation", help="the translated document (UTF-8 text, one paragraph a line)")
+    compare.add_argument("translation", help="the translated document: UTF-8 text, one paragraph a line, or a "
+                         "web page (.html, or an http(s) URL with a network); - reads standard input")
     compare.add_argument("--lang", required=True, help="language of the translation (ISO 639-1, e.g. en)")
-    compare.add_argument("--original", help="the original document, when available")
+    compare.add_argument("--original", help="the original document, when available (text or a web page)")
     compare.add_argument("--original-lang", help="language of the original (e.g. de)")
     compare.add_argument("--engine", action="append", metavar="SPEC",
                          help="engine spec, repeatable: ct2:MODEL, hf:MODEL (a hub id or a folder; "

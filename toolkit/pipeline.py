@@ -121,6 +121,14 @@ def _judge_all(beads: list[Bead], translation: Document, original: Optional[Docu
     return judgements
 
 
+def _described(document: Document) -> dict:
+    """A document as the summary names it; a web page's title, date and site come along."""
+    described = {"path": document.path, "lang": document.lang, "sentences": len(document.segments)}
+    if document.meta:
+        described["meta"] = dict(document.meta)
+    return described
+
+
 def unique_engines(engines: Sequence[Engine]) -> list[Engine]:
     """Each engine once, the first of those with one signature: the same engine twice would make two renderings
     that agree by construction and fake a consensus."""
@@ -168,10 +176,8 @@ def compare(
         "signature": str(run_signature),
         "signature_fields": run_signature.as_dict(),
         "toolkit_version": __version__,
-        "translation": {"path": translation.path, "lang": translation.lang,
-                        "sentences": len(translation.segments)},
-        "original": {"path": original.path, "lang": original.lang, "sentences": len(original.segments)}
-        if original else None,
+        "translation": _described(translation),
+        "original": _described(original) if original else None,
         "mode": "aligned" if original else "round-trip",
         "renderings": [{"name": r.name, "kind": r.kind, "engine": r.engine, "src": r.src, "tgt": r.tgt,
                         "pivot": r.pivot}

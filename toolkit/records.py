@@ -24,6 +24,7 @@ class Document:
     text: str
     segments: list[Segment]
     path: Optional[str] = None
+    meta: dict = field(default_factory=dict)  # a web page's {"format": "html", "title", "date", "site", ...}
 
     @property
     def sentences(self) -> list[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import languages
 from .cleaning import clean_paragraphs
-from .reading import read_text
+from .reading import STDIN, read_article
 from .records import Document, Segment
 
 # Abbreviations after which sentencex still splits (seen: "approx. 5" in English). A split is undone only when
@@ -70,7 +70,10 @@ def segment_text(text: str, lang: str, clean: bool = True) -> Document:
 
 
 def read_document(path: str | Path, lang: str, clean: bool = True, what: str = "file") -> Document:
-    document = segment_text(read_text(path, what), lang, clean=clean)
-    document.path = str(path)
+    """A text file, a web page (its article) or `-` (standard input), cleaned and segmented."""
+    text, meta = read_article(path, what)
+    document = segment_text(text, lang, clean=clean)
+    document.path = "<stdin>" if str(path) == STDIN else str(path)
+    document.meta = meta
     return document
 
