@@ -10,8 +10,7 @@ __version__ = "0.1.0"
 
 from .errors import ToolkitError  # noqa: E402
 
-_LAZY = {"Run": "records", "compare": "pipeline", "compare_files": "pipeline", "write_run": "output",
-         "judge": "judge"}
+_LAZY = {"Run": "records", "compare": "pipeline", "compare_files": "pipeline", "write_run": "output"}
 
 
 def __getattr__(name):
@@ -23,4 +22,4 @@ def __getattr__(name):
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
 
 
-__all__ = ["Run", "ToolkitError", "compare", "compare_files", "judge", "write_run", "__version__"]
+__all__ = ["Run", "ToolkitError", "compare", "compare_files", "write_run", "__version__"]
