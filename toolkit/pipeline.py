@@ -12,7 +12,7 @@ from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
 from .judge import ADDITION, OMISSION, judge
-from .quiet import library_bars_off
+from .quiet import quiet_libraries
 from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
 from .segment import read_document
 from .signals import BeadTexts
@@ -166,7 +166,7 @@ def compare(
     if original is not None and original.lang == translation.lang:
         raise ToolkitError(f"the original and the translation are both {original.lang}: give --original-lang")
     loaded = unique_engines([load(e) if isinstance(e, str) else e for e in dict.fromkeys(engines)])
-    with library_bars_off():
+    with quiet_libraries():
         renderings = _render_all(translation, original, loaded, cache, progress)
         beads = _beads(translation, original, renderings)
         judgements = _judge_all(beads, translation, original, renderings, threshold)
