@@ -72,8 +72,8 @@ def test_models_download_without_a_network_fails_at_once(tmp_path):
     env = dict(os.environ, HF_ENDPOINT="http://127.0.0.1:9", HF_HOME=str(tmp_path / "hf"))
     env.pop("HF_HUB_OFFLINE", None)
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "toolkit", "models", "download", "--model", "Helsinki-NLP/opus-mt-de-en"],
-                          capture_output=True, text=True, cwd=ROOT, env=env)
+    done = subprocess.run([sys.executable, "-m", "toolkit", "models", "download", "--model",
+                           "Helsinki-NLP/opus-mt-de-en"], capture_output=True, text=True, cwd=ROOT, env=env)
     assert done.returncode == 1 and "cannot reach the Hugging Face hub" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Retry" not in done.stderr
     assert time.monotonic() - start < 20  # no half-minute of retries
