@@ -77,3 +77,12 @@ def test_models_download_without_a_network_fails_at_once(tmp_path):
     assert done.returncode == 1 and "cannot reach the Hugging Face hub" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Retry" not in done.stderr
     assert time.monotonic() - start < 20  # no half-minute of retries
+
+
+def test_score_prints_only_its_records(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text('{"id": 1, "translation": "He paid 2,000 euros.", "renderings": ["He paid 1.000 euros."], '
+                     '"lang": "en"}\n', encoding="utf-8")
+    done = run("-m", "toolkit", "score", str(pairs))
+    assert done.returncode == 0 and done.stderr.strip() == "", done.stderr
+    assert len(done.stdout.strip().splitlines()) == 1

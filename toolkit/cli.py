@@ -118,18 +118,20 @@ def cmd_compare(args) -> int:
 
 def cmd_score(args) -> int:
     from .reading import read_lines
+    from .quiet import quiet_libraries
     from .score import score_lines
     from .writable import check_file
 
     if args.out:
         check_file(args.out, "--out")
-    records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold)
-    lines = (json.dumps(r, ensure_ascii=False) for r in records)
-    if args.out:
-        _write_atomically(Path(args.out), lines)
-    else:
-        for line in lines:
-            print(line)
+    with quiet_libraries():  # the judge loads models: their bars and load reports are not the output
+        records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold)
+        lines = (json.dumps(r, ensure_ascii=False) for r in records)
+        if args.out:
+            _write_atomically(Path(args.out), lines)
+        else:
+            for line in lines:
+                print(line)
     return 0
 
 
