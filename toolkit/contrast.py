@@ -1,0 +1,327 @@
+"""Contrast: two or more translations of the same line-aligned original, judged side by side.
+
+What an MT researcher asks of compare-mt or COMET, asked of meaning shifts: which system drifts more, on
+which lines, and is the difference more than chance? Every system's line i is judged by the one judge stage
+(toolkit.judge) against references for line i:
+
+- the engines' renderings (`--engine`): of the source into the systems' language (forward), of the system's
+  line back into the source's language (back), or, where an engine serves neither, a round trip of the line;
+  every system then faces the same engines, so the divergences compare directly;
+- the other systems' line i (`systems`, the default without engines), as the evaluation judges WMT
+  submissions: no MT needed. Each system is judged against the rest, so with two systems the divergences say
+  where they disagree rather than which one drifted; a third system or an engine breaks the tie.
+
+Overall, per system: the mean divergence and the share of lines flagged; between each pair of systems the
+paired bootstrap (95% confidence interval of the difference, p-value) and paired approximate randomisation
+of toolkit.significance on the same lines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import __version__, fuse, render, signals
+from .engines import Engine, load
+from .errors import ToolkitError
+from .judge import judge
+from .languages import Language
+from .records import Document, Rendering, Segment
+from .signals import BeadTexts
+from .signature import Signature
+
+AGAINST = ("auto", "engines", "systems", "both")
+TIE = 0.05  # a line's divergences closer than this drift alike: no system is said to drift more there
+
+
+@dataclass
+class System:
+    name: str
+    lines: list[str]
+    path: Optional[str] = None
+
+
+@dataclass
+class Contrast:
+    """lines: one record per source line ({line, source, systems: {name: verdict}, drifts_most, spread});
+    overall: {system: {mean_divergence, flagged, flagged_share, severity, drifts_most}}; pairs: the paired
+    tests between each two systems."""
+
+    systems: list[str]
+    lines: list[dict]
+    overall: dict[str, dict]
+    pairs: list[dict]
+    summary: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"summary": self.summary, "systems": self.systems, "overall": self.overall, "pairs": self.pairs,
+                "lines": self.lines}
+
+
+def system_names(paths: Sequence[str]) -> list[str]:
+    """Short names for the systems: file stems, or the whole paths where two stems are the same."""
+    stems = [Path(p).stem if p != "-" else "stdin" for p in paths]
+    return stems if len(set(stems)) == len(stems) else [str(p) for p in paths]
+
+
+def check_systems(systems: Sequence[System], source: Optional[Sequence[str]] = None) -> None:
+    """Everything that makes a contrast impossible, before any work: one ToolkitError each."""
+    if len(systems) < 2:
+        raise ToolkitError("a contrast needs two or more translations (-t a.txt -t b.txt); to judge one "
+                           "translation use `toolkit compare`")
+    names = [s.name for s in systems]
+    if len(set(names)) != len(names):
+        raise ToolkitError(f"the same translation is given twice ({', '.join(n for n in names if names.count(n) > 1)})"
+                           ": give each system once")
+    counts = {s.name: len(s.lines) for s in systems}
+    if source is not None:
+        counts = {"source": len(source), **counts}
+    if len(set(counts.values())) > 1:
+        raise ToolkitError("the files must be line-aligned, one sentence a line, but their line counts differ: "
+                           + ", ".join(f"{name} {n}" for name, n in counts.items()))
+
+
+def _document(lines: Sequence[str], lang: Language, path: Optional[str]) -> Document:
+    """Line-aligned text as a Document whose sentences are its lines (no segmentation: the lines are the units)."""
+    segments, start = [], 0
+    for number, line in enumerate(lines):
+        segments.append(Segment(number, line, number, start, start + len(line)))
+        start += len(line) + 1
+    return Document(lang, "\n".join(lines), segments, path)
+
+
+def _plan(engine: Engine, system: Document, source: Optional[Document]) -> list[str]:
+    """The kinds of rendering an engine gives for one system: forward and back where it translates between
+    the languages, else a round trip of the system's lines. A precomputed file gives one kind only (its lines
+    are renderings of the source when there is one), since a plain file "serves" any text of its length."""
+    kinds = []
+    if source is not None and engine.serves(source.sentences, source.lang, system.lang):
+        kinds.append("forward")
+    if source is not None and (engine.cacheable or not kinds) and \
+            engine.serves(system.sentences, system.lang, source.lang):
+        kinds.append("back")
+    if not kinds:
+        if engine.pivot_for(system.lang) is None:
+            raise ToolkitError(f"engine {engine.spec} can neither translate between the source and the "
+                               f"translations nor make a round trip of {system.lang} text: pick an engine for "
+                               f"{system.lang}, or leave out --engine to judge the systems against each other")
+        kinds.append("round-trip")
+    return kinds
+
+
+def _render(engines: Sequence[Engine], systems: dict[str, Document], source: Optional[Document], cache,
+            progress) -> dict[str, list[Rendering]]:
+    """{system: its renderings}; a forward rendering of the source is made once and shared by every system."""
+    plans = {name: [(e, kind) for e in engines for kind in _plan(e, doc, source)] for name, doc in systems.items()}
+    shared: dict[str, Rendering] = {}
+    made: dict[str, list[Rendering]] = {}
+    for name, plan in plans.items():
+        doc, made[name] = systems[name], []
+        for engine, kind in plan:
+            if kind == "forward":
+                if engine.signature not in shared:
+                    shared[engine.signature] = render.forward(engine, source, doc.lang, cache, progress)
+                made[name].append(shared[engine.signature])
+            elif kind == "back":
+                made[name].append(render.back(engine, doc, source.lang, cache, progress))
+            else:
+                made[name].append(render.round_trip(engine, doc, cache=cache, progress=progress))
+    return made
+
+
+def _mean(labels, scores) -> float:
+    return float(scores.mean())
+
+
+def pair_tests(a: Sequence[float], b: Sequence[float], flags_a: Sequence[bool], flags_b: Sequence[bool],
+               samples: int = 1000, trials: int = 10000, seed: int = 12345) -> dict:
+    """The paired tests of two systems on the same lines: mean divergence (bootstrap and approximate
+    randomisation) and the share of lines flagged (bootstrap)."""
+    from .significance import approximate_randomisation, paired_bootstrap
+
+    labels = [0] * len(a)
+    return {
+        "divergence": paired_bootstrap(_mean, labels, a, b, samples, seed).to_json(),
+        "divergence_ar": approximate_randomisation(_mean, labels, a, b, trials, seed).to_json(),
+        "flagged_share": paired_bootstrap(_mean, labels, [float(f) for f in flags_a], [float(f) for f in flags_b],
+                                          samples, seed).to_json(),
+    }
+
+
+def _verdict(translation: str, judged) -> dict:
+    v = judged.verdict
+    return {"translation": translation, "divergence": v.divergence, "flag": v.flag, "severity": v.severity,
+            "reasons": [{"signal": r.signal, "detail": r.detail,
+                         "translation_span": list(r.translation_span) if r.translation_span else None}
+                        for r in v.reasons],
+            "chrf_best": judged.measured.values.get("chrf_best")}
+
+
+def contrast(
+    systems: Sequence[System],
+    lang: str,
+    source: Optional[Sequence[str]] = None,
+    source_lang: Optional[str] = None,
+    engines: Sequence[Engine | str] = (),
+    against: str = "auto",
+    cache=None,
+    threshold: float = fuse.THRESHOLD,
+    progress: render.Progress = None,
+    samples: int = 1000,
+    trials: int = 10000,
+) -> Contrast:
+    """Judge every system's every line; compare the systems per line, overall, and pair by pair."""
+    lang = Language.parse(lang)
+    source_lang = Language.parse(source_lang) if source_lang else None
+    if source is not None and source_lang is None:
+        raise ToolkitError("a source needs its language: pass --src-lang (e.g. de)")
+    if source is not None and source_lang == lang:
+        raise ToolkitError(f"the source and the translations are both {lang}: give --src-lang")
+    if against not in AGAINST:
+        raise ToolkitError(f"unknown --against {against!r}: one of {', '.join(AGAINST)}")
+    check_systems(systems, source)
+    if against == "auto":
+        against = "engines" if engines else "systems"
+    if against in ("engines", "both") and not engines:
+        raise ToolkitError(f"--against {against} needs at least one --engine (e.g. file:renderings.txt)")
+    loaded = list({e.signature: e for e in (load(x) if isinstance(x, str) else x for x in engines)}.values()) \
+        if against != "systems" else []
+    source_doc = _document(source, source_lang, None) if source is not None else None
+    docs = {s.name: _document(s.lines, lang, s.path) for s in systems}
+
+    from .quiet import quiet_libraries
+
+    with quiet_libraries():
+        rendered = _render(loaded, docs, source_doc, cache, progress) if loaded else {s.name: [] for s in systems}
+        beads, keys = [], []
+        for s in systems:
+            for i, line in enumerate(s.lines):
+                references = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind != "back"}
+                if against in ("systems", "both"):
+                    references.update({f"system:{o.name}": o.lines[i] for o in systems if o.name != s.name})
+                back = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind == "back"}
+                beads.append(BeadTexts(line, references, source[i] if source is not None else "", back, lang,
+                                       source_lang))
+                keys.append((s.name, i))
+        judged = dict(zip(keys, judge(beads, threshold)))
+
+    names = [s.name for s in systems]
+    count = len(systems[0].lines)
+    lines = []
+    for i in range(count):
+        verdicts = {s.name: _verdict(s.lines[i], judged[(s.name, i)]) for s in systems}
+        ranked = sorted(names, key=lambda n: -verdicts[n]["divergence"])
+        top, second = verdicts[ranked[0]]["divergence"], verdicts[ranked[1]]["divergence"]
+        lines.append({"line": i + 1, "source": source[i] if source is not None else None, "systems": verdicts,
+                      "drifts_most": ranked[0] if top - second >= TIE else None,
+                      "spread": round(top - verdicts[ranked[-1]]["divergence"], 4)})
+    overall = {}
+    for name in names:
+        divs = [line["systems"][name]["divergence"] for line in lines]
+        flags = [line["systems"][name]["flag"] for line in lines]
+        overall[name] = {
+            "mean_divergence": round(sum(divs) / count, 4), "flagged": sum(flags),
+            "flagged_share": round(sum(flags) / count, 4),
+            "severity": {sev: sum(line["systems"][name]["severity"] == sev for line in lines)
+                         for sev in ("minor", "major", "critical")},
+            "drifts_most": sum(line["drifts_most"] == name for line in lines),
+        }
+    pairs = []
+    if count >= 2:
+        for x, a in enumerate(names):
+            for b in names[x + 1:]:
+                tests = pair_tests([line["systems"][a]["divergence"] for line in lines],
+                                   [line["systems"][b]["divergence"] for line in lines],
+                                   [line["systems"][a]["flag"] for line in lines],
+                                   [line["systems"][b]["flag"] for line in lines], samples, trials)
+                pairs.append({"a": a, "b": b, **tests})
+    references = sorted({r.name for made in rendered.values() for r in made})
+    sig = Signature.of(" # ", toolkit=__version__, against=against, references=references,
+                       chrf=signals.signatures()["chrf"], fusion=fuse.signature(threshold),
+                       resources=signals.status(),
+                       significance=f"bootstrap:{samples}|ar:{trials}|seed:12345")
+    summary = {"signature": str(sig), "signature_fields": sig.as_dict(), "lang": lang, "source_lang": source_lang,
+               "lines": count, "against": against, "threshold": threshold,
+               "systems": {s.name: s.path for s in systems}, "renderings": references,
+               "notes": notes(len(systems), against)}
+    return Contrast(names, lines, overall, pairs, summary)
+
+
+def notes(systems: int, against: str) -> list[str]:
+    if against == "systems" and systems == 2:
+        return ["two systems judged against each other: each line's divergences say how far they disagree, not "
+                "which one drifted; give an --engine (e.g. file: renderings of the source) or a third system"]
+    return []
+
+
+ALPHA = 0.05  # the significance line says "drifts more" below this p-value, "no significant difference" above
+
+
+def significance_line(pair: dict) -> str:
+    """One pair's tests in words: both means, the difference with its 95% interval, both p-values, the reading."""
+    d, ar, f = pair["divergence"], pair["divergence_ar"], pair["flagged_share"]
+    low, high = d["delta_ci"]
+    if d["p_value"] < ALPHA and ar["p_value"] < ALPHA:
+        reading = f"{pair['b'] if d['delta'] > 0 else pair['a']} drifts more"
+    else:
+        reading = "no significant difference"
+    return (f"{pair['a']} vs {pair['b']}: mean divergence {d['a']:.3f} vs {d['b']:.3f}, difference "
+            f"{d['delta']:+.3f} [95% CI {low:+.3f}, {high:+.3f}], p = {d['p_value']:.3f} (bootstrap), "
+            f"{ar['p_value']:.3f} (approximate randomisation); flagged {f['a']:.0%} vs {f['b']:.0%}, "
+            f"p = {f['p_value']:.3f}: {reading}")
+
+
+def text_table(result: Contrast, top: int = 10, width: int = 70) -> str:
+    """The terminal view: per system, pair by pair, then the lines where the systems differ most."""
+    names, count = result.systems, len(result.lines)
+    wide = max(6, *(len(n) for n in names))
+    against = {"systems": "each other", "engines": "the engines' renderings",
+               "both": "the engines' renderings and each other"}[result.summary["against"]]
+    out = [f"{len(names)} translations of {count} lines, judged against {against}", "",
+           f"{'system':<{wide}}  {'mean div':>8}  {'flagged':>12}  {'minor':>5} {'major':>5} {'critical':>8}  "
+           f"{'drifts most':>11}"]
+    for name in sorted(names, key=lambda n: result.overall[n]["mean_divergence"]):
+        o = result.overall[name]
+        flagged = f"{o['flagged']}/{count} ({o['flagged_share']:.0%})"
+        out.append(f"{name:<{wide}}  {o['mean_divergence']:8.3f}  {flagged:>12}  {o['severity']['minor']:5d} "
+                   f"{o['severity']['major']:5d} {o['severity']['critical']:8d}  {o['drifts_most']:11d}")
+    if result.pairs:
+        out += ["", "paired tests on the same lines:"] + [f"  {significance_line(p)}" for p in result.pairs]
+    else:
+        out += ["", "one line only: no significance test"]
+    rows = sorted((line for line in result.lines if line["drifts_most"]), key=lambda line: -line["spread"])
+    if rows:
+        out += ["", "lines where one translation drifts most (* flagged):",
+                f"{'line':>4}  " + "  ".join(f"{n[:wide]:>{max(6, len(n[:wide]))}}" for n in names)
+                + "  drifts most: its text"]
+        for line in rows[:top]:
+            cells = []
+            for n in names:
+                v = line["systems"][n]
+                cells.append(f"{v['divergence']:.2f}{'*' if v['flag'] else ' '}".rjust(max(6, len(n[:wide]))))
+            text = line["systems"][line["drifts_most"]]["translation"]
+            text = text if len(text) <= width else text[: width - 1] + "…"
+            out.append(f"{line['line']:>4}  " + "  ".join(cells) + f"  {line['drifts_most']}: {text}")
+        if len(rows) > top:
+            out.append(f"... and {len(rows) - top} more (--top N shows more; --format json has every line)")
+    else:
+        out += ["", "no line where one translation drifts clearly more than the others"]
+    out += [f"note: {n}" for n in result.summary.get("notes", [])]
+    return "\n".join(out)
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split())  # a tab or newline inside a text would break the columns
+
+
+def tsv_lines(result: Contrast) -> list[str]:
+    """One row per line and system, with a header: for spreadsheets, pandas and awk."""
+    rows = ["line\tsystem\tdivergence\tflag\tseverity\tdrifts_most\treasons\ttranslation"]
+    for line in result.lines:
+        for name in result.systems:
+            v = line["systems"][name]
+            rows.append("\t".join([str(line["line"]), _cell(name), f"{v['divergence']:.4f}", str(v["flag"]).lower(),
+                                   v["severity"], str(line["drifts_most"] == name).lower(),
+                                   ",".join(dict.fromkeys(r["signal"] for r in v["reasons"])),
+                                   _cell(v["translation"])]))
+    return rows
