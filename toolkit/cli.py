@@ -78,13 +78,22 @@ def _warn_on_language(document, what: str, option: str) -> None:
         print(f"toolkit compare: warning: {warning}", file=sys.stderr)
 
 
+def _check_format(value: str) -> str:
+    from .output import FORMATS
+
+    if value not in FORMATS:
+        raise ToolkitError(f"unknown --format {value!r}: one of {', '.join(FORMATS)}")
+    return value
+
+
 def cmd_compare(args) -> int:
-    from .output import top_table, write_run
+    from .output import beads_tsv, top_table, write_run
     from .pipeline import compare
     from .render import tqdm_progress
     from .segment import read_document
     from .writable import check_folder
 
+    _check_format(args.format)
     check_folder(args.out, "--out")  # before any work: a run must not end in a folder it cannot write
     cache = _cache(args)
     lang = Language.parse(args.lang)
@@ -110,9 +119,54 @@ def cmd_compare(args) -> int:
         cache=cache, threshold=args.threshold, progress=None if args.quiet else tqdm_progress(),
     )
     out = write_run(run, args.out)
-    if not args.quiet:
+    if args.format == "json":  # for scripts: the run's place, its summary and every bead, as one JSON object
+        print(json.dumps({"out": str(out), "summary": run.summary, "beads": [j.to_json() for j in run.judgements]},
+                         ensure_ascii=False))
+    elif args.format == "tsv":
+        print("\n".join(beads_tsv(run.judgements)))
+    elif not args.quiet:
         print(top_table(run.judgements, args.top))
         print(f"\n{run.summary['flagged']} of {run.summary['beads']} beads flagged; report: {out / 'report.html'}")
+    return 0
+
+
+def cmd_contrast(args) -> int:
+    from .contrast import AGAINST, System, check_systems, contrast, system_names, text_table, tsv_lines
+    from .reading import read_lines
+    from .render import tqdm_progress
+    from .writable import check_file
+
+    _check_format(args.format)
+    if args.against not in AGAINST:
+        raise ToolkitError(f"unknown --against {args.against!r}: one of {', '.join(AGAINST)}")
+    if args.out:
+        check_file(args.out, "--out")
+    lang = Language.parse(args.lang)  # every code, file and line count is checked before any engine loads
+    if args.source and not args.src_lang:
+        raise ToolkitError("a source needs its language: pass --src-lang (e.g. de)")
+    source_lang = Language.parse(args.src_lang) if args.src_lang else None
+    paths = args.translations or []
+    if len(paths) < 2:
+        raise ToolkitError("a contrast needs two or more translations (-t a.txt -t b.txt); to judge one "
+                           "translation use `toolkit compare`")
+    source = read_lines(args.source, what="source") if args.source else None
+    systems = [System(name, read_lines(path, what="translation"), path)
+               for name, path in zip(system_names(paths), paths)]
+    check_systems(systems, source)
+    result = contrast(systems, lang, source, source_lang, args.engine or [], args.against, _cache(args),
+                      args.threshold, None if args.quiet or args.format != "text" else tqdm_progress())
+    if args.format == "json":
+        lines = [json.dumps(result.to_json(), ensure_ascii=False)]
+    elif args.format == "tsv":
+        lines = tsv_lines(result)
+    else:
+        lines = [text_table(result, args.top)]
+    if args.out:
+        _write_atomically(Path(args.out), lines)
+        if not args.quiet:
+            print(f"toolkit contrast: {args.format} written to {args.out}", file=sys.stderr)
+    elif args.format != "text" or not args.quiet:
+        print("\n".join(lines))
     return 0
 
 
@@ -223,8 +277,33 @@ def build_parser() -> argparse.ArgumentParser:
                          f"the languages, e.g. {' '.join(DEFAULT_ENGINES)} for English)")
     compare.add_argument("--out", required=True, help="run folder for beads.jsonl, summary.json, report.html")
     compare.add_argument("--top", type=int, default=10, help="most flagged beads the terminal table shows (default 10)")
+    compare.add_argument("--format", default="text", metavar="FORMAT",
+                         help="what goes to standard output: text (the table, default), json (the summary and every "
+                         "bead, one object) or tsv (one row a bead); the run folder is written either way")
     _common(compare)
     compare.set_defaults(func=cmd_compare)
+
+    contrast = commands.add_parser(
+        "contrast", help="two or more translations of the same line-aligned source, side by side: which drifts "
+        "more, per line and overall, with paired significance tests")
+    contrast.add_argument("-t", "--translation", action="append", dest="translations", metavar="FILE",
+                          help="a system's translation, one sentence a line (repeat: two or more)")
+    contrast.add_argument("-s", "--source", metavar="FILE", help="the source, line-aligned with the translations "
+                          "(optional: the signals compare numbers and names with it, engines render it)")
+    contrast.add_argument("--lang", required=True, help="language of the translations (e.g. en)")
+    contrast.add_argument("--src-lang", help="language of the source (e.g. de)")
+    contrast.add_argument("--engine", action="append", metavar="SPEC",
+                          help="engine spec, repeatable, as for compare: the translations are judged against its "
+                          "renderings (file:PATH: plain lines line-aligned with the source)")
+    contrast.add_argument("--against", default="auto", metavar="WHAT",
+                          help="engines, systems (each against the others' lines) or both (default: engines when "
+                          "--engine is given, else systems)")
+    contrast.add_argument("--format", default="text", metavar="FORMAT",
+                          help="text (default), json (every line, system and test) or tsv (a row per line and system)")
+    contrast.add_argument("--out", metavar="FILE", help="write the output here instead of standard output")
+    contrast.add_argument("--top", type=int, default=10, help="lines the text view shows (default 10)")
+    _common(contrast)
+    contrast.set_defaults(func=cmd_contrast)
 
     score = commands.add_parser("score", help="score precomputed pairs from a JSONL file")
     score.add_argument("pairs", help='JSONL: {"id", "translation", "renderings": [...] or {...}, "lang", "source"}')

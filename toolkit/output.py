@@ -58,3 +58,20 @@ def top_table(judgements: list[Judgement], count: int = 10, width: int = 90) -> 
     if len(flagged) > len(rows):
         lines.append(f"... and {len(flagged) - len(rows)} more flagged (--top N shows more; all are in the report)")
     return "\n".join(lines)
+
+
+FORMATS = ("text", "json", "tsv")  # what `compare` and `contrast` print on standard output
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split())  # a tab or newline inside a text would break the columns
+
+
+def beads_tsv(judgements: list[Judgement]) -> list[str]:
+    """One row per bead with a header (bead, divergence, flag, severity, reasons, translation, original)."""
+    rows = ["bead\tdivergence\tflag\tseverity\treasons\ttranslation\toriginal"]
+    for j in judgements:
+        rows.append("\t".join([str(j.bead), f"{j.divergence:.4f}", str(j.flag).lower(), j.severity,
+                               ",".join(dict.fromkeys(r.signal for r in j.reasons)), _cell(j.translation),
+                               _cell(j.original)]))
+    return rows
