@@ -88,6 +88,13 @@ def test_two_systems_against_an_engine_file_and_out(files, tmp_path, capsys):
     [pair] = result["pairs"]
     assert (pair["a"], pair["b"]) == ("reworded", "drifting")
 
+    # COMET's shape: one translation and its source, judged against the engine's renderings line by line
+    assert main(["contrast", "-s", str(files["src"]), "--src-lang", "de", "--lang", "en", "--no-cache",
+                 "-t", str(files["drifting"]), "--engine", f"file:{engine}"]) == 0
+    text = capsys.readouterr().out
+    assert "1 translation of 5 lines, judged against the engines' renderings" in text
+    assert "*  The president said he was ready." in text  # flagged, and listed among the most divergent
+
 
 def test_two_systems_against_each_other_say_the_divergence_is_symmetric(files, capsys):
     assert main(["contrast", "--lang", "en", "--no-cache", *systems(files, "good", "drifting")]) == 0
@@ -105,7 +112,7 @@ def test_bad_input_is_one_line_before_any_work(files, tmp_path):
     short = tmp_path / "short.txt"
     short.write_text("One line.\n", encoding="utf-8")
     base = ("contrast", "--lang", "en", "--no-cache")
-    one_line_error(run_cli(*base, *systems(files, "good")), "two or more translations")
+    one_line_error(run_cli(*base, *systems(files, "good")), "two or more translations", "--engine")
     one_line_error(run_cli(*base, "-t", str(files["good"]), "-t", str(short)), "line counts differ",
                    "good 5", "short 1")
     one_line_error(run_cli(*base, "-s", str(short), "--src-lang", "de", *systems(files, "good", "drifting")),

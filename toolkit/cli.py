@@ -146,13 +146,11 @@ def cmd_contrast(args) -> int:
         raise ToolkitError("a source needs its language: pass --src-lang (e.g. de)")
     source_lang = Language.parse(args.src_lang) if args.src_lang else None
     paths = args.translations or []
-    if len(paths) < 2:
-        raise ToolkitError("a contrast needs two or more translations (-t a.txt -t b.txt); to judge one "
-                           "translation use `toolkit compare`")
+    check_systems([System(str(p), []) for p in paths], engines=bool(args.engine))  # enough of them, first
     source = read_lines(args.source, what="source") if args.source else None
     systems = [System(name, read_lines(path, what="translation"), path)
                for name, path in zip(system_names(paths), paths)]
-    check_systems(systems, source)
+    check_systems(systems, source, bool(args.engine))
     result = contrast(systems, lang, source, source_lang, args.engine or [], args.against, _cache(args),
                       args.threshold, None if args.quiet or args.format != "text" else tqdm_progress())
     if args.format == "json":

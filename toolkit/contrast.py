@@ -64,11 +64,12 @@ def system_names(paths: Sequence[str]) -> list[str]:
     return stems if len(set(stems)) == len(stems) else [str(p) for p in paths]
 
 
-def check_systems(systems: Sequence[System], source: Optional[Sequence[str]] = None) -> None:
-    """Everything that makes a contrast impossible, before any work: one ToolkitError each."""
-    if len(systems) < 2:
-        raise ToolkitError("a contrast needs two or more translations (-t a.txt -t b.txt); to judge one "
-                           "translation use `toolkit compare`")
+def check_systems(systems: Sequence[System], source: Optional[Sequence[str]] = None, engines: bool = False) -> None:
+    """Everything that makes a contrast impossible, before any work: one ToolkitError each. One translation is
+    enough with an engine (COMET's `-s src -t mt`); without one it has nothing to be judged against."""
+    if not systems or (len(systems) < 2 and not engines):
+        raise ToolkitError("a contrast needs two or more translations (-t a.txt -t b.txt), or one with an --engine "
+                           "to judge it against (or `toolkit compare` for a document)")
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
         raise ToolkitError(f"the same translation is given twice ({', '.join(n for n in names if names.count(n) > 1)})"
@@ -179,7 +180,7 @@ def contrast(
         raise ToolkitError(f"the source and the translations are both {lang}: give --src-lang")
     if against not in AGAINST:
         raise ToolkitError(f"unknown --against {against!r}: one of {', '.join(AGAINST)}")
-    check_systems(systems, source)
+    check_systems(systems, source, bool(engines))
     if against == "auto":
         against = "engines" if engines else "systems"
     if against in ("engines", "both") and not engines:
@@ -211,7 +212,8 @@ def contrast(
     for i in range(count):
         verdicts = {s.name: _verdict(s.lines[i], judged[(s.name, i)]) for s in systems}
         ranked = sorted(names, key=lambda n: -verdicts[n]["divergence"])
-        top, second = verdicts[ranked[0]]["divergence"], verdicts[ranked[1]]["divergence"]
+        top = verdicts[ranked[0]]["divergence"]
+        second = verdicts[ranked[1]]["divergence"] if len(ranked) > 1 else top  # one system drifts "most" nowhere
         lines.append({"line": i + 1, "source": source[i] if source is not None else None, "systems": verdicts,
                       "drifts_most": ranked[0] if top - second >= TIE else None,
                       "spread": round(top - verdicts[ranked[-1]]["divergence"], 4)})
@@ -277,7 +279,7 @@ def text_table(result: Contrast, top: int = 10, width: int = 70) -> str:
     wide = max(6, *(len(n) for n in names))
     against = {"systems": "each other", "engines": "the engines' renderings",
                "both": "the engines' renderings and each other"}[result.summary["against"]]
-    out = [f"{len(names)} translations of {count} lines, judged against {against}", "",
+    out = [f"{len(names)} translation{'s' if len(names) > 1 else ''} of {count} lines, judged against {against}", "",
            f"{'system':<{wide}}  {'mean div':>8}  {'flagged':>12}  {'minor':>5} {'major':>5} {'critical':>8}  "
            f"{'drifts most':>11}"]
     for name in sorted(names, key=lambda n: result.overall[n]["mean_divergence"]):
@@ -287,13 +289,19 @@ def text_table(result: Contrast, top: int = 10, width: int = 70) -> str:
                    f"{o['severity']['major']:5d} {o['severity']['critical']:8d}  {o['drifts_most']:11d}")
     if result.pairs:
         out += ["", "paired tests on the same lines:"] + [f"  {significance_line(p)}" for p in result.pairs]
-    else:
+    elif len(names) > 1:
         out += ["", "one line only: no significance test"]
-    rows = sorted((line for line in result.lines if line["drifts_most"]), key=lambda line: -line["spread"])
+    if len(names) == 1:  # nothing to contrast: its most divergent lines, as compare lists them
+        rows = [{**line, "drifts_most": names[0]} for line in
+                sorted(result.lines, key=lambda line: -line["systems"][names[0]]["divergence"])]
+        heading = "the most divergent lines (* flagged):"
+    else:
+        rows = sorted((line for line in result.lines if line["drifts_most"]), key=lambda line: -line["spread"])
+        heading = "lines where one translation drifts most (* flagged):"
     if rows:
-        out += ["", "lines where one translation drifts most (* flagged):",
+        out += ["", heading,
                 f"{'line':>4}  " + "  ".join(f"{n[:wide]:>{max(6, len(n[:wide]))}}" for n in names)
-                + "  drifts most: its text"]
+                + ("  drifts most: its text" if len(names) > 1 else "  text")]
         for line in rows[:top]:
             cells = []
             for n in names:
@@ -301,7 +309,8 @@ def text_table(result: Contrast, top: int = 10, width: int = 70) -> str:
                 cells.append(f"{v['divergence']:.2f}{'*' if v['flag'] else ' '}".rjust(max(6, len(n[:wide]))))
             text = line["systems"][line["drifts_most"]]["translation"]
             text = text if len(text) <= width else text[: width - 1] + "…"
-            out.append(f"{line['line']:>4}  " + "  ".join(cells) + f"  {line['drifts_most']}: {text}")
+            who = f"{line['drifts_most']}: " if len(names) > 1 else ""
+            out.append(f"{line['line']:>4}  " + "  ".join(cells) + f"  {who}{text}")
         if len(rows) > top:
             out.append(f"... and {len(rows) - top} more (--top N shows more; --format json has every line)")
     else:
