@@ -143,3 +143,19 @@ def test_compare_prints_json_and_tsv_for_scripts(files, tmp_path, capsys):
     rows = [row.split("\t") for row in capsys.readouterr().out.splitlines()]
     assert rows[0][:4] == ["bead", "divergence", "flag", "severity"] and len(rows) == 6
     assert rows[2][2] == "true" and rows[2][5] == DRIFTING[1]
+
+
+def test_blank_lines_a_paragraph_break_is_left_out_a_missing_line_is_an_omission(tmp_path, capsys):
+    a, b, c = (tmp_path / f"{n}.txt" for n in "abc")
+    a.write_text("The army has 3,000 soldiers.\n\nPrices rose by 5 percent.\nThe talks failed.\n", encoding="utf-8")
+    b.write_text("The army has 3,000 troops.\n\n\nThe talks failed.\n", encoding="utf-8")  # line 3 is missing
+    c.write_text("The army has 3,000 soldiers.\n\nPrices went up 5 percent.\nThe talks broke down.\n",
+                 encoding="utf-8")
+    assert main(["contrast", "--lang", "en", "--no-cache", "-t", str(a), "-t", str(b), "-t", str(c),
+                 "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [line["line"] for line in result["lines"]] == [1, 3, 4] and result["summary"]["blank_lines_left_out"] == 1
+    missing = result["lines"][1]
+    assert missing["drifts_most"] == "b" and missing["systems"]["b"]["flag"]
+    assert missing["systems"]["b"]["reasons"][0]["signal"] == "omission"
+    assert not missing["systems"]["a"]["flag"]

@@ -24,7 +24,7 @@ from typing import Optional, Sequence
 from . import __version__, fuse, render, signals
 from .engines import Engine, load
 from .errors import ToolkitError
-from .judge import judge
+from .judge import OMISSION, judge
 from .languages import Language
 from .records import Document, Rendering, Segment
 from .signals import BeadTexts
@@ -187,6 +187,10 @@ def contrast(
         raise ToolkitError(f"--against {against} needs at least one --engine (e.g. file:renderings.txt)")
     loaded = list({e.signature: e for e in (load(x) if isinstance(x, str) else x for x in engines)}.values()) \
         if against != "systems" else []
+    # a line blank in every file (a paragraph break kept for line alignment) is no sentence: left out
+    total = len(systems[0].lines)
+    kept = [i for i in range(total)
+            if any(s.lines[i].strip() for s in systems) or (source is not None and source[i].strip())]
     source_doc = _document(source, source_lang, None) if source is not None else None
     docs = {s.name: _document(s.lines, lang, s.path) for s in systems}
 
@@ -196,20 +200,25 @@ def contrast(
         rendered = _render(loaded, docs, source_doc, cache, progress) if loaded else {s.name: [] for s in systems}
         beads, keys = [], []
         for s in systems:
-            for i, line in enumerate(s.lines):
+            for i in kept:
                 references = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind != "back"}
                 if against in ("systems", "both"):
                     references.update({f"system:{o.name}": o.lines[i] for o in systems if o.name != s.name})
+                # a blank reference says nothing of this line, unless it is all there is
+                references = {k: v for k, v in references.items() if v.strip()} or references
                 back = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind == "back"}
-                beads.append(BeadTexts(line, references, source[i] if source is not None else "", back, lang,
-                                       source_lang))
+                gap = OMISSION if not s.lines[i].strip() else None  # a blank line where others have a sentence
+                beads.append(BeadTexts(s.lines[i], references, source[i] if source is not None else "", back,
+                                       lang, source_lang, gap))
                 keys.append((s.name, i))
         judged = dict(zip(keys, judge(beads, threshold)))
 
     names = [s.name for s in systems]
-    count = len(systems[0].lines)
+    count = len(kept)
+    if not count:
+        raise ToolkitError("every line is blank in every file: there is nothing to contrast")
     lines = []
-    for i in range(count):
+    for i in kept:
         verdicts = {s.name: _verdict(s.lines[i], judged[(s.name, i)]) for s in systems}
         ranked = sorted(names, key=lambda n: -verdicts[n]["divergence"])
         top = verdicts[ranked[0]]["divergence"]
@@ -243,7 +252,7 @@ def contrast(
                        resources=signals.status(),
                        significance=f"bootstrap:{samples}|ar:{trials}|seed:12345")
     summary = {"signature": str(sig), "signature_fields": sig.as_dict(), "lang": lang, "source_lang": source_lang,
-               "lines": count, "against": against, "threshold": threshold,
+               "lines": count, "blank_lines_left_out": total - count, "against": against, "threshold": threshold,
                "systems": {s.name: s.path for s in systems}, "renderings": references,
                "notes": notes(len(systems), against)}
     return Contrast(names, lines, overall, pairs, summary)
