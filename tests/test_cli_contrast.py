@@ -124,6 +124,8 @@ def test_bad_input_is_one_line_before_any_work(files, tmp_path):
     one_line_error(run_cli(*base, "-s", str(files["src"]), *systems(files, "good", "drifting")), "--src-lang")
     one_line_error(run_cli(*base, *systems(files, "good", "drifting"), "--against", "engines"), "--engine")
     one_line_error(run_cli(*base, *systems(files, "good", "drifting"), "--engine", "nope:x"), "unknown engine spec")
+    one_line_error(run_cli(*base, *systems(files, "good"), "--engine", f"file:{files['drifting']}", "--against",
+                           "systems"), "--against systems needs two")
     one_line_error(run_cli("compare", str(files["good"]), "--lang", "en", "--out", str(tmp_path / "r"),
                            "--format", "yaml"), "unknown --format 'yaml'")
 

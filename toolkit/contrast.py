@@ -185,6 +185,8 @@ def contrast(
         against = "engines" if engines else "systems"
     if against in ("engines", "both") and not engines:
         raise ToolkitError(f"--against {against} needs at least one --engine (e.g. file:renderings.txt)")
+    if against == "systems" and len(systems) < 2:
+        raise ToolkitError("--against systems needs two or more translations (-t a.txt -t b.txt)")
     loaded = list({e.signature: e for e in (load(x) if isinstance(x, str) else x for x in engines)}.values()) \
         if against != "systems" else []
     # a line blank in every file (a paragraph break kept for line alignment) is no sentence: left out
