@@ -285,7 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
         "contrast", help="two or more translations of the same line-aligned source, side by side: which drifts "
         "more, per line and overall, with paired significance tests")
     contrast.add_argument("-t", "--translation", action="append", dest="translations", metavar="FILE",
-                          help="a system's translation, one sentence a line (repeat: two or more)")
+                          help="a system's translation, one sentence a line (repeat for each system; one is "
+                          "enough with an --engine)")
     contrast.add_argument("-s", "--source", metavar="FILE", help="the source, line-aligned with the translations "
                           "(optional: the signals compare numbers and names with it, engines render it)")
     contrast.add_argument("--lang", required=True, help="language of the translations (e.g. en)")
