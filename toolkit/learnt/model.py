@@ -118,9 +118,12 @@ class DivergenceModel:
         if threads:
             torch.set_num_threads(threads)
         read_recipe(artifact)  # a damaged recipe says so before anything is built
+        from ..quiet import quiet_libraries
+
         try:
-            self.tokenizer = load_tokenizer(where)
-            self.network, self.recipe = load_scoring(where, artifact)
+            with quiet_libraries():  # the base is loaded without its pooler: no report of the unused keys
+                self.tokenizer = load_tokenizer(where)
+                self.network, self.recipe = load_scoring(where, artifact)
         except (OSError, ValueError, RuntimeError) as error:
             raise ToolkitError(f"the learnt divergence model could not be loaded from {artifact} over {where}: "
                                f"{str(error).splitlines()[0]}") from None
