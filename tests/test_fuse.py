@@ -229,3 +229,12 @@ def test_one_rendering_prefers_a_reference():
     examples = [Example(b, 0, "g", "i", "x", "none") for b in beads]
     assert [e.bead.renderings for e in one_rendering(examples)] == [{"ref_A_en": "r"}, {"sys1": "a"}]
     assert beads[1].renderings == {"sys1": "a", "sys2": "b"}  # the originals are untouched
+
+
+def test_checks_that_fire_on_correct_real_output_stop_counting_on_their_own():
+    model = {"checks": {"entities_missing": 0.9, "negation_mismatch": 0.9}}
+    clean = [{"entities_missing": 1.0, "negation_mismatch": 0.0}] * 3 + [{"entities_missing": 0.0,
+                                                                           "negation_mismatch": 0.0}] * 17
+    assert calibrate.quiet_checks(model, clean, allowed=0.1) == ["entities_missing"]
+    assert model["checks"] == {"negation_mismatch": 0.9}
+    assert calibrate.quiet_checks(model, clean, allowed=0.1) == []  # what is left is within the allowance
