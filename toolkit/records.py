@@ -47,7 +47,6 @@ class Rendering:
     pivot: Optional[str] = None
     label: str = ""  # the engine as the user named it (its spec), for display
 
-
     @property
     def name(self) -> str:
         return f"{self.kind}:{self.engine}"
@@ -130,11 +129,13 @@ class Judgement:
             raise TypeError(f"a bead is a JSON object, not {type(record).__name__}")
         texts = record.get("renderings") or {}
         details = {d["name"]: d for d in record.get("rendering_details") or []}
-        renderings = [BeadRendering(name, details.get(name, {}).get("kind", ""),
-                                    details.get(name, {}).get("engine", name), text,
-                                    details.get(name, {}).get("label", ""),
-                                    dict(details.get(name, {}).get("scores") or {}))
-                      for name, text in texts.items()] if isinstance(texts, dict) else texts
+
+        def rendering(name: str, text: str) -> BeadRendering:
+            known = details.get(name, {})  # a run written before rendering_details existed has none
+            return BeadRendering(name, known.get("kind", ""), known.get("engine", name), text,
+                                 known.get("label", ""), dict(known.get("scores") or {}))
+
+        renderings = [rendering(n, t) for n, t in texts.items()] if isinstance(texts, dict) else texts
         flattened = {f"{metric}:{r.name}" for r in renderings if isinstance(r, BeadRendering) for metric in r.scores}
         signals = record.get("signals", {})
         if isinstance(signals, dict):
