@@ -33,10 +33,11 @@ def _uses_learnt(model: dict) -> bool:
 
 
 def _scorers(models: list[dict]) -> dict:
-    """name -> (model list, undo the real calibration): the fusions compared."""
+    """name -> (metric key, model list, undo the real calibration): the fusions compared."""
     plain = [m for m in models if not _uses_learnt(m)]
-    return {"fusion (shipped)": (models, False), "fusion without the learnt model": (plain, False),
-            "fusion without learnt model, flag set on DEMETR only": (plain, True)}
+    return {"fusion (shipped)": ("fusion", models, False),
+            "fusion without the learnt model": ("fusion_plain", plain, False),
+            "fusion without learnt model, flag set on DEMETR only": ("fusion_demetr_flag", plain, True)}
 
 
 def _divergence(models, undo: bool, signals: dict, renderings: int) -> float:
@@ -56,15 +57,12 @@ def _section(title: str, examples, signals, models, metrics: dict, key: str) -> 
     lines = [f"### {title}", "",
              f"{len(y)} translations, {int(y.sum())} with a Major Accuracy error; split by document (test side)",
              "", "| score | AUROC | errors flagged | error-free flagged |", "|---|---|---|---|"]
-    columns = {name: np.array([_divergence(ms, undo, s, n) for s, n in zip(signals, counts)])
-               for name, (ms, undo) in _scorers(models).items()}
-    for name, divergence in columns.items():
+    for name, (short, ms, undo) in _scorers(models).items():
+        divergence = np.array([_divergence(ms, undo, s, n) for s, n in zip(signals, counts)])
         flagged = divergence >= fuse.THRESHOLD
         a = auroc(y, divergence) if has_errors else float("nan")
         recall = flag_rate(flagged[y == 1]) if has_errors else float("nan")
         clean = flag_rate(flagged[y == 0])
-        short = {"fusion (shipped)": "fusion", "fusion without the learnt model": "fusion_plain",
-                 "fusion without learnt model, flag set on DEMETR only": "fusion_demetr_flag"}[name]
         metrics.update({f"{key}.{short}.clean_flagged": round(clean, 4)})
         if has_errors:
             metrics.update({f"{key}.{short}.auroc": round(a, 4), f"{key}.{short}.recall": round(recall, 4)})

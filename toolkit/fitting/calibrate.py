@@ -341,20 +341,22 @@ def held_out(data: Dataset, variant: str, described: str, seed=SEED) -> tuple[np
                                f"{variant} refitted on the other folds")
 
 
+def flagged_share(model: dict, signals: Sequence[dict], shift: float = 0.0) -> float:
+    """The share of these signals the model flags, with its operating logit raised by shift."""
+    moved = {**model, "operating_logit": model["operating_logit"] + shift}
+    return float(np.mean([fuse.divergence_of(moved, s) >= fuse.THRESHOLD for s in signals]))
+
+
 def budget_shift(model: dict, signals: Sequence[dict], budget: float = REAL_BUDGET) -> float:
     """The smallest raise of the model's operating logit (>= 0) that flags at most `budget` of these signals
     (real translations without a meaning error). The flagged share only falls as the logit rises, so a
     bisection finds it; fired checks are evidence of their own and are not moved (MAX_SHIFT bounds it)."""
-    def flagged(shift: float) -> float:
-        moved = {**model, "operating_logit": model["operating_logit"] + shift}
-        return float(np.mean([fuse.divergence_of(moved, s) >= fuse.THRESHOLD for s in signals]))
-
-    if not signals or flagged(0.0) <= budget:
+    if not signals or flagged_share(model, signals) <= budget:
         return 0.0
     low, high = 0.0, MAX_SHIFT
     for _ in range(30):
         middle = (low + high) / 2
-        low, high = (low, middle) if flagged(middle) <= budget else (middle, high)
+        low, high = (low, middle) if flagged_share(model, signals, middle) <= budget else (middle, high)
     return math.ceil(high * 1e4) / 1e4  # rounded up: rounding down could land back on the boundary
 
 
@@ -408,11 +410,11 @@ def calibrate_on_real(models: list[dict], data_dir: Path, log=print) -> None:
         usable = [s for s in negatives[single] if all(fuse.feature_value(s, f) is not None for f in model["features"])]
         if not usable:
             continue
-        before = float(np.mean([fuse.divergence_of(model, s) >= fuse.THRESHOLD for s in usable]))
+        before = flagged_share(model, usable)
         dropped = quiet_checks(model, usable, REAL_BUDGET / 2)
         shift = budget_shift(model, usable)
         model["operating_logit"] = round(model["operating_logit"] + shift, 6)
-        after = float(np.mean([fuse.divergence_of(model, s) >= fuse.THRESHOLD for s in usable]))
+        after = flagged_share(model, usable)
         model["real_calibration"] = {"shift": shift, "checks_dropped": dropped, "flagged_before": round(before, 4),
                                      "flagged_after": round(after, 4), "translations": len(usable),
                                      "renderings": "one" if single else "all others"}
