@@ -287,3 +287,32 @@ def test_importing_the_scorer_and_asking_if_it_is_available_loads_no_torch():
             "print('torch' in sys.modules, 'transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_learnt_scores_are_kept_on_disk_across_runs(tmp_path):
+    """A re-keyed feature cache must not redo the learnt model's inference: a second store reads what the first
+    scored, and asks the model only for new pairs."""
+    from toolkit.fitting.stored_scores import StoredScores
+
+    class Model:
+        signature = "toy-model|v1"
+
+        def __init__(self):
+            self.asked = []
+
+        def score(self, pairs):
+            self.asked += pairs
+            return [len(t) / (len(t) + len(r)) for t, r in pairs]
+
+    first = Model()
+    store = StoredScores(first, tmp_path / "scores.sqlite")
+    store.add([("a b", "a"), ("c", "c d")])
+    assert store.of("a b", "a") == round(3 / 4, 4) and len(first.asked) == 2
+    second = Model()
+    again = StoredScores(second, tmp_path / "scores.sqlite")
+    again.add([("a b", "a"), ("c", "c d"), ("new", "pair")])
+    assert second.asked == [("new", "pair")]
+    assert again.of("c", "c d") == store.of("c", "c d")
+    other = type("Other", (Model,), {"signature": "toy-model|v2"})()
+    StoredScores(other, tmp_path / "scores.sqlite").add([("a b", "a")])
+    assert other.asked == [("a b", "a")]  # another model's scores are never reused

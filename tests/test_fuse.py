@@ -114,6 +114,41 @@ def test_fitting_recovers_a_planted_signal():
     assert model["fitting_auroc_oof"] > 0.9
 
 
+def test_weights_move_the_fit_towards_the_heavier_data():
+    """Real translations join DEMETR with a share of the weight: equal weights are the unweighted fit, and a
+    heavier share pulls the coefficients towards what that part of the data says."""
+    rng = np.random.default_rng(4)
+    n = 300
+    a, b = rng.normal(0, 1, n), rng.normal(0, 1, n)
+    y_first = (a + rng.normal(0, 0.3, n) > 0).astype(int)  # the first half: signal a decides
+    y_second = (b + rng.normal(0, 0.3, n) > 0).astype(int)  # the second half: signal b decides
+    X = np.vstack([np.column_stack([a, b])] * 2)
+    y = np.concatenate([y_first, y_second])
+    features = ["planted_a", "planted_b"]
+    plain = calibrate.SignedLogisticRegression(1.0, features).fit(X, y)
+    ones = calibrate.SignedLogisticRegression(1.0, features).fit(X, y, np.ones(2 * n))
+    assert np.allclose(plain.coef_, ones.coef_)
+    from toolkit.fitting.benchdata import Example
+    from toolkit.signals import BeadTexts
+
+    def dataset(labels):
+        examples = [Example(BeadTexts("t", {"r": "r"}), int(v), str(k), str(k), "x", "none") for k, v in enumerate(labels)]
+        return calibrate.Dataset(examples, [{}] * len(labels), [[]] * len(labels))
+
+    joined = dataset(y_first).joined(dataset(y_second), share=0.8)
+    assert joined.weight.sum() == pytest.approx(2 * n) and joined.weight[-1] == pytest.approx(4 * joined.weight[0])
+    heavy = calibrate.SignedLogisticRegression(1.0, features).fit(X, y, joined.weight)
+    assert heavy.coef_[0][1] > plain.coef_[0][1] and heavy.coef_[0][0] < plain.coef_[0][0]
+
+
+def test_a_variant_fitted_on_real_translations_needs_them_to_be_refitted():
+    """Cross-fitting it on DEMETR alone would score DEMETR with a model unlike the shipped one."""
+    real = next(v.name for v in calibrate.VARIANTS if v.real)
+    fitted_on = next(m["data"] for m in fuse.load()["models"] if m["name"] == real)
+    with pytest.raises(ValueError, match="needs data_dir"):
+        calibrate.held_out(calibrate.Dataset([], [], []), real, fitted_on)
+
+
 def test_explanations_keep_the_family_reasons():
     model = {"features": ["numbers_unsupported"], "mean": [0.0], "scale": [1.0], "coef": [3.0], "intercept": 0.0,
              "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99, "langs": ["*"]}
@@ -124,9 +159,9 @@ def test_explanations_keep_the_family_reasons():
     assert reasons[0] in verdict.reasons and reasons[1] in verdict.reasons
 
 
-@pytest.mark.parametrize("variant", [v[0] for v in calibrate.VARIANTS])
+@pytest.mark.parametrize("variant", [v.name for v in calibrate.VARIANTS])
 def test_every_variant_lists_known_signals(variant):
-    features = next(v[2] for v in calibrate.VARIANTS if v[0] == variant)
+    features = calibrate.variant(variant).features
     assert all(name in REGISTRY for name in features)
     assert all(part in features for name in features for part in REGISTRY[name].parts)
 

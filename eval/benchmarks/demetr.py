@@ -85,7 +85,7 @@ def _significance(examples, divergence, baseline, severity_name) -> str:
 
 
 def _measured(data, variant: str) -> bool:
-    features = next(v[2] for v in calibrate.VARIANTS if v[0] == variant)
+    features = calibrate.variant(variant).features
     return all(fuse.feature_value(s, f) is not None for s in data.signals for f in features)
 
 
@@ -93,14 +93,14 @@ def run_setting(data_dir: Path, setting: str, variants: tuple[str, ...], metrics
     data, described = calibrate.load_dataset(data_dir, ("demetr", setting))
     usable = [v for v in variants if _measured(data, v)]
     variant = usable[0]
-    divergence, baseline_flags, how = calibrate.held_out(data, variant, described)
+    divergence, baseline_flags, how = calibrate.held_out(data, variant, described, data_dir=data_dir)
     report = [k for k, e in enumerate(data.examples) if e.report]
     table = _section(setting, variant, how, [data.examples[k] for k in report], divergence[report],
                      [data.signals[k] for k in report],
                      {n: flags[report] for n, flags in baseline_flags.items()}, metrics)
     plain = next((v for v in usable if "learnt" not in v), None)
     if plain is not None and plain != variant:  # today's fusion, without the learnt model, in the same run
-        without, _, _ = calibrate.held_out(data, plain, described)
+        without, _, _ = calibrate.held_out(data, plain, described, data_dir=data_dir)
         severity = np.array([data.examples[k].severity for k in report])
         kinds = np.array([data.examples[k].kind for k in report])
         rows = []

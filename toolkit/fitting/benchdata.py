@@ -174,7 +174,10 @@ def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[d
     keys = [_bead_key(e.bead) for e in examples]
     todo = [k for k, key_ in enumerate(keys) if key_ not in cached]
     if todo:
-        for k, result in zip(todo, measure([examples[k].bead for k in todo], Resources(embedder=embedder))):
+        from .stored_scores import stored
+
+        resources = Resources(embedder=embedder, learnt=stored())
+        for k, result in zip(todo, measure([examples[k].bead for k in todo], resources)):
             cached[keys[k]] = (result.values, result.reasons)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")

@@ -4,7 +4,7 @@ Only the shared data is used (../shared/data, see benchdata.py). One model per a
 
 | model | languages | signals | fitted on |
 |---|---|---|---|
-| en-consensus-embedding-learnt | en | base + consensus + embedding + learnt model | DEMETR, WMT21 setting |
+| en-consensus-embedding-learnt | en | base + consensus + embedding + learnt model | DEMETR, WMT21 setting + real MQM zh-en (dev side) |
 | en-embedding-learnt | en | base + embedding + learnt model | DEMETR, reference setting |
 | en-consensus-embedding | en | base + consensus + embedding | DEMETR, WMT21 setting |
 | consensus | * | base + consensus | DEMETR, WMT21 setting |
@@ -37,6 +37,7 @@ import json
 import math
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -46,6 +47,7 @@ from .. import fuse
 from ..signals import REGISTRY
 from ..signals.base import CONSENSUS, EMBEDDING, LEARNT
 from . import benchdata
+from .sources import DataMissing
 
 SEED = 20261125
 FOLDS = 5
@@ -59,17 +61,41 @@ MAX_SHIFT = 20.0
 EXTRA_NEGATIVES = True  # fit on the other systems' outputs as unshifted examples too (benchdata.py)
 
 BASE = REGISTRY.features()
-# name, languages, features (the registry's, for the measurements the data has), data
+REAL_SHARE = 0.5  # of the fitting weight, given to real translations in the variants that fit on them
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One fitted model: the languages it serves, its features (the registry's, for the measurements the data
+    has), the labelled data it is fitted on, and whether real translations join that data (`real`: MQM zh-en
+    outputs of the dev side, judged against all other systems, with REAL_SHARE of the weight)."""
+    name: str
+    langs: tuple[str, ...]
+    features: tuple[str, ...]
+    data: tuple[str, Optional[str]]
+    real: bool = False
+
+
+def _features(*sets: str) -> tuple[str, ...]:
+    return tuple(REGISTRY.features(frozenset(sets)))
+
+
 VARIANTS = [
-    ("en-consensus-embedding-learnt", ["en"], REGISTRY.features(frozenset({CONSENSUS, EMBEDDING, LEARNT})),
-     ("demetr", "wmt21")),
-    ("en-embedding-learnt", ["en"], REGISTRY.features(frozenset({EMBEDDING, LEARNT})), ("demetr", "reference")),
-    ("en-consensus-embedding", ["en"], REGISTRY.features(frozenset({CONSENSUS, EMBEDDING})), ("demetr", "wmt21")),
-    ("consensus", ["*"], REGISTRY.features(frozenset({CONSENSUS})), ("demetr", "wmt21")),
-    ("en-embedding", ["en"], REGISTRY.features(frozenset({EMBEDDING})), ("demetr", "reference")),
-    ("base", ["*"], BASE, ("demetr", "reference")),
-    ("de-consensus", ["de"], REGISTRY.features(frozenset({CONSENSUS})), ("mqm", None)),
+    Variant("en-consensus-embedding-learnt", ("en",), _features(CONSENSUS, EMBEDDING, LEARNT),
+            ("demetr", "wmt21"), real=True),
+    Variant("en-embedding-learnt", ("en",), _features(EMBEDDING, LEARNT), ("demetr", "reference")),
+    Variant("en-consensus-embedding", ("en",), _features(CONSENSUS, EMBEDDING), ("demetr", "wmt21")),
+    Variant("consensus", ("*",), _features(CONSENSUS), ("demetr", "wmt21")),
+    Variant("en-embedding", ("en",), _features(EMBEDDING), ("demetr", "reference")),
+    Variant("base", ("*",), tuple(BASE), ("demetr", "reference")),
+    Variant("de-consensus", ("de",), _features(CONSENSUS), ("mqm", None)),
 ]
+
+
+def variant(name: str) -> Variant:
+    return next(v for v in VARIANTS if v.name == name)
+
+
 ORDINAL = {"none": 0, "minor": 0, "major": 1, "critical": 2}
 
 
@@ -108,10 +134,13 @@ class SignedLogisticRegression:
         self.C = C
         self.bounds = [(None, 0.0) if f in SIMILARITIES else (0.0, None) for f in features] + [(None, None)]
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "SignedLogisticRegression":
+    def fit(self, X: np.ndarray, y: np.ndarray, weight: Optional[np.ndarray] = None) -> "SignedLogisticRegression":
+        """weight: each example's share of the data (default equal); the classes are balanced over it."""
         from scipy.optimize import minimize
 
-        weights = np.where(y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1)))
+        w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+        weights = w * np.where(y == 1, w.sum() / (2 * max(w[y == 1].sum(), 1e-12)),
+                               w.sum() / (2 * max(w[y == 0].sum(), 1e-12)))
         sign = 2 * y - 1
 
         def objective(theta):
@@ -142,11 +171,11 @@ def _standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _oof_logits(X, y, groups, C, seed, features, k=FOLDS) -> np.ndarray:
+def _oof_logits(X, y, groups, C, seed, features, weight, k=FOLDS) -> np.ndarray:
     out = np.zeros(len(y))
     for train, test in _folds(groups, k, seed):
         mean, scale = _standardise(X[train])
-        model = _logreg(C, features).fit((X[train] - mean) / scale, y[train])
+        model = _logreg(C, features).fit((X[train] - mean) / scale, y[train], weight[train])
         out[test] = model.decision_function((X[test] - mean) / scale)
     return out
 
@@ -222,14 +251,15 @@ def check_precisions(X, y, features, unshifted=None) -> dict[str, float]:
     return out
 
 
-def fit_model(X, y, groups, unshifted, ordinal, features, seed=SEED) -> dict:
+def fit_model(X, y, groups, unshifted, ordinal, features, seed=SEED, weight=None) -> dict:
+    weight = np.ones(len(y)) if weight is None else weight
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        scores = {C: _auroc(y, _oof_logits(X, y, groups, C, seed, features)) for C in CS}
+        scores = {C: _auroc(y, _oof_logits(X, y, groups, C, seed, features, weight)) for C in CS}
         C = max(CS, key=lambda c: (round(scores[c], 4), -c))  # ties -> the stronger regularisation
-        oof = _oof_logits(X, y, groups, C, seed, features)
+        oof = _oof_logits(X, y, groups, C, seed, features, weight)
         mean, scale = _standardise(X)
-        model = _logreg(C, features).fit((X - mean) / scale, y)
+        model = _logreg(C, features).fit((X - mean) / scale, y, weight)
     operating = operating_logit(oof, y, unshifted)
     checks = check_precisions(X, y, features, unshifted)
     fired = [fuse.fired_checks({"checks": checks}, dict(zip(features, row))).values() for row in X]
@@ -256,8 +286,10 @@ def fit_model(X, y, groups, unshifted, ordinal, features, seed=SEED) -> dict:
 class Dataset:
     """Examples with their signals, as arrays for fitting."""
 
-    def __init__(self, examples: list[benchdata.Example], signals: list[dict], reasons: list[list]):
+    def __init__(self, examples: list[benchdata.Example], signals: list[dict], reasons: list[list],
+                 weight: Optional[np.ndarray] = None):
         self.examples, self.signals, self.reasons = examples, signals, reasons
+        self.weight = np.ones(len(examples)) if weight is None else np.asarray(weight, dtype=float)
         self.y = np.array([e.label for e in examples])
         self.groups = [e.group for e in examples]
         # the negatives the flag budget (MAX_UNSHIFTED_FLAGGED) is spent on: real translations. A translation
@@ -272,7 +304,15 @@ class Dataset:
 
     def subset(self, index) -> "Dataset":
         return Dataset([self.examples[i] for i in index], [self.signals[i] for i in index],
-                       [self.reasons[i] for i in index])
+                       [self.reasons[i] for i in index], self.weight[list(index)])
+
+    def joined(self, other: "Dataset", share: float) -> "Dataset":
+        """Both datasets, `other` carrying `share` of the total weight (each example an equal part of its own)."""
+        n = len(self.examples) + len(other.examples)
+        weight = np.concatenate([self.weight / self.weight.sum() * (1 - share) * n,
+                                 other.weight / other.weight.sum() * share * n])
+        return Dataset(self.examples + other.examples, self.signals + other.signals, self.reasons + other.reasons,
+                       weight)
 
 
 def load_dataset(data_dir: Path, which: tuple[str, Optional[str]], embedder=benchdata.AUTO) -> tuple[Dataset, str]:
@@ -299,11 +339,23 @@ def baseline_score(signals: dict, name: str) -> float:
     return 1.0 - signals.get(name, 0.0) / 100.0
 
 
-def fit_dataset(data: Dataset, features, seed=SEED) -> dict:
+def real_dataset(data_dir: Path) -> Dataset:
+    """Real translations for fitting (Variant.real): MQM zh-en outputs of the dev side, each against all the
+    other systems; label 1 for a Major Accuracy error by 2 of 3 raters, 0 where no rater marked one."""
+    from . import realdata
+
+    examples = realdata.mqm_zhen(data_dir, "dev")
+    computed = benchdata.featurise(examples, "real-mqm_zhen-dev-all")
+    return Dataset(examples, [v for v, _ in computed], [r for _, r in computed])
+
+
+def fit_dataset(data: Dataset, features, seed=SEED, real: Optional[Dataset] = None) -> dict:
     data = data.subset([k for k, e in enumerate(data.examples)
                         if e.fit and (EXTRA_NEGATIVES or not e.kind.startswith("extra:"))])
+    if real is not None:
+        data = data.joined(real, REAL_SHARE)
     X = matrix(data.signals, features)
-    model = fit_model(X, data.y, data.groups, data.unshifted, data.ordinal, features, seed)
+    model = fit_model(X, data.y, data.groups, data.unshifted, data.ordinal, features, seed, data.weight)
     # The baselines get an operating point chosen the same way, so their flags are compared fairly.
     model["baseline_thresholds"] = {
         name: round(operating_logit(np.array([baseline_score(s, name) for s in data.signals]), data.y,
@@ -311,13 +363,15 @@ def fit_dataset(data: Dataset, features, seed=SEED) -> dict:
     return model
 
 
-def held_out(data: Dataset, variant: str, described: str, seed=SEED) -> tuple[np.ndarray, dict, str]:
+def held_out(data: Dataset, variant: str, described: str, seed=SEED,
+             data_dir: Optional[Path] = None) -> tuple[np.ndarray, dict, str]:
     """Divergences no model saw the answers to, the baselines' flags, and how they were obtained.
 
     When the shipped fusion.json was fitted on this very data, every example is scored by cross-fitting
     (models refitted without its group); otherwise the data is new to the shipped model, which scores it as is.
     """
-    features = next(v[2] for v in VARIANTS if v[0] == variant)
+    chosen = globals()["variant"](variant)
+    features = chosen.features
     try:
         shipped = fuse.load()["models"]
     except Exception:  # noqa: BLE001 - no shipped model yet (first `make calibrate`): cross-fit
@@ -328,17 +382,21 @@ def held_out(data: Dataset, variant: str, described: str, seed=SEED) -> tuple[np
         divergence = np.array([fuse.divergence_of(model, s) for s in data.signals])
         flags = {name: baseline[name] >= model["baseline_thresholds"][name] for name in BASELINES}
         return divergence, flags, f"shipped model {variant} (fitted on {model['data']}, not on this data)"
+    if chosen.real and data_dir is None:
+        raise ValueError(f"{variant} is fitted on real translations too: held_out needs data_dir to refit it")
+    real = real_dataset(data_dir) if chosen.real else None
     divergence = np.zeros(len(data.y))
     flags = {name: np.zeros(len(data.y), bool) for name in BASELINES}
     for train, test in _folds(data.groups, FOLDS, seed + 1):  # a different deal from the inner folds
-        fold_model = fit_dataset(data.subset(train), features, seed)
+        fold_model = fit_dataset(data.subset(train), features, seed, real)
         if model is not None:  # the shipped model's flag was moved on real data: move the folds' alike
             fold_model["operating_logit"] += model.get("real_calibration", {}).get("shift", 0.0)
         divergence[test] = [fuse.divergence_of(fold_model, data.signals[i]) for i in test]
         for name in BASELINES:
             flags[name][test] = baseline[name][test] >= fold_model["baseline_thresholds"][name]
+    also = " (and on the real translations it is fitted on)" if chosen.real else ""
     return divergence, flags, (f"cross-fitted: {FOLDS} grouped folds (seed {seed + 1}), each scored by model "
-                               f"{variant} refitted on the other folds")
+                               f"{variant} refitted on the other folds{also}")
 
 
 def flagged_share(model: dict, signals: Sequence[dict], shift: float = 0.0) -> float:
@@ -425,21 +483,32 @@ def calibrate_on_real(models: list[dict], data_dir: Path, log=print) -> None:
 def fitted_models(data_dir: Path, log=print) -> dict:
     datasets: dict[str, tuple[Dataset, str]] = {}
     models = []
-    for name, langs, features, which in VARIANTS:
+    real: Optional[Dataset] = None
+    for v in VARIANTS:
+        which = v.data
         needed = benchdata.MQM_FILE if which[0] == "mqm" else benchdata.DEMETR_FILE
         if not (data_dir / needed).exists():
-            log(f"skip {name}: {data_dir / needed} is missing")
+            log(f"skip {v.name}: {data_dir / needed} is missing")
             continue
         if which not in datasets:
             log(f"signals of {which} ...")
             datasets[which] = load_dataset(data_dir, which)
         data, described = datasets[which]
-        missing = [f for f in features if any(fuse.feature_value(s, f) is None for s in data.signals)]
+        missing = [f for f in v.features if any(fuse.feature_value(s, f) is None for s in data.signals)]
         if missing:
-            log(f"skip {name}: {', '.join(missing)} not measured on {which} (embedding model unavailable?)")
+            log(f"skip {v.name}: {', '.join(missing)} not measured on {which} (embedding model unavailable?)")
             continue
-        model = {"name": name, "langs": langs, "data": described, **fit_dataset(data, features)}
-        log(f"{name}: C={model['C']} out-of-fold AUROC on its fitting data {model['fitting_auroc_oof']:.3f}")
+        extra, joined = {}, None
+        if v.real:
+            try:
+                real = real or real_dataset(data_dir)
+                joined = real
+                extra = {"real_data": f"MQM zh-en dev side ({len(real.examples)} outputs), weight {REAL_SHARE:g}"}
+            except DataMissing as why:
+                log(f"{v.name}: fitted without real translations ({why})")
+        model = {"name": v.name, "langs": list(v.langs), "data": described, **extra,
+                 **fit_dataset(data, v.features, real=joined)}
+        log(f"{v.name}: C={model['C']} out-of-fold AUROC on its fitting data {model['fitting_auroc_oof']:.3f}")
         models.append(model)
     calibrate_on_real(models, data_dir, log)
     hashes = sorted({d for _, d in datasets.values()})
