@@ -66,4 +66,4 @@ def legend(severity: str) -> str:
     if severity == NONE:
         return MEANS[NONE]
     kinds = [k.reads for k in KINDS.values() if k.severity == severity]
-    return f"{MEANS[severity]}: " + "; ".join(kinds + [f"or {BY_DIVERGENCE[severity]}"])
+    return f"{MEANS[severity]}. Always for: " + ", ".join(kinds) + f"; otherwise for {BY_DIVERGENCE[severity]}"
