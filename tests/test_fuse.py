@@ -265,3 +265,16 @@ def test_checks_that_fire_on_correct_real_output_stop_counting_on_their_own():
     assert calibrate.quiet_checks(model, clean, allowed=0.1) == ["entities_missing"]
     assert model["checks"] == {"negation_mismatch": 0.9}
     assert calibrate.quiet_checks(model, clean, allowed=0.1) == []  # what is left is within the allowance
+
+
+def test_a_finding_is_said_once_even_when_two_signals_rest_on_it():
+    model = {"features": ["entities_unsupported", "entities_missing"], "mean": [0.0, 0.0], "scale": [1.0, 1.0],
+             "coef": [2.0, 1.0], "intercept": 0.0, "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99,
+             "langs": ["*"]}
+    reasons = [Reason("entities", "the name Minsk here is in none of the machine translations", (0, 5)),
+               Reason("entities", "the machine translations name Kyiv; this translation does not")]
+    verdict = fuse.verdict({"entities_unsupported": 1.0, "entities_missing": 1.0}, reasons, 2,
+                           models={"models": [model]})
+    assert [r.detail for r in verdict.reasons] == [r.detail for r in reasons]  # no third, vaguer line
+    assert "entities_unsupported = 1" in verdict.reasons[0].technical
+    assert "entities_missing = 1" in verdict.reasons[0].technical

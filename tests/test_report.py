@@ -206,3 +206,14 @@ def test_the_legend_is_written_from_the_severity_definitions():
         line = page.split(f'<span class="badge sev-{kind.severity}">{kind.severity}</span>')[1].split("</li>")[0]
         assert kind.reads in line  # e.g. "a number or date changed" under critical, where the code puts it
     assert severity.legend("critical").startswith(severity.MEANS["critical"])
+
+
+def test_a_bead_that_is_not_flagged_has_nothing_underlined():
+    run = aligned_run()
+    run.judgements[0].reasons = [Reason("entities", "the name Sochi here is in none of the machine translations",
+                                        (24, 29))]
+    page = render_html(run.judgements, run.summary, plot=False)
+    bead0 = page.split('id="bead-0"')[1].split("</article>")[0]
+    assert not any("span" in labels.split() for labels in re.findall(r'<mark class="([^"]*)"', bead0))
+    bead1 = page.split('id="bead-1"')[1].split("</article>")[0]  # flagged: its reason's span is underlined
+    assert any("span" in labels.split() for labels in re.findall(r'<mark class="([^"]*)"', bead1))

@@ -164,15 +164,19 @@ def _explain(model: dict, signals: dict[str, float], reasons: list[Reason], top:
     lines += [(name, f"{name} = {feature_value(signals, name):.3g} raised the divergence "
                      f"({contributions[name]:+.2f} logit)") for name in drivers]
     explained: list[Reason] = []
-    used: set[int] = set()
+    placed: dict[int, int] = {}  # family reason -> where it stands in explained
     for name, technical in lines:
-        evidence = [k for k, r in enumerate(reasons) if r.signal == REGISTRY[name].evidence and k not in used]
+        evidence = [k for k, r in enumerate(reasons) if r.signal == REGISTRY[name].evidence]
         if not evidence:
             explained.append(Reason(name, REGISTRY[name].reads, None, technical))
         for k in evidence:
-            used.add(k)
-            explained.append(replace(reasons[k], technical=_technical(technical, reasons[k].technical)))
-    explained += [r for k, r in enumerate(reasons) if k not in used]
+            if k in placed:  # said already for a stronger signal (entities_replaced, then entities_missing)
+                at = placed[k]
+                explained[at] = replace(explained[at], technical=_technical(explained[at].technical, technical))
+            else:
+                placed[k] = len(explained)
+                explained.append(replace(reasons[k], technical=_technical(technical, reasons[k].technical)))
+    explained += [r for k, r in enumerate(reasons) if k not in placed]
     return explained
 
 

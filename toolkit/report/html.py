@@ -30,12 +30,10 @@ SEVERITY_HELP = {s: severities.legend(s) for s in SEVERITIES}
 KINDS = {"forward": "forward", "back": "back", "round-trip": "round trip"}
 SHOWN_REASONS = 4  # a flagged bead's reasons shown at once; the rest one click away
 ROUND_TRIPS_ONLY = (
-    "This translation was judged without its original. Each sentence was compared with machine round trips "
-    "(machine translation into another language and back), which show where the text itself is damaged or "
-    "reads oddly: text lost, broken grammar, words left untranslated, names or numbers the machines do not "
-    "reproduce. They cannot see most mistakes of the translator: a round trip copies a wrong number, a dropped "
-    "negation or a left-out sentence faithfully. Give the original (--original FILE --original-lang LANG) to "
-    "make the judgement much stronger.")
+    "Judged without the original: each sentence was compared with machine round trips (into another language "
+    "and back). They show where the text itself is damaged or reads oddly, but they copy most of a translator's "
+    "mistakes faithfully, so a wrong number, a dropped negation or a missing sentence can pass unseen. Give "
+    "the original (--original FILE --original-lang LANG) to make the judgement much stronger.")
 
 
 def reading_order(judgements: Sequence[Judgement]) -> list[Judgement]:
@@ -253,8 +251,8 @@ def _renderings(j: Judgement, best: Optional[str], best_back: Optional[str]) -> 
             f'<p class="text">{marked(r.text, {"alt": added})}</p></div>'
         )
     if not items:
-        items.append('<p class="text absent">no rendering for this bead</p>')
-    return '<section class="renderings"><h3>renderings</h3>' + "".join(items) + "</section>"
+        items.append('<p class="text absent">no machine translation for this bead</p>')
+    return '<section class="renderings"><h3>machine translations</h3>' + "".join(items) + "</section>"
 
 
 def _reason(r: Reason) -> str:
@@ -304,7 +302,8 @@ def _bead(j: Judgement, summary: Mapping) -> str:
     aligned = bool(summary.get("original")) or bool(j.original_ids)
     translation_marks = {
         "chg": word_diff(j.translation, same[best]).removed if best else [],
-        "span": [r.translation_span for r in j.reasons if r.translation_span],
+        # only a flag's reasons are underlined: on a bead that is not flagged they would make it look suspect
+        "span": [r.translation_span for r in j.reasons if r.translation_span] if j.flag else [],
     }
     t_lang = (summary.get("translation") or {}).get("lang")
     o_lang = (summary.get("original") or {}).get("lang")
