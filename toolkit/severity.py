@@ -56,6 +56,12 @@ def highest(severities: Iterable[str]) -> str:
     return max(severities, key=rank, default=NONE)
 
 
+def worst_first(judgements: Iterable) -> list:
+    """The flagged judgements, worst first: by severity, then divergence, then document order (the report's
+    and the terminal's order)."""
+    return sorted((j for j in judgements if j.flag), key=lambda j: (-rank(j.severity), -j.divergence, j.bead))
+
+
 def of_kinds(kinds: Iterable[str]) -> str:
     """The severity these kinds of finding give (none for kinds without one)."""
     return highest(KINDS[k].severity for k in kinds if k in KINDS)

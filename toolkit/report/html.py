@@ -38,9 +38,7 @@ ROUND_TRIPS_ONLY = (
 
 def reading_order(judgements: Sequence[Judgement]) -> list[Judgement]:
     """Flagged beads first, the worst first (severity, then divergence), then the rest in document order."""
-    flagged = sorted((j for j in judgements if j.flag),
-                     key=lambda j: (-severities.rank(j.severity), -j.divergence, j.bead))
-    return flagged + [j for j in judgements if not j.flag]
+    return severities.worst_first(judgements) + [j for j in judgements if not j.flag]
 
 
 def render_html(judgements: Sequence[Judgement], summary: Mapping, plot: bool = True) -> str:
