@@ -95,7 +95,8 @@ def hostile_run() -> Run:
                   [BeadRendering(name, "round-trip", 'file:"><script>window.__pwned=5</script>',
                                  '<img src=x onerror="window.__pwned = 2"> & more', '"><b>label</b>', {"chrf": 10.0})],
                   {"<script>signal": 1.0}, 0.95, True, "critical",
-                  [Reason('"><script>window.__pwned=3</script>', "<b>detail</b> & </li>", (0, 9))]),
+                  [Reason('"><script>window.__pwned=3</script>', "<b>detail</b> & </li>", (0, 9),
+                          "<i>technical</i> & </details>")]),
     ]
     summary = _summary(judgements, None, "round-trip", [name], path=f"{ATTACK}.txt")
     summary["signature"] = "sig <!-- --> </script> \u2028 & done"

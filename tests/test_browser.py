@@ -22,6 +22,7 @@ from conftest import SEED, needs_apertium
 from report_fixtures import aligned_run, hostile_run, round_trip_run
 
 from toolkit.output import write_run
+from toolkit.report.html import reading_order
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 pytestmark = pytest.mark.skipif(
@@ -188,9 +189,21 @@ def test_filtering_by_severity_hides_rows(browser, aligned_report):
     assert browser.js(f"{VISIBLE}.length") == len(aligned_run().judgements)
 
 
+def test_flagged_first_by_default_and_document_order_one_click_away(browser, aligned_report):
+    browser.open(aligned_report)
+    order = "Array.from(document.querySelectorAll('article.bead')).map(b => Number(b.dataset.bead))"
+    assert browser.js(order) == [j.bead for j in reading_order(aligned_run().judgements)]
+    browser.js("(() => { const o = document.getElementById('sort'); o.value = 'document';"
+               " o.dispatchEvent(new Event('change', {bubbles: true})) })()")
+    assert browser.js(order) == sorted(j.bead for j in aligned_run().judgements)
+    browser.js("(() => { const o = document.getElementById('sort'); o.value = 'flagged';"
+               " o.dispatchEvent(new Event('change', {bubbles: true})) })()")
+    assert browser.js(order) == [j.bead for j in reading_order(aligned_run().judgements)]
+
+
 def test_filtering_by_reason_and_sorting_by_divergence(browser, aligned_report):
     browser.open(aligned_report)
-    browser.js("(() => { const s = document.getElementById('reason'); s.value = 'numbers';"
+    browser.js("(() => { const s = document.getElementById('reason'); s.value = 'numbers and dates';"
                " s.dispatchEvent(new Event('change', {bubbles: true})) })()")
     assert browser.js(f"{VISIBLE}.map(b => Number(b.dataset.bead))") == [1]
     browser.js("(() => { const s = document.getElementById('reason'); s.value = '';"
@@ -228,7 +241,7 @@ def test_clicking_a_point_of_the_plot_goes_to_its_bead(browser, aligned_report):
 
 def test_keys_move_between_flags(browser, aligned_report):
     browser.open(aligned_report)
-    flagged = [j.bead for j in aligned_run().judgements if j.flag]
+    flagged = [j.bead for j in reading_order(aligned_run().judgements) if j.flag]  # worst first, as shown
     current = "Number(document.querySelector('article.current').dataset.bead)"
     browser.key("j")
     assert browser.js(current) == flagged[0]
@@ -276,6 +289,7 @@ def test_round_trip_report_reads_on_a_phone(browser, tmp_path, shots):
                       " const r = document.querySelector('#bead-0 .renderings').getBoundingClientRect();"
                       " return r.top >= t.bottom })()")
     assert browser.js("document.getElementById('legend').open") is False  # folded to save the small screen
+    assert "--original" in browser.js("document.getElementById('scope').textContent")
     browser.screenshot(shots / "report-phone.png")
     browser.js("document.getElementById('bead-0').scrollIntoView()")
     browser.screenshot(shots / "report-phone-beads.png")
@@ -296,3 +310,33 @@ def test_seed_report_from_the_real_pipeline(browser, tmp_path, shots, cache):
     browser.screenshot(shots / "seed-laptop.png")
     browser.open(report, width=390, height=844, mobile=True)
     assert browser.js("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_plot_reads_on_a_phone(browser, tmp_path, shots):
+    """32 beads, as the seed has: at 390 px the narrow drawing shows, whole (every bead, and its legend, which
+    sits inside the image), not cut off nor panned sideways, and shrunk little enough that its labels read."""
+    from toolkit.records import Run
+
+    base = round_trip_run()
+    template = base.judgements[0]
+    judgements = [type(template)(k, [], [k], "", f"Sentence {k}.", template.renderings, {},
+                                 0.9 if k in (3, 30) else 0.1 + (k % 5) / 20, k in (3, 30),
+                                 "critical" if k == 3 else "minor" if k == 30 else "none", [])
+                  for k in range(32)]
+    report = write_run(Run(judgements, base.summary), tmp_path) / "report.html"
+    browser.open(report, width=390, height=844, mobile=True)
+    shown = browser.js("""(() => {
+        const visible = Array.from(document.querySelectorAll('.plot img'))
+            .filter(i => getComputedStyle(i).display !== 'none');
+        const i = visible[0], box = i.getBoundingClientRect();
+        return {count: visible.length, cls: i.className, left: box.left, right: box.right,
+                width: box.width, natural: i.naturalWidth, xmax: +i.dataset.xmax,
+                scroll: i.parentElement.scrollWidth <= i.parentElement.clientWidth};
+    })()""")
+    assert shown["count"] == 1 and shown["cls"].startswith("narrow")
+    assert shown["left"] >= 0 and shown["right"] <= 390 and shown["scroll"]  # whole, nothing to pan
+    assert shown["xmax"] >= 31  # the last bead is inside the axes
+    # drawn at 200 dpi with 10 pt labels: shrunk to the screen they stay about 12 px high or more
+    assert shown["width"] / shown["natural"] * 10 * 200 / 72 >= 11
+    browser.js("document.querySelector('.plot').scrollIntoView()")
+    browser.screenshot(shots / "plot-phone.png")

@@ -161,7 +161,8 @@ def test_unlinked_words_beyond_the_renderings_are_counted(fake_parser):
                                               "b": "The zz man said ."}, "en")
     assert values == {"grammar_unlinked": 1.5}
     assert [r.translation_span for r in reasons] == [(4, 6), (12, 14)]  # both "zz", where they stand
-    assert "2 such words here, 0.5 in the renderings" in reasons[0].detail
+    assert reasons[0].detail.startswith('"zz" does not fit into the sentence')  # plain words for a reader
+    assert "2 such words here, 0.5 in the renderings" in reasons[0].technical  # the counts for a specialist
     fewer, _ = grammar.grammar_signals(fake_parser, "The man said .", {"a": "The zz man said ."}, "en")
     assert fewer == {"grammar_unlinked": 0.0}
     assert grammar.grammar_signals(fake_parser, "Der zz.", {"a": "Der Mann."}, "de") == ({}, [])

@@ -1,4 +1,5 @@
 """What compare prints: honest progress rates (nothing for cache hits), no library bars, flagged rows first."""
+import json
 import re
 import subprocess
 import sys
@@ -56,8 +57,15 @@ def test_the_table_shows_the_flagged_beads_first_then_how_many_more(tmp_path):
     done = run(*args)
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if re.match(r"\s+\d+\s+\d\.\d\d\s", line)]
-    assert len(rows) == 2 and "2 flagged, most divergent first" in done.stdout
+    assert len(rows) == 2 and "2 flagged, worst first" in done.stdout
     assert all(row.split()[2] != "none" for row in rows)
+    # each flagged row is followed by its first reason, in plain words
+    beads = [json.loads(line) for line in (tmp_path / "run" / "beads.jsonl").read_text().splitlines()]
+    for row in rows:
+        bead = next(b for b in beads if b["bead"] == int(row.split()[0]))
+        after = done.stdout.splitlines()[done.stdout.splitlines().index(row) + 1]
+        detail = bead["reasons"][0]["detail"]
+        assert after.strip() in (detail, detail[:89] + "…")  # cut at the table's width
     done = run(*args, "--top", "1")
     assert "... and 1 more flagged" in done.stdout
 

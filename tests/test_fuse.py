@@ -64,12 +64,12 @@ def test_a_faithful_translation_is_not_flagged():
 def test_a_shifted_translation_is_flagged_with_reasons_that_point_at_spans():
     translation = "The Belarusian army has 90,000 soldiers and is not ready to defend the country."
     verdict = _verdict(translation)
-    assert verdict.flag and verdict.severity in ("minor", "major", "critical")
+    assert verdict.flag and verdict.severity == "critical"  # a changed number and a negation: critical by kind
     assert verdict.divergence > _verdict(RENDERINGS["a"]).divergence
     spans = {translation[slice(*r.translation_span)] for r in verdict.reasons if r.translation_span}
     assert {"90,000", "not"} <= spans
-    # the first reason names a signal that drove the logit
-    assert verdict.reasons[0].signal in REGISTRY
+    # the first reason's technical detail names the signal that fired, with its value
+    assert verdict.reasons[0].technical.split(" = ")[0] in REGISTRY
 
 
 def test_severity_cut_points_order_the_bands():
@@ -152,11 +152,38 @@ def test_a_variant_fitted_on_real_translations_needs_them_to_be_refitted():
 def test_explanations_keep_the_family_reasons():
     model = {"features": ["numbers_unsupported"], "mean": [0.0], "scale": [1.0], "coef": [3.0], "intercept": 0.0,
              "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99, "langs": ["*"]}
-    reasons = [Reason("numbers", "90,000 is in no rendering", (24, 30)), Reason("negation", "not", (50, 53))]
+    reasons = [Reason("numbers", "the number 90,000 here is in none of the machine translations", (24, 30)),
+               Reason("negation", "not", (50, 53))]
     verdict = fuse.verdict({"numbers_unsupported": 1.0}, reasons, 1, models={"models": [model]})
     assert verdict.flag and verdict.severity == "major"
-    assert verdict.reasons[0].signal == "numbers_unsupported" and verdict.reasons[0].translation_span == (24, 30)
-    assert reasons[0] in verdict.reasons and reasons[1] in verdict.reasons
+    # the family's plain sentence reads first, with what the fusion made of the signal as its technical detail
+    first = verdict.reasons[0]
+    assert (first.signal, first.detail, first.translation_span) == ("numbers", reasons[0].detail, (24, 30))
+    assert first.technical == "numbers_unsupported = 1 raised the divergence (+3.00 logit)"
+    assert reasons[1] in verdict.reasons
+
+
+def test_a_signal_without_sentences_of_its_own_reads_in_the_registrys_words():
+    model = {"features": ["length_shortfall"], "mean": [0.0], "scale": [1.0], "coef": [3.0], "intercept": 0.0,
+             "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99, "langs": ["*"]}
+    verdict = fuse.verdict({"length_shortfall": 1.0}, [], 1, models={"models": [model]})
+    assert verdict.reasons[0].detail == REGISTRY["length_shortfall"].reads
+    assert "length_shortfall" not in verdict.reasons[0].detail and "length_shortfall = 1" in verdict.reasons[0].technical
+
+
+def test_a_critical_kind_of_check_is_critical_whatever_the_divergence():
+    """The legend says critical is a changed number or negation: a fired number check gives it even where the
+    cut points on the divergence would say major, and a name (major by kind) never reaches critical by its own
+    evidence counted a second time through the cut points."""
+    model = {"features": ["chrf_best"], "mean": [50.0], "scale": [10.0], "coef": [-1.0], "intercept": -3.0,
+             "operating_logit": 0.0, "cut_major": 0.6, "cut_critical": 0.99, "langs": ["*"],
+             "checks": {"numbers_unsupported": 0.8, "entities_unsupported": 0.995}}
+    quiet = {"chrf_best": 90.0, "numbers_unsupported": 0.0, "entities_unsupported": 0.0}
+    number = fuse.verdict({**quiet, "numbers_unsupported": 1.0}, [], 1, models={"models": [model]})
+    assert number.divergence < model["cut_critical"] and number.severity == "critical"
+    name = fuse.verdict({**quiet, "entities_unsupported": 1.0}, [], 1, models={"models": [model]})
+    assert name.divergence >= model["cut_critical"] and name.severity == "major"
+    assert fuse.verdict(quiet, [], 1, models={"models": [model]}).severity == "none"
 
 
 @pytest.mark.parametrize("variant", [v.name for v in calibrate.VARIANTS])
@@ -217,8 +244,8 @@ def test_a_precise_check_is_evidence_on_its_own():
     assert quiet < 0.01 and fired == pytest.approx(1 - (1 - quiet) * (1 - checks["negation_mismatch"]))
     verdict = fuse.verdict({"chrf_best": 90.0, "negation_mismatch": 1.0},
                            [Reason("negation", "not is in no rendering", (10, 13))], 1, models={"models": [model]})
-    assert verdict.flag and verdict.reasons[0].signal == "negation_mismatch"
-    assert verdict.reasons[1].translation_span == (10, 13)
+    assert verdict.flag and verdict.reasons[0].signal == "negation" and verdict.reasons[0].translation_span == (10, 13)
+    assert verdict.reasons[0].technical.startswith("negation_mismatch = 1 fired (a direct check")
 
 
 def test_checks_of_one_family_count_once():
@@ -273,3 +300,16 @@ def test_checks_that_fire_on_correct_real_output_stop_counting_on_their_own():
     assert calibrate.quiet_checks(model, clean, allowed=0.1) == ["entities_missing"]
     assert model["checks"] == {"negation_mismatch": 0.9}
     assert calibrate.quiet_checks(model, clean, allowed=0.1) == []  # what is left is within the allowance
+
+
+def test_a_finding_is_said_once_even_when_two_signals_rest_on_it():
+    model = {"features": ["entities_unsupported", "entities_missing"], "mean": [0.0, 0.0], "scale": [1.0, 1.0],
+             "coef": [2.0, 1.0], "intercept": 0.0, "operating_logit": 0.0, "cut_major": 0.8, "cut_critical": 0.99,
+             "langs": ["*"]}
+    reasons = [Reason("entities", "the name Minsk here is in none of the machine translations", (0, 5)),
+               Reason("entities", "the machine translations name Kyiv; this translation does not")]
+    verdict = fuse.verdict({"entities_unsupported": 1.0, "entities_missing": 1.0}, reasons, 2,
+                           models={"models": [model]})
+    assert [r.detail for r in verdict.reasons] == [r.detail for r in reasons]  # no third, vaguer line
+    assert "entities_unsupported = 1" in verdict.reasons[0].technical
+    assert "entities_missing = 1" in verdict.reasons[0].technical

@@ -46,9 +46,17 @@ def test_a_toy_family_flows_through_measure_fusion_judge_and_table(toy):
     assert fuse.feature_value({}, "toy_shouting") == 0.0  # its neutral value when absent
     assert fuse.feature_value({"toy_shouting": 7.0}, "toy_shouting") == 2.0  # its cap
     judged = judge([bead], resources=Resources(embedder=None), models={"models": [TOY_MODEL]})[0]
-    assert judged.verdict.flag and judged.verdict.reasons[0].signal == "toy_shouting"
-    assert judged.verdict.reasons[0].detail.startswith("the translation shouts")
-    assert judged.verdict.reasons[0].translation_span == (12, 17)  # READY, from the family's own reason
+    # the family's own sentence reads first, with its span; the check's value and precision are technical
+    first = judged.verdict.reasons[0]
+    assert judged.verdict.flag and (first.signal, first.detail) == ("shouting", '"READY" is shouted')
+    assert first.translation_span == (12, 17) and first.technical.startswith("toy_shouting = 1 fired")
+    bare = TOY_MODEL | {"checks": {}}  # a family that gave no sentence reads in the registry's words
+    REGISTRY.unregister("toy")
+    REGISTRY.register(Family("toy", TOY.signals, lambda b, r: Measured({"toy_shouting": 1.0}), module="t"))
+    plain = judge([bead], resources=Resources(embedder=None), models={"models": [bare]})[0].verdict.reasons[0]
+    assert (plain.signal, plain.detail) == ("toy_shouting", "the translation shouts")
+    REGISTRY.unregister("toy")
+    REGISTRY.register(TOY)
     assert "`toy_shouting`" in table()
     quiet = judge([BeadTexts("The army is ready now.", {"a": "The army is ready now."})],
                   resources=Resources(embedder=None), models={"models": [TOY_MODEL]})[0]

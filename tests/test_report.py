@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 from report_fixtures import ATTACK, FORWARD, SPA, aligned_run, hostile_run, round_trip_run
 
+from toolkit.records import Reason
 from toolkit.report import render_html
 from toolkit.report.diff import closest, word_diff
 from toolkit.report.html import marked
@@ -75,7 +76,10 @@ def test_hostile_text_is_escaped_everywhere():
     assert not any(name.startswith("on") for _, attrs in parsed.tags for name in attrs)
     assert not any(tag == "img" for tag, _ in parsed.tags)
     assert "&lt;b&gt;detail&lt;/b&gt; &amp; &lt;/li&gt;" in page and "&#x27;single&#x27;" in page
-    assert 'data-signal="&quot;&gt;&lt;script&gt;window.__pwned=3&lt;/script&gt;"' in page
+    # the reason's kind (a label, or the signal's own name) in an attribute, its name and technical detail as text
+    assert 'data-kind="&quot;&gt;&lt;script&gt;window.__pwned=3&lt;/script&gt;"' in page
+    assert "<code>&quot;&gt;&lt;script&gt;window.__pwned=3&lt;/script&gt;</code>" in page
+    assert "&lt;i&gt;technical&lt;/i&gt; &amp; &lt;/details&gt;" in page
     summary_json = parsed.scripts[0][1]
     assert "<" not in summary_json and ">" not in summary_json and "&" not in summary_json
     assert json.loads(summary_json) == json.loads(json.dumps(run.summary))
@@ -91,9 +95,9 @@ def test_aligned_report_shows_every_bead_shape():
     assert "nothing in the original: the translation added this" in page  # addition (0-1)
     # the changed number is marked in the translation, inside the reason's span
     assert '<mark class="chg span">3,000</mark>' in page
-    assert "4 of 6</strong> beads flagged" in page
+    assert "4 of 6</strong> sentences flagged" in page  # 1-1, 1-0 and 0-1 beads: each one sentence
     assert run.summary["signature"] in page
-    assert '<option value="numbers">numbers (1)</option>' in page
+    assert '<option value="numbers and dates">numbers and dates (1)</option>' in page  # plain labels
 
 
 def test_round_trip_report_has_no_original_column_and_names_the_closest_rendering():
@@ -111,7 +115,9 @@ def test_plot_is_a_png_embedded_as_a_data_uri():
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
     assert png == divergence_png(run.judgements, 0.55)  # no timestamps: same run, same bytes
     page = render_html(run.judgements, run.summary)
-    assert '<img src="data:image/png;base64,' in page
+    # a wide drawing for a screen and a narrow one for a phone, CSS showing one of them
+    assert '<img class="wide" src="data:image/png;base64,' in page
+    assert '<img class="narrow" src="data:image/png;base64,' in page
 
 
 def test_page_is_self_contained():
@@ -133,3 +139,81 @@ def test_forward_rendering_name_is_shortened_with_the_full_signature_in_a_toolti
     run = aligned_run()
     page = render_html(run.judgements, run.summary, plot=False)
     assert f'<h4 title="{FORWARD}">file:mt.en.txt <small>forward · closest</small></h4>' in page
+
+
+def _bead_order(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<article class="bead [^"]*" id="bead-(\d+)"', page)]
+
+
+def test_flagged_beads_come_first_worst_first_then_the_rest_in_document_order():
+    run = aligned_run()
+    page = render_html(run.judgements, run.summary, plot=False)
+    # critical 1, then the two major gaps (same divergence: document order), then minor 2; unflagged 0 and 5
+    assert _bead_order(page) == [1, 3, 4, 2, 0, 5]
+    assert '<option value="flagged">flagged first, worst first</option>' in page
+    assert '<option value="document">document order</option>' in page  # one click away
+
+
+def test_reasons_are_plain_sentences_on_flagged_beads_only():
+    run = aligned_run()
+    quiet = run.judgements[0]
+    quiet.reasons = [Reason("entities", "the name Sochi here is in none of the machine translations", (22, 27),
+                            "entities: Sochi in no rendering")]
+    page = render_html(run.judgements, run.summary, plot=False)
+    bead0 = page.split('id="bead-0"')[1].split("</article>")[0]
+    bead1 = page.split('id="bead-1"')[1].split("</article>")[0]
+    assert '<ul class="reasons">' not in bead0  # not flagged: no bullets that make it look suspect
+    # ... its detail stays one click away, collapsed
+    assert '<details class="signals"><summary>details: noticed, but not enough for a flag</summary>' in bead0
+    assert "the name Sochi here is in none of the machine translations" in bead0
+    # a flagged bead: the sentence first; the signal's name and technical detail only inside the toggle
+    reasons, technical = bead1.split('<details class="signals">')
+    assert "3,000 in the translation, 30,000 in every rendering" in reasons and "<code>" not in reasons
+    assert "<code>numbers</code>" in technical and "<summary>technical detail</summary>" in technical
+
+
+def test_many_reasons_show_a_few_and_keep_the_rest_one_click_away():
+    run = aligned_run()
+    run.judgements[1].reasons = [Reason("lexical_unsupported", f'"w{k}" is in none of the machine translations')
+                                 for k in range(7)] + [Reason("lexical_unsupported",
+                                                              '"w0" is in none of the machine translations')]
+    page = render_html(run.judgements, run.summary, plot=False)
+    reasons = page.split('id="bead-1"')[1].split('<details class="signals">')[0]
+    assert reasons.count('<li class="reason"') == 7  # each said once
+    assert "<summary>3 more</summary>" in reasons
+
+
+def test_a_run_without_original_says_what_round_trips_cannot_see():
+    alone = round_trip_run()
+    page = render_html(alone.judgements, alone.summary, plot=False)
+    assert 'id="scope"' in page and "--original" in page and "much stronger" in page
+    aligned = aligned_run()
+    assert 'id="scope"' not in render_html(aligned.judgements, aligned.summary, plot=False)
+
+
+def test_the_signature_comes_after_the_findings():
+    run = aligned_run()
+    page = render_html(run.judgements, run.summary, plot=False)
+    assert page.index('class="sig"') > page.index("</main>") > page.index('id="bead-5"')
+
+
+def test_the_legend_is_written_from_the_severity_definitions():
+    from toolkit import severity
+
+    run = aligned_run()
+    page = render_html(run.judgements, run.summary, plot=False)
+    for kind in severity.KINDS.values():
+        line = page.split(f'<span class="badge sev-{kind.severity}">{kind.severity}</span>')[1].split("</li>")[0]
+        assert kind.reads in line  # e.g. "a number or date changed" under critical, where the code puts it
+    assert severity.legend("critical").startswith(severity.MEANS["critical"])
+
+
+def test_a_bead_that_is_not_flagged_has_nothing_underlined():
+    run = aligned_run()
+    run.judgements[0].reasons = [Reason("entities", "the name Sochi here is in none of the machine translations",
+                                        (24, 29))]
+    page = render_html(run.judgements, run.summary, plot=False)
+    bead0 = page.split('id="bead-0"')[1].split("</article>")[0]
+    assert not any("span" in labels.split() for labels in re.findall(r'<mark class="([^"]*)"', bead0))
+    bead1 = page.split('id="bead-1"')[1].split("</article>")[0]  # flagged: its reason's span is underlined
+    assert any("span" in labels.split() for labels in re.findall(r'<mark class="([^"]*)"', bead1))

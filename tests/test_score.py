@@ -17,7 +17,7 @@ def _check_contract(given: dict, got: dict) -> None:
     assert got["severity"] in {"none", "minor", "major", "critical"}
     assert got["flag"] == (got["severity"] != "none")
     for reason in got["reasons"]:
-        assert set(reason) == {"signal", "detail", "translation_span"}
+        assert set(reason) == {"signal", "detail", "translation_span", "technical"}  # DESIGN.md, plus technical
         span = reason["translation_span"]
         assert span is None or (0 <= span[0] < span[1] <= len(got["translation"]))
 

@@ -265,3 +265,43 @@ def test_a_future_the_german_original_lacks_is_unsupported():
     planned, _ = mood_signals("Colbert will welcome Thunberg.", rendering, "Colbert wird Thunberg begrüßen.", "en", "de")
     assert planned["future_unsupported"] == 0.0
     assert "future_unsupported" not in mood_signals("Colbert will welcome Thunberg.", rendering, original, "en", "fr")[0]
+
+
+# --- reasons in plain words: what a reader with no knowledge of the toolkit sees ---
+
+PLAIN_CASES = [  # (translation, renderings, original): a number, a name, a negation either way, an opposite,
+    # a question, words left untranslated
+    ("The army has 3,000 soldiers.", {"a": "The army has 30,000 soldiers.", "b": "The army has 30,000 soldiers."},
+     "Die Armee hat 18 Soldaten."),
+    ("Lukashenko met Putin.", {"a": "Lukashenko met Xi.", "b": "Lukashenko met Xi."}, ""),
+    ("The army is not ready.", {"a": "The army is ready.", "b": "The army is ready."}, ""),
+    ("The army is ready.", {"a": "The army is not ready.", "b": "The army isn't ready."}, ""),
+    ("Prices rose sharply.", {"a": "Prices fell sharply.", "b": "The prices fell sharply."}, ""),
+    ("Is the army ready?", {"a": "The army is ready.", "b": "The army is ready."}, ""),
+    ("The Armee is ready.", {"a": "The army is ready.", "b": "The army is ready."}, "Die Armee ist bereit."),
+]
+
+
+@pytest.mark.parametrize("translation, renderings, original", PLAIN_CASES)
+def test_reasons_read_in_plain_words_with_the_technical_detail_apart(translation, renderings, original):
+    measured = measure_one(translation, renderings, original, "en", "de" if original else None,
+                           Resources(embedder=None, lexicon=None, parser=None, learnt=None))
+    assert measured.reasons
+    for reason in measured.reasons:
+        # one sentence, in the reader's words: no signal names, no "rendering", no counts in brackets
+        assert "rendering" not in reason.detail and "_" not in reason.detail and "(s)" not in reason.detail
+        assert ". " not in reason.detail.rstrip(".")
+        assert reason.technical  # the specialist's detail is kept, apart
+
+
+def test_plain_reasons_quote_what_changed():
+    _, reasons = numbers_signal("The army has 3,000 soldiers.", {"a": "The army has 30,000 soldiers."},
+                                "Die Armee hat 18 Soldaten.")
+    details = [r.detail for r in reasons]
+    assert "the number 18 in the original is missing here" in details
+    assert "the number 3,000 here is neither in the original nor in any machine translation" in details
+    _, reasons = negation_signals("The army is ready.", {"a": "The army is not ready.", "b": "It is not ready."})
+    assert [r.detail for r in reasons] == ['the machine translations say "not"; this translation does not']
+    _, reasons = negation_signals("The army is not ready.", {"a": "The army is ready."})
+    assert reasons[0].detail == 'this translation says "not" where the machine translations do not negate'
+    assert reasons[0].translation_span == (12, 15)

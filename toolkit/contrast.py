@@ -153,8 +153,8 @@ def _verdict(translation: str, judged) -> dict:
     v = judged.verdict
     return {"translation": translation, "divergence": v.divergence, "flag": v.flag, "severity": v.severity,
             "reasons": [{"signal": r.signal, "detail": r.detail,
-                         "translation_span": list(r.translation_span) if r.translation_span else None}
-                        for r in v.reasons],
+                         "translation_span": list(r.translation_span) if r.translation_span else None,
+                         "technical": r.technical} for r in v.reasons],
             "chrf_best": judged.measured.values.get("chrf_best")}
 
 

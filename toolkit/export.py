@@ -58,7 +58,7 @@ def features():
         "flag": Value("bool"),
         "severity": ClassLabel(names=SEVERITIES),
         "reasons": List({"signal": Value("string"), "detail": Value("string"),
-                         "translation_span": List(Value("int32"))}),
+                         "translation_span": List(Value("int32")), "technical": Value("string")}),
     })
 
 
@@ -95,8 +95,8 @@ def to_row(j: Judgement) -> dict:
         "signals": [{"name": n, "value": float(v)} for n, v in j.signals.items()],
         "divergence": float(j.divergence), "flag": bool(j.flag), "severity": j.severity,
         "reasons": [{"signal": r.signal, "detail": r.detail,
-                     "translation_span": list(r.translation_span) if r.translation_span else None}
-                    for r in j.reasons],
+                     "translation_span": list(r.translation_span) if r.translation_span else None,
+                     "technical": r.technical} for r in j.reasons],
     }
 
 
@@ -112,8 +112,8 @@ def from_row(row: dict) -> Judgement:
         signals={s["name"]: s["value"] for s in row["signals"]},
         divergence=row["divergence"], flag=row["flag"],
         severity=SEVERITIES[severity] if isinstance(severity, int) else severity,
-        reasons=[Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r["translation_span"] else None)
-                 for r in row["reasons"]],
+        reasons=[Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r["translation_span"] else None,
+                        r.get("technical") or "") for r in row["reasons"]],
     )
 
 
@@ -224,7 +224,7 @@ were flagged. `toolkit export` (toolkit {__version__}) then wrote this dataset.
 | `divergence` | float64 | the fused score in [0, 1] |
 | `flag` | bool | divergence over the threshold |
 | `severity` | ClassLabel | 0 none, 1 minor, 2 major, 3 critical |
-| `reasons` | list of {{`signal`, `detail`, `translation_span`}} | why the bead was flagged; the span is [start, end] in `translation`, or null |
+| `reasons` | list of {{`signal`, `detail`, `translation_span`, `technical`}} | why the bead was flagged, in plain words; the span is [start, end] in `translation`, or null; `technical` the signal's value and weight |
 
 Renderings and signals are lists of named entries rather than one column per engine: their names differ from
 run to run, and this way every run shares one schema.

@@ -11,8 +11,11 @@ value, "no evidence", when absent; their caps come from the registry too.
 
 Each model's operating point (the probability where, on its fitting data, unshifted translations are flagged
 at most 5% of the time while F1 is best) is folded into its intercept, so for every model the divergence
-crosses THRESHOLD = 0.5 at its operating point: one threshold means the same for all of them. Severity cut
-points on that divergence were chosen on the fitting data to agree best with the labelled severities.
+crosses THRESHOLD = 0.5 at its operating point: one threshold means the same for all of them.
+Severity (toolkit/severity.py): a flagged bead gets the severity of the kind of each check that counted (a
+changed number or negation is critical whatever the divergence: the cut points alone made one major in one
+run and critical in the next), or more where the logistic divergence, before the checks, passes the cut points
+that were chosen on the fitting data to agree best with the labelled severities.
 Direct checks (the registry's signals with a `check`: a negation, number, name or question mark the renderings
 disagree on, an antonym, untranslated words, German words of the original that the renderings translate
 (source_copied), scrambled word order, a future the original does not have; not tense in general, whose
@@ -23,18 +26,21 @@ evidence on its own: its `precision` on the fitting data (shifted share among be
 weighed equally), combined noisy-OR with the logistic divergence, the strongest check of each kind counting
 once (a negation seen twice is one piece of evidence).
 Reasons: the checks that fired first, then the signals that raised the logit most (coefficient x standardised
-value), each in the registry's plain words and with the spans of its `evidence`; surface signals (chrF, BLEU,
-TER, embeddings, consensus, length) point at the words no rendering has.
+value). Each reads in plain words: the family's own sentences where it gave some (its `evidence`: "the number
+18 in the original is missing here"), else the registry's `reads`; the signal's value and weight go into the
+reason's `technical` field. Surface signals (chrF, BLEU, TER, embeddings, consensus, length) point at the words
+no rendering has.
 """
 from __future__ import annotations
 
 import functools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
+from . import severity as severities
 from .records import Reason
 from .signals.base import CONSENSUS
 from .signals import REGISTRY
@@ -120,40 +126,57 @@ def with_checks(divergence: float, precisions) -> float:
     return 1.0 - keep
 
 
-def divergence_of(model: dict, signals: dict[str, float]) -> float:
+def fused_of(model: dict, signals: dict[str, float]) -> float:
+    """The logistic divergence alone, before the checks count on their own."""
     logit, _ = logit_parts(model, signals)
-    fused = 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
-    return with_checks(fused, [p for _, p in fired_checks(model, signals).values()])
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
 
-def severity_of(divergence: float, threshold: float, model: dict) -> str:
+def divergence_of(model: dict, signals: dict[str, float]) -> float:
+    return with_checks(fused_of(model, signals), [p for _, p in fired_checks(model, signals).values()])
+
+
+def severity_of(divergence: float, threshold: float, model: dict, kinds=(), fused: Optional[float] = None) -> str:
+    """none under the threshold; else the highest of the fired checks' kinds (severity.KINDS) and the cut
+    points on the logistic divergence `fused` (the divergence itself when not given)."""
     if divergence < threshold:
-        return "none"
-    if divergence >= model["cut_critical"]:
-        return "critical"
-    return "major" if divergence >= model["cut_major"] else "minor"
+        return severities.NONE
+    fused = divergence if fused is None else fused
+    by_cuts = (severities.CRITICAL if fused >= model["cut_critical"] else
+               severities.MAJOR if fused >= model["cut_major"] else severities.MINOR)
+    return severities.highest([by_cuts, severities.of_kinds(kinds)])
+
+
+def _technical(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
 
 
 def _explain(model: dict, signals: dict[str, float], reasons: list[Reason], top: int = 3) -> list[Reason]:
-    """The fired checks first, then the signals that raised the logit most, each in the registry's plain words
-    and followed by the spans its family found; then the families' other reasons."""
+    """The fired checks first, then the signals that raised the logit most, then the families' other reasons.
+    A signal reads as its family's own sentences (its evidence, with their spans) or, where the family gave
+    none, as the registry's plain words; what the fusion made of it (value, precision, logit) is technical."""
     _, contributions = logit_parts(model, signals)
     checks = sorted(fired_checks(model, signals).values(), key=lambda cp: -cp[1])
     drivers = [name for name, c in sorted(contributions.items(), key=lambda kv: -kv[1]) if c > 0.25
                and name not in {check for check, _ in checks}][:top]
-    lines = [(name, f"{REGISTRY[name].reads} (on labelled data such a finding was a real change {p:.0%} of "
-                    "the time)") for name, p in checks]
-    lines += [(name, REGISTRY[name].reads) for name in drivers]
+    lines = [(name, f"{name} = {feature_value(signals, name):g} fired (a direct check: on labelled data such a "
+                    f"finding was a real change {p:.0%} of the time)") for name, p in checks]
+    lines += [(name, f"{name} = {feature_value(signals, name):.3g} raised the divergence "
+                     f"({contributions[name]:+.2f} logit)") for name in drivers]
     explained: list[Reason] = []
-    used: set[int] = set()
-    for name, why in lines:
+    placed: dict[int, int] = {}  # family reason -> where it stands in explained
+    for name, technical in lines:
         evidence = [k for k, r in enumerate(reasons) if r.signal == REGISTRY[name].evidence]
-        spans = [reasons[k].translation_span for k in evidence if reasons[k].translation_span]
-        explained.append(Reason(name, why, spans[0] if spans else None))
-        for k in (k for k in evidence if k not in used):
-            used.add(k)
-            explained.append(reasons[k])
-    explained += [r for k, r in enumerate(reasons) if k not in used]
+        if not evidence:
+            explained.append(Reason(name, REGISTRY[name].reads, None, technical))
+        for k in evidence:
+            if k in placed:  # said already for a stronger signal (entities_replaced, then entities_missing)
+                at = placed[k]
+                explained[at] = replace(explained[at], technical=_technical(explained[at].technical, technical))
+            else:
+                placed[k] = len(explained)
+                explained.append(replace(reasons[k], technical=_technical(technical, reasons[k].technical)))
+    explained += [r for k, r in enumerate(reasons) if k not in placed]
     return explained
 
 
@@ -165,7 +188,8 @@ def verdict(signals: dict[str, float], reasons: list[Reason], renderings: int, l
     if model is None:
         return Verdict(0.0, False, "none", reasons)
     divergence = round(divergence_of(model, signals), 4)
-    severity = severity_of(divergence, threshold, model)
+    kinds = fired_checks(model, signals)  # keyed by the kind of change each check detects
+    severity = severity_of(divergence, threshold, model, kinds, fused_of(model, signals))
     flag = severity != "none"
     return Verdict(divergence, flag, severity, _explain(model, signals, reasons) if flag else reasons)
 

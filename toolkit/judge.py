@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from . import fuse, signals
+from . import fuse, severity, signals
 from .records import Reason
 from .signals import BeadTexts, Measured, Resources
 
@@ -26,13 +26,15 @@ class Judged:
 
 def _gap(bead: BeadTexts) -> fuse.Verdict:
     if bead.gap == OMISSION:
-        reason = Reason(OMISSION, "this original sentence has no counterpart in the translation")
+        reason = Reason(OMISSION, "this sentence of the original is left out of the translation", None,
+                        "omission: the aligner paired this original sentence with no translated sentence")
     elif bead.gap == ADDITION:
-        reason = Reason(ADDITION, "this translated sentence has no counterpart in the original",
-                        (0, len(bead.translation)))
+        reason = Reason(ADDITION, "this sentence of the translation has no counterpart in the original",
+                        (0, len(bead.translation)),
+                        "addition: the aligner paired this translated sentence with no original sentence")
     else:
         raise ValueError(f"unknown gap {bead.gap!r}: {OMISSION} or {ADDITION}")
-    return fuse.Verdict(1.0, True, "major", [reason])
+    return fuse.Verdict(1.0, True, severity.of_kinds([bead.gap]), [reason])
 
 
 def judge(beads: Sequence[BeadTexts], threshold: float = fuse.THRESHOLD, resources: Optional[Resources] = None,

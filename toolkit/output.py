@@ -42,11 +42,14 @@ def read_run(run_dir: str | Path) -> tuple[list[Judgement], dict]:
 
 
 def top_table(judgements: list[Judgement], count: int = 10, width: int = 90) -> str:
-    """The flagged beads, most divergent first, as a plain-text table for the terminal: at most `count` rows,
-    then how many more are flagged. With nothing flagged, the three closest calls, said as such."""
-    flagged = sorted((j for j in judgements if j.flag), key=lambda j: -j.divergence)
+    """The flagged beads, worst first (as the report shows them), as a plain-text table for the terminal, each
+    with its first reason in plain words: at most `count` rows, then how many more are flagged. With nothing
+    flagged, the three closest calls, said as such."""
+    from .severity import worst_first
+
+    flagged = worst_first(judgements)
     if flagged:
-        rows, head = flagged[:count], f"{len(flagged)} flagged, most divergent first:"
+        rows, head = flagged[:count], f"{len(flagged)} flagged, worst first:"
     else:
         rows = sorted(judgements, key=lambda j: -j.divergence)[:min(count, 3)]
         head = "nothing flagged; the most divergent beads:"
@@ -55,6 +58,9 @@ def top_table(judgements: list[Judgement], count: int = 10, width: int = 90) -> 
         text = j.translation or f"[omitted] {j.original}"
         text = text if len(text) <= width else text[: width - 1] + "…"
         lines.append(f"{j.bead:>4}  {j.divergence:5.2f}  {j.severity:<8}  {text}")
+        if j.flag and j.reasons:
+            why = j.reasons[0].detail
+            lines.append(" " * 23 + (why if len(why) <= width else why[: width - 1] + "…"))
     if len(flagged) > len(rows):
         lines.append(f"... and {len(flagged) - len(rows)} more flagged (--top N shows more; all are in the report)")
     return "\n".join(lines)

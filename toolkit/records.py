@@ -69,9 +69,13 @@ class Bead:
 
 @dataclass(frozen=True)
 class Reason:
+    """Why a bead was flagged. detail: one sentence in plain words, for a reader who knows nothing of the
+    toolkit; technical: the signal's value and weight behind it, for a specialist (shown behind a toggle)."""
+
     signal: str
     detail: str
     translation_span: Optional[tuple[int, int]] = None  # character span in the bead's translation text
+    technical: str = ""
 
 
 @dataclass
@@ -140,8 +144,8 @@ class Judgement:
         signals = record.get("signals", {})
         if isinstance(signals, dict):
             signals = {k: v for k, v in signals.items() if k not in flattened}
-        reasons = [Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r.get("translation_span") else None)
-                   for r in record.get("reasons", [])]
+        reasons = [Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r.get("translation_span") else None,
+                          r.get("technical") or "") for r in record.get("reasons", [])]
         fields = {**record, "renderings": renderings, "signals": signals, "reasons": reasons}
         return cls(**{k: v for k, v in fields.items() if k in cls.__dataclass_fields__})
 

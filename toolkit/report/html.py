@@ -2,8 +2,15 @@
 
 Everything printed comes from the run, i.e. from documents and engines nobody vetted, so every piece of text
 and every attribute goes through html.escape, and the one JSON block is escaped for a <script> element. The page
-is complete without JavaScript (every bead shown, in document order); the script only adds filtering, sorting
-and keyboard navigation on top, reading the data-* attributes written here.
+is complete without JavaScript (every bead shown, the flagged ones first, worst first); the script only adds
+filtering, sorting (document order is one click away) and keyboard navigation on top, reading the data-*
+attributes written here.
+
+It is written for a reader who knows nothing of the toolkit: a flagged bead shows its reasons as plain
+sentences, and the technical detail (which signal, its value and weight, every signal measured) sits behind a
+toggle; a bead that is not flagged shows no reasons at all, only that toggle. The severities' legend is written
+from toolkit/severity.py, the definitions the verdicts are made from. What a run could see (round trips only,
+or an original) is said at the top; how it was made (engines, signature) at the bottom.
 """
 from __future__ import annotations
 
@@ -13,17 +20,25 @@ from html import escape
 from importlib import resources
 from typing import Mapping, Optional, Sequence
 
-from ..records import Judgement
+from .. import severity as severities
+from ..records import Judgement, Reason
 from .diff import Span, closest, word_diff
+from .labels import label
 
-SEVERITIES = ("none", "minor", "major", "critical")
-SEVERITY_HELP = {
-    "none": "not flagged: the translation says what the engines say",
-    "minor": "flagged: wording drifts, the meaning may have shifted",
-    "major": "flagged: likely a changed meaning, or a sentence without counterpart",
-    "critical": "flagged: the meaning changed (e.g. a number or a negation)",
-}
+SEVERITIES = severities.ORDER
+SEVERITY_HELP = {s: severities.legend(s) for s in SEVERITIES}
 KINDS = {"forward": "forward", "back": "back", "round-trip": "round trip"}
+SHOWN_REASONS = 4  # a flagged bead's reasons shown at once; the rest one click away
+ROUND_TRIPS_ONLY = (
+    "Judged without the original: each sentence was compared with machine round trips (into another language "
+    "and back). They show where the text itself is damaged or reads oddly, but they copy most of a translator's "
+    "mistakes faithfully, so a wrong number, a dropped negation or a missing sentence can pass unseen. Give "
+    "the original (--original FILE --original-lang LANG) to make the judgement much stronger.")
+
+
+def reading_order(judgements: Sequence[Judgement]) -> list[Judgement]:
+    """Flagged beads first, the worst first (severity, then divergence), then the rest in document order."""
+    return severities.worst_first(judgements) + [j for j in judgements if not j.flag]
 
 
 def render_html(judgements: Sequence[Judgement], summary: Mapping, plot: bool = True) -> str:
@@ -35,8 +50,9 @@ def render_html(judgements: Sequence[Judgement], summary: Mapping, plot: bool = 
         _legend(),
         _controls(judgements),
         '<main id="beads">',
-        *(_bead(j, summary) for j in judgements),
+        *(_bead(j, summary) for j in reading_order(judgements)),
         "</main>" if judgements else '<p class="empty">This run has no beads.</p></main>',
+        _made(summary),
         _help(),
         _json_script("run-summary", summary),
         f"<script>{_asset('report.js')}</script>",
@@ -82,22 +98,37 @@ def _summary(judgements: Sequence[Judgement], summary: Mapping) -> str:
     badges = " ".join(
         f'<span class="badge sev-{s}">{s} {sum(j.severity == s for j in judgements)}</span>'
         for s in SEVERITIES[1:])
+    details = [_side(summary.get("translation"), "translation"), _side(summary.get("original"), "original")]
+    threshold = summary.get("threshold")
+    # a run of a translation alone (no original in the summary) says what round trips can and cannot see
+    scope = "" if summary.get("original") else f'<p class="scope" id="scope">{escape(ROUND_TRIPS_ONLY)}</p>'
+    return (
+        '<header class="top"><h1>Where did this translation change the meaning?</h1>'
+        f'<p class="counts"><strong>{flagged} of {len(judgements)}</strong> {_units(judgements)} flagged {badges}'
+        + (f' <span class="muted">threshold {escape(str(threshold))}</span>' if threshold is not None else "")
+        + f'</p>{scope}<dl class="facts">{"".join(details)}</dl></header>'
+    )
+
+
+def _units(judgements: Sequence[Judgement]) -> str:
+    """What is counted, in the reader's word: sentences, unless the aligner joined some into one bead."""
+    single = all(len(j.translation_ids) <= 1 and len(j.original_ids) <= 1 for j in judgements)
+    return "sentences" if single else "beads (aligned sentences)"
+
+
+def _made(summary: Mapping) -> str:
+    """How the run was made, below the findings: the renderings, when, and the signature."""
     renderings = "".join(
         f"<li><code>{escape(str(r.get('name', '')))}</code></li>" for r in summary.get("renderings") or [])
     details = [
-        _side(summary.get("translation"), "translation"),
-        _side(summary.get("original"), "original"),
         f"<dt>renderings</dt><dd><ul>{renderings}</ul></dd>" if renderings else "",
         f"<dt>created</dt><dd>{escape(str(summary['created']))}</dd>" if summary.get("created") else "",
     ]
-    threshold = summary.get("threshold")
     return (
-        '<header class="top"><h1>Where did this translation change the meaning?</h1>'
-        f'<p class="counts"><strong>{flagged} of {len(judgements)}</strong> beads flagged {badges}'
-        + (f' <span class="muted">threshold {escape(str(threshold))}</span>' if threshold is not None else "")
-        + f'</p><dl class="facts">{"".join(details)}</dl>'
+        '<footer class="made" id="made"><h2>How this run was made</h2>'
+        f'<dl class="facts">{"".join(details)}</dl>'
         f'<p class="sig-label">signature</p><code class="sig">{escape(str(summary.get("signature", "")))}</code>'
-        "</header>"
+        "</footer>"
     )
 
 
@@ -106,16 +137,23 @@ def _plot(judgements: Sequence[Judgement], summary: Mapping) -> str:
 
     if not judgements:
         return ""
-    plot = divergence_plot(judgements, summary.get("threshold"))
-    if plot is None:
-        return '<p class="muted">No plot: matplotlib is not installed (pip install "toolkit[report]").</p>'
-    data = base64.b64encode(plot.png).decode("ascii")
-    geometry = " ".join(f'data-{name}="{value:.6f}"' for name, value in zip(
-        ("left", "bottom", "right", "top", "xmin", "xmax", "ymin", "ymax"), (*plot.axes, *plot.xlim, *plot.ylim)))
+    # Two drawings of the same plot: a wide one for a screen, and a narrow one with its legend below for a
+    # phone (the wide one, shrunk to 390 px, had unreadable labels; made to pan, it lost its legend); CSS
+    # shows one of them.
+    images = []
+    for shape in ("wide", "narrow"):
+        plot = divergence_plot(judgements, summary.get("threshold"), narrow=shape == "narrow")
+        if plot is None:
+            return '<p class="muted">No plot: matplotlib is not installed (pip install "toolkit[report]").</p>'
+        data = base64.b64encode(plot.png).decode("ascii")
+        geometry = " ".join(f'data-{name}="{value:.6f}"' for name, value in zip(
+            ("left", "bottom", "right", "top", "xmin", "xmax", "ymin", "ymax"),
+            (*plot.axes, *plot.xlim, *plot.ylim)))
+        images.append(f'<img class="{shape}" src="data:image/png;base64,{data}" {geometry} '
+                      'alt="Divergence of each bead along the document, flagged beads marked by severity">')
     return (
-        f'<figure class="plot"><img src="data:image/png;base64,{data}" {geometry} '
-        'alt="Divergence of each bead along the document, flagged beads marked by severity">'
-        "<figcaption>Divergence along the document; coloured dots are flagged beads, the dashed line is the "
+        '<figure class="plot">' + "".join(images)
+        + "<figcaption>Divergence along the document; coloured dots are flagged beads, the dashed line is the "
         "threshold. Click or tap a point to jump to its bead.</figcaption></figure>"
     )
 
@@ -125,13 +163,16 @@ def _legend() -> str:
                          for s in SEVERITIES)
     return (
         '<details class="legend" id="legend" open><summary>How to read this</summary><ul>' + severities
-        + '<li><mark class="chg">words</mark> in the translation (or original) that the closest rendering does '
-        "not have</li>"
-        '<li><mark class="alt">words</mark> in a rendering that the text it renders does not have</li>'
-        '<li><mark class="span">underlined</mark> the stretch a signal pointed at</li>'
-        "<li>&#9733; the closest rendering, the one the highlights compare with</li>"
-        "<li>A rendering is an MT engine's own version: <i>forward</i> translates the original, <i>back</i> "
-        "translates the translation back, <i>round trip</i> translates it there and back again.</li>"
+        + '<li><mark class="chg">words</mark> in the translation (or original) that the closest machine '
+        "translation does not have</li>"
+        '<li><mark class="alt">words</mark> in a machine translation that the text it renders does not have</li>'
+        '<li><mark class="span">underlined</mark> the words a reason points at</li>'
+        "<li>&#9733; the closest machine translation, the one the highlights compare with</li>"
+        "<li>A machine translation (a <i>rendering</i>) is an MT engine's own version of the sentence: "
+        "<i>forward</i> translates the original, <i>back</i> translates the translation back, <i>round trip</i> "
+        "translates the translation into another language and back again.</li>"
+        "<li>The <i>divergence</i> (0 to 1) is how likely the meaning differs from what the machine translations "
+        "say; a flag asks for a reader, it does not prove an error.</li>"
         "</ul></details>"
     )
 
@@ -142,18 +183,19 @@ def _controls(judgements: Sequence[Judgement]) -> str:
     severities = "".join(
         f'<label class="chip sev-{s}"><input type="checkbox" name="severity" value="{s}" checked> '
         f"{s} ({sum(j.severity == s for j in judgements)})</label>" for s in SEVERITIES)
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {}  # {label: flagged beads with a reason of that kind}: what a reader can see
     for j in judgements:
-        for signal in dict.fromkeys(r.signal for r in j.reasons):
-            counts[signal] = counts.get(signal, 0) + 1
-    reasons = "".join(f'<option value="{escape(name)}">{escape(name)} ({count})</option>'
-                      for name, count in sorted(counts.items()))
+        for kind in dict.fromkeys(label(r.signal) for r in j.reasons if j.flag):
+            counts[kind] = counts.get(kind, 0) + 1
+    reasons = "".join(f'<option value="{escape(kind)}">{escape(kind)} ({count})</option>'
+                      for kind, count in sorted(counts.items()))
     # Hidden until the script runs: without JavaScript these controls could do nothing.
     return (
         '<nav id="controls" class="controls" aria-label="filter, sort and move between flags" hidden>'
         f'<fieldset><legend>severity</legend>{severities}</fieldset>'
         '<label>reason <select id="reason"><option value="">any</option>' + reasons + "</select></label>"
-        '<label>sort <select id="sort"><option value="document">document order</option>'
+        '<label>order <select id="sort"><option value="flagged">flagged first, worst first</option>'
+        '<option value="document">document order</option>'
         '<option value="divergence">divergence, highest first</option></select></label>'
         '<span class="move"><button type="button" id="prev" title="previous flag (k or p)">&#9664; flag</button>'
         '<button type="button" id="next" title="next flag (j or n)">flag &#9654;</button></span>'
@@ -207,24 +249,42 @@ def _renderings(j: Judgement, best: Optional[str], best_back: Optional[str]) -> 
             f'<p class="text">{marked(r.text, {"alt": added})}</p></div>'
         )
     if not items:
-        items.append('<p class="text absent">no rendering for this bead</p>')
-    return '<section class="renderings"><h3>renderings</h3>' + "".join(items) + "</section>"
+        items.append('<p class="text absent">no machine translation for this bead</p>')
+    return '<section class="renderings"><h3>machine translations</h3>' + "".join(items) + "</section>"
+
+
+def _reason(r: Reason) -> str:
+    return f'<li class="reason" data-kind="{escape(label(r.signal))}">{escape(r.detail)}</li>'
 
 
 def _reasons(j: Judgement) -> str:
-    if not j.reasons:
+    """A flagged bead's reasons as plain sentences, each said once; past SHOWN_REASONS, one click away.
+    A bead that is not flagged has none here: its detail stays in the technical toggle."""
+    said = list({r.detail: r for r in j.reasons}.values()) if j.flag else []
+    if not said:
         return ""
-    items = "".join(f'<li class="reason" data-signal="{escape(r.signal)}"><b>{escape(r.signal)}</b> '
-                    f"{escape(r.detail)}</li>" for r in j.reasons)
-    return f'<ul class="reasons">{items}</ul>'
+    shown = "".join(_reason(r) for r in said[:SHOWN_REASONS])
+    more = said[SHOWN_REASONS:]
+    rest = (f'<li class="more"><details><summary>{len(more)} more</summary><ul>'
+            + "".join(_reason(r) for r in more) + "</ul></details></li>") if more else ""
+    return f'<ul class="reasons">{shown}{rest}</ul>'
 
 
-def _signals(j: Judgement) -> str:
-    if not j.signals:
+def _technical(j: Judgement) -> str:
+    """Behind a toggle: every reason with its signal and technical detail, and every signal measured."""
+    if not j.signals and not j.reasons:
         return ""
+    reasons = "".join(
+        f'<li><code>{escape(r.signal)}</code> {escape(r.detail)}'
+        + (f'<br><span class="muted">{escape(r.technical)}</span>' if r.technical else "") + "</li>"
+        for r in j.reasons)
     rows = "".join(f'<tr><th scope="row">{escape(name)}</th><td>{value:.4g}</td></tr>'
                    for name, value in j.signals.items())
-    return f'<details class="signals"><summary>signals</summary><table>{rows}</table></details>'
+    what = "technical detail" if j.flag else ("details: noticed, but not enough for a flag" if j.reasons
+                                              else "details")
+    return (f'<details class="signals"><summary>{what}</summary>'
+            + (f'<ul class="technical">{reasons}</ul>' if reasons else "")
+            + (f"<table>{rows}</table>" if rows else "") + "</details>")
 
 
 def _ids(label: str, ids: Sequence[int]) -> str:
@@ -240,7 +300,8 @@ def _bead(j: Judgement, summary: Mapping) -> str:
     aligned = bool(summary.get("original")) or bool(j.original_ids)
     translation_marks = {
         "chg": word_diff(j.translation, same[best]).removed if best else [],
-        "span": [r.translation_span for r in j.reasons if r.translation_span],
+        # only a flag's reasons are underlined: on a bead that is not flagged they would make it look suspect
+        "span": [r.translation_span for r in j.reasons if r.translation_span] if j.flag else [],
     }
     t_lang = (summary.get("translation") or {}).get("lang")
     o_lang = (summary.get("original") or {}).get("lang")
@@ -264,5 +325,5 @@ def _bead(j: Judgement, summary: Mapping) -> str:
         f'<span class="ids">{escape(ids)}</span></header>'
         + _reasons(j)
         + f'<div class="texts{" aligned" if aligned else ""}">' + "".join(texts) + "</div>"
-        + _signals(j) + "</article>"
+        + _technical(j) + "</article>"
     )

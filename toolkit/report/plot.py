@@ -29,15 +29,19 @@ class Plot:
     ylim: tuple[float, float]
 
 
-def divergence_plot(judgements: Sequence[Judgement], threshold: Optional[float] = None) -> Optional[Plot]:
-    """The plot; None when matplotlib is not installed (the report then says so instead)."""
+def divergence_plot(judgements: Sequence[Judgement], threshold: Optional[float] = None,
+                    narrow: bool = False) -> Optional[Plot]:
+    """The plot; None when matplotlib is not installed (the report then says so instead).
+
+    narrow: drawn for a phone's width (about 390 px): a taller, narrower figure at twice the resolution, so
+    that its labels stay readable when shrunk to the screen, with the legend under the axes."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from matplotlib.ticker import MaxNLocator
     except ImportError:
         return None
-    figure = Figure(figsize=(10, 2.6), dpi=100, layout="constrained")
+    figure = Figure(figsize=(4.2, 3.3) if narrow else (10, 2.6), dpi=200 if narrow else 100, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     beads = [j.bead for j in judgements]
@@ -58,7 +62,10 @@ def divergence_plot(judgements: Sequence[Judgement], threshold: Optional[float] 
     axes.set_ylabel("divergence")
     axes.grid(axis="y", color="#e9ecef")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    if narrow:
+        figure.legend(loc="outside lower center", ncol=2, frameon=False, fontsize="small")
+    else:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     buffer = io.BytesIO()
     # No timestamp or software metadata: the same run gives the same bytes.
     figure.savefig(buffer, format="png", metadata={"Software": None})

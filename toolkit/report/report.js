@@ -19,9 +19,9 @@
     return wanted;
   }
 
-  function hasReason(bead, signal) {
+  function hasReason(bead, kind) {
     return Array.prototype.some.call(bead.querySelectorAll("li.reason"), function (item) {
-      return item.getAttribute("data-signal") === signal;
+      return item.getAttribute("data-kind") === kind;
     });
   }
 
@@ -38,11 +38,26 @@
     if (current && current.hidden) setCurrent(null);
   }
 
+  var SEVERITY_RANK = { none: 0, minor: 1, major: 2, critical: 3 };
+
+  function divergenceOf(bead) { return parseFloat(bead.getAttribute("data-divergence")); }
+
+  // "flagged": flagged beads first, worst first (severity, then divergence), then the rest in document
+  // order, as the page is written; "document": document order; "divergence": highest first.
   function applySort() {
-    var byDivergence = sortSelect.value === "divergence";
+    var order = sortSelect.value;
     var ordered = beads.slice().sort(function (a, b) {
-      if (byDivergence) {
-        var d = parseFloat(b.getAttribute("data-divergence")) - parseFloat(a.getAttribute("data-divergence"));
+      if (order === "flagged") {
+        var fa = a.getAttribute("data-flag") === "1", fb = b.getAttribute("data-flag") === "1";
+        if (fa !== fb) return fa ? -1 : 1;
+        if (fa) {
+          var s = SEVERITY_RANK[b.getAttribute("data-severity")] - SEVERITY_RANK[a.getAttribute("data-severity")];
+          if (s !== 0) return s;
+          var f = divergenceOf(b) - divergenceOf(a);
+          if (f !== 0) return f;
+        }
+      } else if (order === "divergence") {
+        var d = divergenceOf(b) - divergenceOf(a);
         if (d !== 0) return d;
       }
       return parseInt(a.getAttribute("data-bead"), 10) - parseInt(b.getAttribute("data-bead"), 10);
@@ -113,8 +128,10 @@
   document.getElementById("next").addEventListener("click", function () { move(1); });
   document.getElementById("prev").addEventListener("click", function () { move(-1); });
   document.addEventListener("keydown", onKey);
-  var plot = document.querySelector(".plot img[data-left]");
-  if (plot) { plot.addEventListener("click", onPlotClick); plot.classList.add("clickable"); }
+  Array.prototype.forEach.call(document.querySelectorAll(".plot img[data-left]"), function (plot) {
+    plot.addEventListener("click", onPlotClick);
+    plot.classList.add("clickable");
+  });
   // On a phone the legend would push the first bead off the screen: it starts folded there.
   var legend = document.getElementById("legend");
   if (legend && window.matchMedia && window.matchMedia("(max-width: 50rem)").matches) legend.open = false;

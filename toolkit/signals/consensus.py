@@ -76,7 +76,7 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
     return Measured(consensus_signals(bead.translation, bead.renderings, ours))
 
 
-_OUTLIER = "the translation stands further from the renderings than they stand from each other"
+_OUTLIER = "this translation stands further from the machine translations than they stand from each other"
 FAMILY = Family("consensus", tuple(
     Signal(name, what, _OUTLIER, needs=frozenset({CONSENSUS}), cap=cap) for name, what, cap in (
         ("consensus_chrf_gap", "renderings' typical chrF++ to each other minus the translation's", None),

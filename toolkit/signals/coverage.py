@@ -83,12 +83,15 @@ def coverage_signals(translation: str, renderings: dict[str, str], original: str
     lost, anchored = dropped(lexicon, original, translation, texts)
     added, total = unanchored(lexicon, original, translation, texts)
     kept = copied(lexicon, original, translation, texts)
-    reasons = [Reason("source", f"the original's \"{w.text}\" has no translation here; the renderings have one")
+    reasons = [Reason("source", f"the original's \"{w.text}\" is not translated here; the machine translations "
+                                "translate it", None, "source_dropped: by the German-English dictionary")
                for w in lost]
-    reasons += [Reason("source", f"\"{t.text}\" translates no word of the original and is in no rendering",
-                       (t.start, t.end)) for t in added]
-    reasons += [Reason("source", f"\"{t.text}\" is the original's German word, left untranslated; the renderings "
-                                 "translate it", (t.start, t.end)) for t in kept]
+    reasons += [Reason("source", f"\"{t.text}\" here translates no word of the original, and no machine "
+                                 "translation has it", (t.start, t.end), "source_unanchored: by the German-English "
+                                 "dictionary") for t in added]
+    reasons += [Reason("source", f"\"{t.text}\" is the original's German word, left untranslated; the machine "
+                                 "translations translate it", (t.start, t.end),
+                       "source_copied: by the German-English dictionary") for t in kept]
     return {
         "source_dropped": round(len(lost) / max(anchored, 1), 4),
         "source_unanchored": round(len(added) / max(total, 1), 4),
@@ -109,7 +112,7 @@ def _wanted(bead: BeadTexts) -> bool:
 
 FAMILY = Family("coverage", (
     Signal("source_dropped", "share of the original's words the renderings translate and the translation does not",
-           "words of the original have no translation here", neutral=0.0, evidence="source"),
+           "words of the original are not translated here", neutral=0.0, evidence="source"),
     Signal("source_unanchored", "share of the translation's words that translate nothing of the original",
            "words of the translation translate nothing in the original", neutral=0.0, evidence="source"),
     Signal("source_copied", "German words of the original left where the renderings translate them",

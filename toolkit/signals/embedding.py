@@ -119,7 +119,7 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
     return Measured(embedding_signals(embedder, bead.translation, bead.renderings)) if embedder else Measured()
 
 
-_FAR = "the translation means something else than the renderings, by sentence embeddings"
+_FAR = "this translation seems to mean something else than the machine translations (by sentence embeddings)"
 FAMILY = Family("embedding", (
     Signal("embed_cos_best", "cosine to the closest rendering (all-MiniLM-L6-v2)", _FAR, -1,
            needs=frozenset({EMBEDDING})),

@@ -108,8 +108,10 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
     ours_vocab = vocabulary(translation)
     vocabularies = [vocabulary(r) for r in renderings.values()]
     everything = frozenset().union(*vocabularies, vocabulary(original) if original else frozenset())
-    reasons = [Reason("entities", f"the name {t.text} is in no rendering" + (" nor in the original" if original
-                                                                              else ""), (t.start, t.end))
+    elsewhere = "neither in the original nor in any machine translation" if original else \
+        "in none of the machine translations"
+    reasons = [Reason("entities", f"the name {t.text} here is {elsewhere}", (t.start, t.end),
+                      f"entities: {t.text} in no rendering" + (" nor the original" if original else ""))
                for t in ours if not present(translit_key(t.key), everything)]
     unsupported = len(reasons)
     counts: dict[str, tuple[int, str]] = {}
@@ -130,7 +132,8 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
             # with one or two renderings, a name only they have may be their addition (a title, a spelled-out
             # acronym); with more, their agreement is the evidence (Germany for Deutschland is no spelling match)
             continue
-        reasons.append(Reason("entities", f"the renderings name {shown}, the translation does not", None))
+        reasons.append(Reason("entities", f"the machine translations name {shown}; this translation does not", None,
+                              f"entities: {shown} in {n} of {len(renderings)} renderings, not in the translation"))
     return {"entities_unsupported": float(unsupported), "entities_missing": float(len(reasons) - unsupported)}, reasons
 
 
@@ -141,10 +144,10 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
 
 FAMILY = Family("entities", (
     Signal("entities_unsupported", "names in the translation that no rendering (nor the original) has",
-           "a name in the translation is in no rendering", check="entities", cap=3.0, evidence="entities"),
+           "a name here is in none of the machine translations", check="entities", cap=3.0, evidence="entities"),
     Signal("entities_missing", "names most renderings have that the translation lacks",
-           "a name the renderings agree on is missing", check="entities", cap=3.0, evidence="entities"),
+           "a name the machine translations agree on is missing here", check="entities", cap=3.0, evidence="entities"),
     Signal("entities_replaced", "a name no rendering has and a name they agree on missing: a replaced name",
-           "a name was changed: the renderings agree on another one", check="entities", evidence="entities",
+           "a name was changed: the machine translations agree on another one", check="entities", evidence="entities",
            parts=("entities_unsupported", "entities_missing")),
 ), measure, module="entities.py", when="a rendering")

@@ -136,10 +136,11 @@ def grammar_signals(parser: Optional[Parser], translation: str, renderings: dict
     gap = max(ours.unlinked - statistics.median(theirs), 0.0)
     if not gap:
         return {"grammar_unlinked": 0.0}, []
-    detail = (f"the parser links no other word to \"{{}}\" ({ours.unlinked} such words here, "
-              f"{statistics.median(theirs):g} in the renderings, median)")
-    return {"grammar_unlinked": float(gap)}, [Reason("grammar", detail.format(t.text), (t.start, t.end))
-                                              for t in _located(translation, ours.words)]
+    technical = (f"grammar: the parser links no other word to it ({ours.unlinked} such words here, "
+                 f"{statistics.median(theirs):g} in the renderings, median)")
+    return {"grammar_unlinked": float(gap)}, [
+        Reason("grammar", f"\"{t.text}\" does not fit into the sentence's grammar; the machine translations read "
+                          "well", (t.start, t.end), technical) for t in _located(translation, ours.words)]
 
 
 def _located(text: str, words: tuple[str, ...]) -> list[Token]:
@@ -169,6 +170,6 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
 
 FAMILY = Family("grammar", (
     Signal("grammar_unlinked", "words the parser links to nothing, beyond the renderings' median",
-           "the sentence is broken: words hang loose where the renderings read well", neutral=0.0, cap=3.0,
+           "the sentence is broken: words hang loose where the machine translations read well", neutral=0.0, cap=3.0,
            evidence="grammar"),
 ), measure, prepare, module="grammar.py", when="English, parser installed")

@@ -82,7 +82,7 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
     return Measured({"learnt_best": min(found), "learnt_median": round(statistics.median(found), 4)})
 
 
-_CHANGED = "the model trained on real translations reads a change of meaning against the renderings"
+_CHANGED = "a model trained on real translations reads a change of meaning against the machine translations"
 FAMILY = Family("learnt", (
     Signal("learnt_best", "learnt model: probability that the meaning differs from the closest rendering",
            _CHANGED, needs=frozenset({LEARNT})),

@@ -46,8 +46,10 @@ def untranslated_signals(translation: str, renderings: dict[str, str], original:
     known = frozenset().union(*(vocabulary(r) for r in renderings.values()))
     left = [t for t in ours if t.key not in seen and len(t.key) > 2 and (t.key in source or t.key in foreign)
             and not present(translit_key(t.key), known)]  # a name spelled the original's way
-    reasons = [Reason("untranslated", f"\"{translation[a:b]}\" looks untranslated (in the original or another "
-                                      "language, in no rendering)", (a, b)) for a, b in spans(left)]
+    reasons = [Reason("untranslated", f"\"{translation[a:b]}\" seems left untranslated: it is in another language, "
+                                      "and no machine translation has it", (a, b),
+                      "untranslated: in the original or another language's function words, in no rendering")
+               for a, b in spans(left)]
     return {"untranslated": round(len(left) / max(len(ours), 1), 4)}, reasons
 
 
@@ -62,11 +64,11 @@ def measure_untranslated(bead: BeadTexts, resources: Resources) -> Measured:
 
 LENGTH = Family("length", (
     Signal("length_shortfall", "how much shorter than the median rendering (log ratio)",
-           "the translation is much shorter than the renderings: something may be missing"),
+           "this translation is much shorter than the machine translations: something may be missing"),
     Signal("length_excess", "how much longer than the median rendering (log ratio)",
-           "the translation is much longer than the renderings: something may have been added"),
+           "this translation is much longer than the machine translations: something may have been added"),
     Signal("length_words", "log(1 + words): a long sentence has more room for a shift",
-           "a long sentence: more room for a change"),
+           "a long sentence, with more room for a change"),
 ), measure_length, module="length.py", when="a rendering")
 
 UNTRANSLATED = Family("untranslated", (

@@ -52,9 +52,10 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
     values = {"question_mismatch": float(abs(ours - agreed))}
     reasons = []
     if ours != agreed:
-        what = "asks" if ours > agreed else "states"
-        reasons.append(Reason("mood", f"the translation {what} where most renderings "
-                                      f"{'state' if ours > agreed else 'ask'}", None))
+        reasons.append(Reason("mood", "this translation asks a question where the machine translations make a "
+                                      "statement" if ours > agreed else "this translation makes a statement where "
+                                      "the machine translations ask a question", None,
+                              f"mood: {ours} question(s) in the translation, {agreed} in most renderings"))
     if original:
         values["question_source_mismatch"] = float(abs(ours - questions(original)))
     if lang == "en":
@@ -67,8 +68,10 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
             future = ours_tense[2] > median[2] and not markers
             values["future_unsupported"] = float(future)
             if future:
-                reasons.append(Reason("mood", "the translation speaks of the future; the original and most "
-                                              "renderings do not", None))
+                reasons.append(Reason("mood", "this translation speaks of the future; the original and the "
+                                              "machine translations do not", None,
+                                      f"mood: {ours_tense[2]} future auxiliaries, renderings' median {median[2]:g}, "
+                                      "no future marker in the original"))
     return values, reasons
 
 
@@ -81,13 +84,14 @@ FAMILY = Family("mood", (
     Signal("question_mismatch", "questions in the translation against most renderings",
            "a question became a statement, or the reverse", check="mood", cap=2.0, evidence="mood"),
     Signal("question_source_mismatch", "questions in the translation against the original",
-           "the translation asks where the original states, or the reverse", neutral=0.0, cap=2.0, evidence="mood"),
+           "this translation asks a question where the original makes a statement, or the reverse", neutral=0.0,
+           cap=2.0, evidence="mood"),
     Signal("tense_mismatch", "past, present and future auxiliaries against the renderings' median (English)",
-           "the tense differs from the renderings", neutral=0.0, cap=4.0, evidence="mood"),
+           "the tense differs from the machine translations", neutral=0.0, cap=4.0, evidence="mood"),
     Signal("future_unsupported", "a future the German original does not have",
            "the translation speaks of the future; the original does not", neutral=0.0, check="tense",
            evidence="mood"),
     Signal("question_confirmed", "the renderings and the original both ask differently",
-           "a question became a statement, or the reverse: the original and the renderings agree", check="mood",
+           "a question became a statement, or the reverse: the original and the machine translations agree", check="mood",
            evidence="mood", parts=("question_mismatch", "question_source_mismatch")),
 ), measure, module="mood.py", when="a rendering")

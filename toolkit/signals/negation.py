@@ -71,12 +71,15 @@ def negation_signals(translation: str, renderings: dict[str, str], original: str
     agreed = agreed_count([len(negators(r)) for r in renderings.values()], len(ours))
     values = {"negation_mismatch": float(abs(len(ours) - agreed))}
     reasons = []
+    counted = f"negation: {len(ours)} negator(s) in the translation, {agreed} in most renderings"
     if len(ours) > agreed:
-        reasons += [Reason("negation", f"\"{translation[a:b]}\": most renderings have {agreed} negation(s) here, "
-                                       f"the translation {len(ours)}", (a, b)) for a, b in ours]
+        reasons += [Reason("negation", f"this translation says \"{translation[a:b]}\" where the machine translations "
+                                       + ("do not negate" if not agreed else "negate less"), (a, b), counted)
+                    for a, b in ours]
     elif len(ours) < agreed:
-        reasons.append(Reason("negation", f"most renderings negate ({agreed} negation(s)), the translation has "
-                                          f"{len(ours)}", None))
+        said = _most_said(renderings.values())
+        reasons.append(Reason("negation", f"the machine translations say \"{said}\"; this translation "
+                                          + ("does not" if not ours else "negates less"), None, counted))
     if original:
         values["negation_source_mismatch"] = float(abs(len(ours) - len(negators(original))))
     rendering_keys = set().union(*(keys(r) for r in renderings.values()))
@@ -85,10 +88,18 @@ def negation_signals(translation: str, renderings: dict[str, str], original: str
         opposite = ANTONYMS.get(t.key)
         if opposite and t.key not in rendering_keys and opposite & rendering_keys:
             swaps += 1
-            reasons.append(Reason("antonyms", f"\"{t.text}\" where the renderings say "
-                                              f"\"{sorted(opposite & rendering_keys)[0]}\"", (t.start, t.end)))
+            said = sorted(opposite & rendering_keys)[0]
+            reasons.append(Reason("antonyms", f"this translation says \"{t.text}\" where the machine translations say "
+                                              f"the opposite, \"{said}\"", (t.start, t.end),
+                                  f"antonyms: {t.key} in no rendering, its antonym {said} in one"))
     values["antonyms"] = float(swaps)
     return values, reasons
+
+
+def _most_said(texts) -> str:
+    """The negator the renderings use most, as they write it, to quote to a reader."""
+    said = Counter(text[a:b].lower() for text in texts for a, b in negators(text))
+    return said.most_common(1)[0][0] if said else "not"
 
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
@@ -96,15 +107,16 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
     return Measured(values, reasons)
 
 
-_NEGATION = "a negation was added or dropped: the renderings negate differently"
+_NEGATION = "a negation was added or dropped: the machine translations negate differently"
 FAMILY = Family("negation", (
     Signal("negation_mismatch", "negations in the translation minus what most renderings have, absolute",
            _NEGATION, check="negation", cap=2.0, evidence="negation"),
     Signal("negation_source_mismatch", "negations in the translation against the original's, absolute",
-           "the translation negates differently from the original", neutral=0.0, cap=2.0, evidence="negation"),
+           "this translation negates where the original does not, or the reverse", neutral=0.0, cap=2.0,
+           evidence="negation"),
     Signal("antonyms", "words whose opposite the renderings use", "a word was turned into its opposite",
            check="antonyms", cap=2.0, evidence="antonyms"),
     Signal("negation_confirmed", "the renderings and the original both negate differently",
-           "a negation was added or dropped: the original and the renderings agree", check="negation",
+           "a negation was added or dropped: the original and the machine translations agree", check="negation",
            evidence="negation", parts=("negation_mismatch", "negation_source_mismatch")),
 ), measure, module="negation.py", when="a rendering")

@@ -112,14 +112,18 @@ def numbers_signal(
     seen_anywhere = set().union(source, *theirs)
     agreed = set.intersection(*theirs) if theirs else set()
     our_values = {value for value, _ in ours}
+    elsewhere = "neither in the original nor in any machine translation" if original else \
+        "in none of the machine translations"
     reasons = [
-        Reason("numbers", f"{translation[a:b]} is in no rendering" + (" nor in the original" if original else ""),
-               (a, b))
+        Reason("numbers", f"{_what(value)} {translation[a:b]} here is {elsewhere}", (a, b),
+               f"numbers: value {value} in no rendering" + (" nor the original" if original else ""))
         for value, (a, b) in ours if value not in seen_anywhere
     ]
     missing = sorted((agreed | source) - our_values)
-    reasons += [Reason("numbers", f"{_show(v)} is in {'the original' if v in source else 'every rendering'}, "
-                                  "not in the translation", None) for v in missing]
+    reasons += [Reason("numbers", f"{_what(v)} {_show(v)} in the original is missing here" if v in source else
+                       f"the machine translations all have {_what(v)} {_show(v)}; this translation does not", None,
+                       f"numbers: value {v} in {'the original' if v in source else 'every rendering'}, "
+                       "not in the translation") for v in missing]
     return {
         "numbers_unsupported": float(len(reasons) - len(missing)),
         "numbers_missing": float(len(missing)),
@@ -127,8 +131,23 @@ def numbers_signal(
     }, reasons
 
 
+_MONTH_NAMES = ("January February March April May June July August September October November December").split()
+
+
+def _what(value: str) -> str:
+    return "the month" if value.startswith("month:") else "the number"
+
+
 def _show(value: str) -> str:
-    return value.replace("month:", "month ")
+    """A canonical value as a reader writes it: a month by its name, 48000 as 48,000 (a year stays 2023)."""
+    if value.startswith("month:"):
+        month = int(float(value.split(":", 1)[1]))
+        return _MONTH_NAMES[month - 1] if 1 <= month <= 12 else value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return f"{int(number):,}" if number == int(number) and abs(number) >= 10000 else value
 
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
@@ -138,12 +157,12 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
 
 FAMILY = Family("numbers", (
     Signal("numbers_unsupported", "numbers, dates and amounts of the translation that no rendering has",
-           "a number in the translation is in no rendering", check="numbers", cap=3.0, evidence="numbers"),
+           "a number here is in none of the machine translations", check="numbers", cap=3.0, evidence="numbers"),
     Signal("numbers_missing", "numbers the renderings agree on (or the original has) that the translation lacks",
-           "a number the renderings agree on is missing", cap=3.0, evidence="numbers"),
-    Signal("numbers_mismatch", "1 when either of the above", "a number differs from the renderings",
+           "a number the machine translations agree on is missing here", cap=3.0, evidence="numbers"),
+    Signal("numbers_mismatch", "1 when either of the above", "a number differs from the machine translations",
            evidence="numbers", feature=False),
     Signal("numbers_replaced", "a number no rendering has and a number they agree on missing: a replaced number",
-           "a number was changed: the renderings agree on another one", check="numbers", evidence="numbers",
+           "a number was changed: the machine translations agree on another one", check="numbers", evidence="numbers",
            parts=("numbers_unsupported", "numbers_missing")),
 ), measure, module="numbers.py", when="a rendering or an original")

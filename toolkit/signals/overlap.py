@@ -46,8 +46,8 @@ def measure(bead: BeadTexts, resources: Resources) -> Measured:
 
 
 def _pair(metric: str, what: str, direction: int, cap=None) -> tuple[Signal, Signal]:
-    reads = ("the translation shares few words with the renderings" if direction < 0
-             else "the translation needs many edits to match the renderings")
+    reads = ("this translation shares few words with the machine translations" if direction < 0
+             else "this translation needs many edits to match the machine translations")
     return (Signal(f"{metric}_best", f"{what} against the closest rendering", reads, direction, cap=cap),
             Signal(f"{metric}_median", f"{what} against the median rendering", reads, direction, cap=cap))
 
