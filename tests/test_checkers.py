@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from toolkit.signals import Resources, coverage, dictionary, grammar, measure_one
+from toolkit.signals import BeadTexts, Resources, coverage, dictionary, grammar, measure_one
 
 DING = textwrap.dedent("""\
     # Version :: test
@@ -208,3 +208,38 @@ def test_compute_leaves_the_optional_signals_out_for_a_french_original():
     values = measure_one(REFERENCE, {"reference": REFERENCE}, "Le ministre a dit mardi.", lang="en",
                          original_lang="fr", resources=Resources(embedder=None)).values
     assert "source_dropped" not in values and "source_unanchored" not in values
+
+
+def test_renderings_are_parsed_only_for_translations_that_leave_a_word_unlinked(fake_parser):
+    whole = BeadTexts("The man said .", {"a": "The zz man said .", "b": "A man said ."}, lang="en")
+    broken = BeadTexts("The zz said .", {"a": "The man spoke .", "b": "A man said ."}, lang="en")
+    grammar.prepare([whole, broken], Resources(embedder=None, parser=fake_parser))
+    fake_parser.wait()  # prepare parses on a thread
+    parsed = set(fake_parser._parsed)
+    assert {"The man said .", "The zz said .", "The man spoke .", "A man said ."} <= parsed
+    assert "The zz man said ." not in parsed  # a fully linked translation: its renderings cannot matter
+    # the signal is what parsing everything gives: 0 for the whole one, 1 beyond the renderings for the broken one
+    assert grammar.measure(whole, Resources(parser=fake_parser)).values == {"grammar_unlinked": 0.0}
+    assert grammar.measure(broken, Resources(parser=fake_parser)).values == {"grammar_unlinked": 1.0}
+    assert "The zz man said ." not in fake_parser._parsed
+
+
+def test_a_fully_linked_translation_with_no_parsable_rendering_is_not_measured(fake_parser):
+    assert grammar.grammar_signals(fake_parser, "The man said .", {"a": "..."}, "en") == ({}, [])
+
+
+def test_many_sentences_are_shared_among_parser_processes_in_order(fake_parser, monkeypatch):
+    monkeypatch.setattr(grammar, "CHUNK", 3)
+    texts = [f"line {k} " + "zz " * (k % 4) for k in range(20)]
+    fake_parser.add(texts)
+    assert [fake_parser.unlinked(t) for t in texts] == [k % 4 for k in range(20)]
+
+
+def test_a_parser_that_breaks_on_its_thread_says_so_in_the_callers(fake_parser):
+    def broken():
+        raise RuntimeError("parser thread broke")
+
+    fake_parser.in_background(broken)
+    with pytest.raises(RuntimeError, match="parser thread broke"):
+        fake_parser.parse("The man said .")
+    assert fake_parser.unlinked("The man said .") == 0  # the parser goes on working after

@@ -169,15 +169,21 @@ def cmd_contrast(args) -> int:
 
 
 def cmd_score(args) -> int:
+    from .judged_cache import JudgedCache
     from .reading import read_lines
     from .quiet import quiet_libraries
+    from .render import tqdm_progress
     from .score import score_lines
     from .writable import check_file
 
     if args.out:
         check_file(args.out, "--out")
+    store = None if args.no_cache else JudgedCache(_cache(args).path)  # judged beads kept: a rerun reuses them
     with quiet_libraries():  # the judge loads models: their bars and load reports are not the output
-        records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold)
+        # bars on a terminal only: score's stderr, piped, stays free for errors (scripts read it)
+        bars = not args.quiet and sys.stderr.isatty()
+        records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold, store,
+                              tqdm_progress() if bars else None)
         lines = (json.dumps(r, ensure_ascii=False) for r in records)
         if args.out:
             _write_atomically(Path(args.out), lines)
@@ -308,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("pairs", help='JSONL: {"id", "translation", "renderings": [...] or {...}, "lang", "source"}')
     score.add_argument("--out", help="output JSONL (default: standard output)")
     score.add_argument("--threshold", type=float, default=_threshold())
+    score.add_argument("--cache", help="cache file that keeps judged pairs (default: $TOOLKIT_CACHE or ~/.cache/toolkit)")
+    score.add_argument("--no-cache", action="store_true", help="judge everything afresh, keep nothing")
+    score.add_argument("-q", "--quiet", action="store_true", help="no progress bars (shown only on a terminal)")
     score.set_defaults(func=cmd_score)
 
     align = commands.add_parser("align", help="align two sentence-per-line files using MT renderings "
@@ -384,7 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"toolkit {args.command}: error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"toolkit {args.command}: interrupted; what was rendered is kept in the cache", file=sys.stderr)
+        print(f"toolkit {args.command}: interrupted; what was rendered and judged is kept in the cache",
+              file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

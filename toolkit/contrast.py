@@ -213,7 +213,11 @@ def contrast(
                 beads.append(BeadTexts(s.lines[i], references, source[i] if source is not None else "", back,
                                        lang, source_lang, gap))
                 keys.append((s.name, i))
-        judged = dict(zip(keys, judge(beads, threshold)))
+        # judged lines kept beside the renderings as they are made: a rerun or a resumed run reuses them
+        from .judged_cache import JudgedCache
+
+        store = JudgedCache(cache.path) if cache is not None else None
+        judged = dict(zip(keys, judge(beads, threshold, store=store, progress=progress)))
 
     names = [s.name for s in systems]
     count = len(kept)

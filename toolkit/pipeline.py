@@ -12,6 +12,7 @@ from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
 from .judge import ADDITION, OMISSION, judge
+from .judged_cache import JudgedCache
 from .quiet import quiet_libraries
 from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
 from .segment import read_document
@@ -106,10 +107,12 @@ def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
 
 
 def _judge_all(beads: list[Bead], translation: Document, original: Optional[Document],
-               renderings: list[Rendering], threshold: float) -> list[Judgement]:
+               renderings: list[Rendering], threshold: float, cache=None, progress=None) -> list[Judgement]:
     made = [_bead_texts(b, translation, original, renderings) for b in beads]
     judgements = []
-    verdicts = judge([texts for texts, _ in made], threshold)
+    # judged beads go into the rendering cache's file as they are made: a rerun or a resumed run reuses them
+    store = JudgedCache(cache.path) if cache is not None else None
+    verdicts = judge([texts for texts, _ in made], threshold, store=store, progress=progress)
     for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts)):
         for share in shares:  # each rendering's own scores (none for a gap, which is not measured)
             share.scores.update({metric: by_name[share.name]
@@ -169,7 +172,7 @@ def compare(
     with quiet_libraries():
         renderings = _render_all(translation, original, loaded, cache, progress)
         beads = _beads(translation, original, renderings)
-        judgements = _judge_all(beads, translation, original, renderings, threshold)
+        judgements = _judge_all(beads, translation, original, renderings, threshold, cache, progress)
     run_signature = signature(renderings, original is not None, threshold)
     severities = {name: sum(j.severity == name for j in judgements) for name in ("minor", "major", "critical")}
     summary = {

@@ -14,11 +14,16 @@ Progress = Optional[Callable[[str, int, int], None]]
 
 def stderr_progress(label: str, done: int, total: int) -> None:
     end = "\n" if done >= total else ""
-    print(f"\r  {label}: {done}/{total} sentences", end=end, file=sys.stderr, flush=True)
+    unit = "beads" if label in UNITS else "sentences"
+    print(f"\r  {label}: {done}/{total} {unit}", end=end, file=sys.stderr, flush=True)
+
+
+UNITS = {"signals": "bead", "fusion": "bead"}  # the judge's stages (toolkit/judge.py); an engine's: "sent"
 
 
 def tqdm_progress() -> Callable[[str, int, int], None]:
-    """A progress callback with one tqdm bar per engine and direction; plain lines where tqdm is missing."""
+    """A progress callback with one tqdm bar per engine and direction, and per stage of the judge; plain lines
+    where tqdm is missing."""
     try:
         from tqdm import tqdm
     except ImportError:
@@ -29,9 +34,9 @@ def tqdm_progress() -> Callable[[str, int, int], None]:
         bar = bars.get(label)
         if bar is None:
             # the first call comes before any work, with the cache hits as `done`: starting there (initial)
-            # keeps them out of the rate, which counts only sentences rendered now
-            bar = bars[label] = tqdm(total=total, initial=done, desc=label, unit="sent", file=sys.stderr,
-                                     dynamic_ncols=True)
+            # keeps them out of the rate, which counts only what is done now
+            bar = bars[label] = tqdm(total=total, initial=done, desc=label, unit=UNITS.get(label, "sent"),
+                                     file=sys.stderr, dynamic_ncols=True)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()

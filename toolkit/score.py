@@ -66,10 +66,13 @@ def _output(record: dict, judged: Judged) -> dict:
     }
 
 
-def score_records(records: Sequence[tuple[dict, str]], threshold: float = fuse.THRESHOLD) -> list[dict]:
-    """Judge (record, where) pairs together; every record is checked before any is judged."""
+def score_records(records: Sequence[tuple[dict, str]], threshold: float = fuse.THRESHOLD, store=None,
+                  progress=None) -> list[dict]:
+    """Judge (record, where) pairs together; every record is checked before any is judged. store: a
+    JudgedCache (toolkit/judged_cache.py) that keeps measured beads, so a rerun or a resumed run reuses them."""
     beads = [parse_record(record, where) for record, where in records]
-    return [_output(record, judged) for (record, _), judged in zip(records, judge(beads, threshold))]
+    return [_output(record, judged)
+            for (record, _), judged in zip(records, judge(beads, threshold, store=store, progress=progress))]
 
 
 def score_record(record: dict, where: str = "record", threshold: float = fuse.THRESHOLD) -> dict:
@@ -79,8 +82,22 @@ def score_record(record: dict, where: str = "record", threshold: float = fuse.TH
 BATCH = 256  # records judged together, so the embedding model and the parser see their texts in one batch
 
 
-def score_lines(lines: Iterable[str], name: str = "input", threshold: float = fuse.THRESHOLD) -> Iterator[dict]:
+def _offset(progress, before: int, total: int):
+    """A batch's progress as a share of the whole input's: one bar per stage over every record."""
+    if progress is None:
+        return None
+    return lambda stage, done, _: progress(stage, before + done, total)
+
+
+def score_lines(lines: Iterable[str], name: str = "input", threshold: float = fuse.THRESHOLD, store=None,
+                progress=None) -> Iterator[dict]:
+    """Judged records of a JSONL stream, BATCH at a time. progress (stage, done, total) needs lines to be a
+    list, to know the total."""
+    total = sum(1 for line in lines if line.strip()) if isinstance(lines, list) else None
+    if total is None:
+        progress = None
     batch: list[tuple[dict, str]] = []
+    judged = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -90,6 +107,7 @@ def score_lines(lines: Iterable[str], name: str = "input", threshold: float = fu
         except ValueError as err:
             raise ToolkitError(f"{where}: not valid JSON ({err.msg})") from None
         if len(batch) == BATCH:
-            yield from score_records(batch, threshold)
+            yield from score_records(batch, threshold, store, _offset(progress, judged, total))
+            judged += len(batch)
             batch = []
-    yield from score_records(batch, threshold)
+    yield from score_records(batch, threshold, store, _offset(progress, judged, total))

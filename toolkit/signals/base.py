@@ -83,6 +83,10 @@ class Resources:
         self._given = {"embedder": embedder, "lexicon": lexicon, "parser": parser, "learnt": learnt}
         self._loaded: dict[str, object] = {}
 
+    def given(self, name: str):
+        """What the run was given for this resource: AUTO, None (left out) or the object to use."""
+        return self._given.get(name, AUTO)
+
     def get(self, name: str, loader: Callable[[], object]):
         """The resource under name: as given, or loader()'s result (None when unavailable), loaded once."""
         if name not in self._loaded:
