@@ -7,13 +7,19 @@ one batched embedding, one batched run of the learnt model, parser processes ove
 at most one chunk, an interrupted run resumes where it stopped, and beads measured before (or twice in one run)
 are measured once. A bead that is a gap of the alignment (an original sentence with no translation, or the
 reverse) is not measured: the gap is the finding.
+
+Then the damage checks (toolkit/damage/) read the translation itself, each sentence in its paragraph and
+document (`Layout`; without one, each bead is a document of its own). A bead with a finding is flagged whatever
+its divergence, the findings come first among its reasons, and its severity is the higher of the findings'
+(fixed by their kind) and the fusion's; the divergence stays the fusion's.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
-from . import fuse, severity, signals
+from . import damage, fuse, severity, signals
+from .damage.base import Finding
 from .records import Reason
 from .signals import BeadTexts, Measured, Resources
 
@@ -27,6 +33,45 @@ Progress = Optional[Callable[[str, int, int], None]]  # (stage, done, total), as
 class Judged:
     measured: Measured
     verdict: fuse.Verdict
+    damage: list[Finding] = field(default_factory=list)  # the damage checks' findings in this bead
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the beads' translations stand: the document's sentences, each one's paragraph number, and each
+    bead's sentence indices (a bead's translation is its sentences joined by one space)."""
+
+    sentences: Sequence[str]
+    paragraphs: Sequence[int]
+    bead_sentences: Sequence[Sequence[int]]
+
+
+def _damage(beads: Sequence[BeadTexts], layout: Optional[Layout]) -> list[list[tuple[Finding, int]]]:
+    """Per bead, its findings with their offset in the bead's translation."""
+    per_bead: list[list[tuple[Finding, int]]] = [[] for _ in beads]
+    lang = next((b.lang for b in beads if b.lang), None)
+    if layout is None:  # each bead alone: one document of one paragraph each, parsed in one batch
+        texts = [b.translation for b in beads]
+        sentences, _ = damage.parsed(texts, [0] * len(texts)) if lang in damage.LANGUAGES else ([], None)
+        for k, bead in enumerate(beads):
+            if bead.translation.strip() and sentences:
+                per_bead[k] = [(f, 0) for f in damage.check([sentences[k]], bead.lang).all()]
+        return per_bead
+    found = damage.check_texts(layout.sentences, layout.paragraphs, lang)
+    for k, ids in enumerate(layout.bead_sentences):
+        offset = 0
+        for j in ids:
+            per_bead[k] += [(f, offset) for f in found.by_sentence[j]]
+            offset += len(layout.sentences[j]) + 1
+    return per_bead
+
+
+def _with_damage(verdict: fuse.Verdict, findings: list[tuple[Finding, int]]) -> fuse.Verdict:
+    if not findings:
+        return verdict
+    reasons = [Reason(f.kind, f.reason, (f.span[0] + offset, f.span[1] + offset)) for f, offset in findings]
+    worst = severity.highest([verdict.severity] + [f.severity for f, _ in findings])
+    return fuse.Verdict(verdict.divergence, True, worst, reasons + list(verdict.reasons))
 
 
 def _gap(bead: BeadTexts) -> fuse.Verdict:
@@ -78,24 +123,26 @@ def measure_all(beads: Sequence[BeadTexts], resources: Optional[Resources] = Non
 
 
 def judge(beads: Sequence[BeadTexts], threshold: float = fuse.THRESHOLD, resources: Optional[Resources] = None,
-          models: Optional[dict] = None, store=None, progress: Progress = None,
-          timer=None) -> list[Judged]:
+          models: Optional[dict] = None, store=None, progress: Progress = None, timer=None,
+          layout: Optional[Layout] = None, checks: bool = True) -> list[Judged]:
     """The signals and the verdict of every bead. models: a fusion model file's content (default: the shipped
     toolkit/data/fusion.json). store: a JudgedCache (toolkit/judged_cache.py) that keeps measured beads;
     progress: called as (stage, done, total) for the "signals" and "fusion" stages; timer: what each
-    signal family runs in (make bench)."""
+    signal family runs in (make bench). layout: where the beads stand in their document, for the damage checks
+    (default: each bead alone); checks=False leaves the damage checks out (the fusion alone)."""
     measured = iter(measure_all([b for b in beads if b.gap is None], resources, store, progress, timer))
+    found = _damage(beads, layout) if checks else [[] for _ in beads]
     judged = []
     if progress and beads:
         progress("fusion", 0, len(beads))
-    for n, bead in enumerate(beads):
+    for n, (bead, findings) in enumerate(zip(beads, found)):
         if bead.gap is not None:
-            judged.append(Judged(Measured(), _gap(bead)))
+            verdict, m = _gap(bead), Measured()
         else:
             m = next(measured)
             verdict = fuse.verdict(m.values, m.reasons, len(bead.renderings) + len(bead.back_renderings),
                                    bead.lang, threshold, models)
-            judged.append(Judged(m, verdict))
+        judged.append(Judged(m, _with_damage(verdict, findings), [f for f, _ in findings]))
         if progress and (n % 512 == 511 or n == len(beads) - 1):
             progress("fusion", n + 1, len(beads))
     return judged

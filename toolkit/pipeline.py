@@ -6,12 +6,12 @@ import platform
 from pathlib import Path
 from typing import Optional, Sequence
 
-from . import __version__, fuse, languages, render, signals
+from . import __version__, damage, fuse, languages, render, signals
 from .alignment import align, signature as align_signature
 from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
-from .judge import ADDITION, OMISSION, judge
+from .judge import ADDITION, OMISSION, Layout, judge
 from .judged_cache import JudgedCache
 from .quiet import quiet_libraries
 from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
@@ -112,7 +112,9 @@ def _judge_all(beads: list[Bead], translation: Document, original: Optional[Docu
     judgements = []
     # judged beads go into the rendering cache's file as they are made: a rerun or a resumed run reuses them
     store = JudgedCache(cache.path) if cache is not None else None
-    verdicts = judge([texts for texts, _ in made], threshold, store=store, progress=progress)
+    layout = Layout(translation.sentences, [s.paragraph for s in translation.segments],
+                    [b.translation_ids for b in beads])
+    verdicts = judge([texts for texts, _ in made], threshold, store=store, progress=progress, layout=layout)
     for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts)):
         for share in shares:  # each rendering's own scores (none for a gap, which is not measured)
             share.scores.update({metric: by_name[share.name]
@@ -152,6 +154,7 @@ def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> S
         ter=signals.signatures()["ter"],
         fusion=fuse.signature(threshold),
         resources=signals.status(),
+        damage=damage.signature(),
     )
 
 
@@ -189,6 +192,7 @@ def compare(
         "flagged": sum(j.flag for j in judgements),
         "severity": severities,
         "threshold": threshold,
+        "damage_unavailable": damage.unavailable(translation.lang),
         "cache": {"hits": cache.hits, "misses": cache.misses} if cache else None,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),

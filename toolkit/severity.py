@@ -35,6 +35,14 @@ KINDS = {k.name: k for k in (
     Kind("omission", MAJOR, "a sentence of the original left out"),
     Kind("addition", MAJOR, "a sentence with no counterpart in the original"),
     Kind("untranslated", MINOR, "words left untranslated"),
+    # checks that read the translation itself (toolkit/damage)
+    Kind("attribution", CRITICAL, "one quotation given to two different people"),
+    Kind("lost_text", MAJOR, "text lost where two sentences run together"),
+    Kind("left_untranslated", MAJOR, "German words left in the English text"),
+    Kind("fragment", MINOR, "a sentence that is only a fragment"),
+    Kind("quotes", MINOR, "quotation marks that do not match or never close"),
+    Kind("editorial_note", MINOR, "an editor's note left in the text"),
+    Kind("repeated", MINOR, "a sentence repeated word for word"),
     Kind("order", MINOR, "words in an order no machine translation uses"),
 )}
 

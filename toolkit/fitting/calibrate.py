@@ -262,10 +262,10 @@ def fit_model(X, y, groups, unshifted, ordinal, features, seed=SEED, weight=None
         model = _logreg(C, features).fit((X - mean) / scale, y, weight)
     operating = operating_logit(oof, y, unshifted)
     checks = check_precisions(X, y, features, unshifted)
-    fired = [fuse.fired_checks({"checks": checks}, dict(zip(features, row))).values() for row in X]
-    divergence = np.array([fuse.with_checks(1 / (1 + np.exp(-(logit - operating))), [p for _, p in found])
-                           for logit, found in zip(oof, fired)])
-    cut_major, cut_critical = severity_cuts(divergence, ordinal, y)
+    # the cut points apply to the logistic divergence before the checks (fuse.severity_of): a fired check gives
+    # its kind's severity itself (toolkit/severity.py), so its evidence is not counted twice
+    fused = 1 / (1 + np.exp(-(oof - operating)))
+    cut_major, cut_critical = severity_cuts(fused, ordinal, y)
     return {
         "features": list(features),
         "mean": [round(float(v), 6) for v in mean],

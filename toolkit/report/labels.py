@@ -21,6 +21,14 @@ LABELS = {
     "lexical_unsupported": "words no machine translation has",
     "omission": "sentence left out",
     "addition": "sentence added",
+    # checks that read the translation itself (toolkit/damage)
+    "attribution": "one quotation, two speakers",
+    "lost_text": "text lost",
+    "left_untranslated": "German left in",
+    "fragment": "sentence fragments",
+    "quotes": "quotation marks",
+    "editorial_note": "editors' notes",
+    "repeated": "repeated sentences",
     # families whose signals read in the registry's words
     "overlap": "wording far from the machine translations",
     "lexical": "wording far from the machine translations",

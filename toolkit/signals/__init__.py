@@ -61,6 +61,8 @@ def status() -> Signature:
                          ("learnt", learnt)):
         ok, detail = module.available()
         fields[name] = detail if ok else "unavailable"
+    ok, detail = entities.ner_available()
+    fields["names"] = detail if ok else "capitalisation"  # which words are names: NER, or the fallback rule
     return Signature.of(" # ", **fields)
 
 

@@ -1,13 +1,17 @@
 """Named entities: names the renderings agree on that the translation lacks, and names the translation has
 that nothing else has (a replaced name).
 
-A name here is a capitalised word that does not open a sentence (or an all-caps acronym), or, with one or two
-renderings, a capitalised word that the original spells the same (kept_words); no tagger is needed
-for the two failure modes that matter, and German capitalises every noun, which is why the checks compare with
-every word of the other side, in any case, and not only with its names.
+In English a name is a word inside a named entity that spaCy's `en_core_web_sm` finds (a person, place,
+organisation, nationality, event, work or law; toolkit/english.py) and that its tagger calls a proper noun (a
+nationality may be an adjective: Belarusian), or a dotted acronym (U.S.). Capitalisation alone is no evidence:
+a sentence opens with a capital, so do discourse adverbs (Furthermore, Besides) and headline nouns (Rents,
+Mayor), and an NER model tells those from names where a capitalisation rule cannot. In other languages (no
+NER model is installed for them; German capitalises every noun) and where spaCy is missing, the older rule
+stands: a capitalised word that does not open a sentence, or an all-caps acronym; `status()` says which.
+The checks compare a name with every word of the other side, in any case, not only with its names.
 Spellings differ across languages and engines (Lukaschenko / Lukashenko, Selenskyj / Zelensky), so names are
 matched on a transliteration key (sch -> sh, j -> y, w -> v, z -> s, doubled letters single, ...) and then
-by similarity (difflib ratio >= 0.8).
+by similarity (difflib ratio >= 0.8); so a round trip's mangled name (Putinha for Putin) still matches.
 
 Signals: `entities_unsupported` (translation names found in no rendering nor in the original) and
 `entities_missing` (names at least half of the renderings share that the translation lacks; with fewer than
@@ -18,8 +22,11 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from typing import Iterable, Optional
 
+from .. import english
 from ..records import Reason
+from ..resources import Unavailable
 from .exonyms import GERMAN
 from .text import ALL_STOPWORDS, Token, fold, tokens
 from .base import BeadTexts, Family, Measured, Resources, Signal
@@ -61,8 +68,121 @@ def _dotted(text: str) -> list[Token]:
     return [Token(m.group(0), m.group(0).replace(".", "").lower(), m.start(), m.end()) for m in _DOTTED.finditer(text)]
 
 
-def names(text: str) -> list[Token]:
-    return [t for t in tokens(text) if _is_name(text, t)] + _dotted(text)
+# Entity types that are names; dates, times, amounts, numbers and ordinals are the numbers check's business.
+NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+                         "LANGUAGE"})
+_PROPER = frozenset({"NNP", "NNPS"})
+_NER_LANGS = {"en"}
+_CACHE_MAX = 200_000
+_CHUNK = 2000
+_UNUSED = ["parser", "lemmatizer"]  # names need the tagger and the NER only (the parser is half the time)
+Spans = tuple[tuple[int, int], ...]
+# text -> (character spans of its name words, of the one-word opening names the second look rejected)
+_ner_spans: dict[str, tuple[Spans, Spans]] = {}
+
+
+def _name_words(doc) -> list:
+    """The words of doc's names: inside an entity of a name type, capitalised, and a proper noun (or, for a
+    nationality, an adjective: Belarusian)."""
+    words = []
+    for entity in doc.ents:
+        if entity.label_ not in NAME_LABELS:
+            continue
+        for word in entity:
+            if not word.text[:1].isupper() or fold(word.text) in ALL_STOPWORDS:
+                continue
+            if word.tag_ in _PROPER or (entity.label_ == "NORP" and word.tag_ in ("JJ", "NNS", "NNPS")):
+                words.append(word)
+    return words
+
+
+def _opens(word) -> bool:
+    """The word opens a sentence (or a headline after a colon, or a quotation): after nothing, a full stop, a
+    colon, a dash or a quotation mark. Read from the punctuation, so the parser need not run."""
+    before = word.doc.text[:word.idx].rstrip()
+    return not before or before[-1] in _OPENERS
+
+
+def _opening_alone(word) -> bool:
+    """A one-word name that opens a sentence: the one place where only its capital may have made it a name."""
+    return _opens(word) and word.ent_iob_ == "B" and (
+        word.i + 1 >= len(word.doc) or word.doc[word.i + 1].ent_iob_ != "I")
+
+
+def _lowered(doc, word) -> str:
+    text = doc.text
+    return text[:word.idx] + word.text.lower() + text[word.idx + len(word.text):]
+
+
+def _still_a_name(doc) -> bool:
+    """In the lowered text, the lowered word (token 0) is still inside a name: "putin said" is still a person;
+    "biker suffers leg injuries" is no entity any more. Stricter than the first look on purpose: a few real
+    names that open a sentence are lost ("Kiev was quiet"), no headline noun is taken for one."""
+    return doc[0].ent_type_ in NAME_LABELS
+
+
+def _spans_of(nlp, docs) -> list[tuple[Spans, Spans]]:
+    """The character spans of each doc's name words. A one-word name opening a sentence is checked once more
+    with its first letter in lower case (nlp again): kept only if the model still finds a name there."""
+    words = [_name_words(doc) for doc in docs]
+    doubtful = [(k, w) for k, found in enumerate(words) for w in found if _opening_alone(w)]
+    rejected = set()
+    if doubtful:
+        texts = [_lowered(docs[k], w)[w.idx:] for k, w in doubtful]  # from the word on: it is then token 0
+        for (k, w), lowered in zip(doubtful, nlp.pipe(texts, disable=_UNUSED)):
+            if not _still_a_name(lowered):
+                rejected.add((k, w.i))
+    return [(tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) not in rejected),
+             tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) in rejected))
+            for k, found in enumerate(words)]
+
+
+def ner_available() -> tuple[bool, str]:
+    try:
+        return True, english.name()
+    except Unavailable as why:
+        return False, str(why)
+
+
+def _pipeline():
+    try:
+        return english.load()
+    except Unavailable:
+        return None
+
+
+def prepare_names(texts: Iterable[str]) -> None:
+    """Run the NER model over these texts in one batch, so that names() later only looks them up."""
+    nlp = _pipeline()
+    todo = list(dict.fromkeys(t for t in texts if t and t not in _ner_spans))
+    if nlp is None or not todo:
+        return
+    if len(_ner_spans) + len(todo) > _CACHE_MAX:
+        _ner_spans.clear()
+    for start in range(0, len(todo), _CHUNK):  # a chunk's parses at a time, not every text's at once
+        chunk = todo[start:start + _CHUNK]
+        docs = list(nlp.pipe(chunk, batch_size=256, disable=_UNUSED))
+        for text, spans in zip(chunk, _spans_of(nlp, docs)):
+            _ner_spans[text] = spans
+
+
+def _ner_names(text: str, doubtful: bool = False) -> Optional[list[Token]]:
+    """The words of text inside NER names, as the shared tokenizer cuts them (so that their keys match the
+    vocabularies), or None when the model is unavailable."""
+    if text not in _ner_spans:
+        prepare_names([text])
+        if text not in _ner_spans:
+            return None
+    spans = _ner_spans[text][1 if doubtful else 0]
+    return [t for t in tokens(text) if any(a < t.end and t.start < b for a, b in spans)]
+
+
+def names(text: str, lang: Optional[str] = "en") -> list[Token]:
+    """The name words of text: by NER in English (when spaCy is installed), else by capitalisation."""
+    found = _ner_names(text) if lang in _NER_LANGS else None
+    if found is None:
+        found = [t for t in tokens(text) if _is_name(text, t)]
+    return found + _dotted(text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -100,11 +220,12 @@ def kept_words(text: str, original_vocab: frozenset[str]) -> list[Token]:
             and translit_key(t.key) in original_vocab]
 
 
-def entity_signals(translation: str, renderings: dict[str, str], original: str = ""
+def entity_signals(translation: str, renderings: dict[str, str], original: str = "", lang: Optional[str] = "en"
                    ) -> tuple[dict[str, float], list[Reason]]:
+    """lang: the translation's (and renderings') language; English names come from the NER model."""
     if not renderings:
         return {}, []
-    ours = names(translation)
+    ours = names(translation, lang)
     ours_vocab = vocabulary(translation)
     vocabularies = [vocabulary(r) for r in renderings.values()]
     everything = frozenset().union(*vocabularies, vocabulary(original) if original else frozenset())
@@ -120,7 +241,15 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
     # with many renderings their agreement is the evidence, and opening words that match the original are
     # more often common words some systems share (DEMETR WMT21: unshifted flagged 5.7% -> 8.6% with them)
     for text in renderings.values():
-        found = names(text) + (kept_words(text, original_vocab) if few and original_vocab else [])
+        found = names(text, lang)
+        by_ner = lang in _NER_LANGS and _ner_names(text) is not None
+        if few and original_vocab:  # an opening name the original confirms (Madagascar / Madagaskar); with
+            # NER, only one the model took for a name before its second look (so never a common noun)
+            kept = kept_words(text, original_vocab)
+            if by_ner:
+                doubtful = {(t.start, t.end) for t in _ner_names(text, doubtful=True)}
+                kept = [t for t in kept if (t.start, t.end) in doubtful]
+            found += kept
         for key, shown in {translit_key(t.key): t.text for t in found}.items():
             counts[key] = (counts.get(key, (0, shown))[0] + 1, shown)
     # Two noisy round trips (Apertium's "Putinha") must both say a name before it counts as missing.
@@ -137,8 +266,13 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
     return {"entities_unsupported": float(unsupported), "entities_missing": float(len(reasons) - unsupported)}, reasons
 
 
+def prepare(beads, resources: Resources) -> None:
+    prepare_names(text for bead in beads if bead.lang in _NER_LANGS
+                  for text in (bead.translation, *bead.renderings.values()))
+
+
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
-    values, reasons = entity_signals(bead.translation, bead.renderings, bead.original)
+    values, reasons = entity_signals(bead.translation, bead.renderings, bead.original, bead.lang)
     return Measured(values, reasons)
 
 
@@ -150,4 +284,4 @@ FAMILY = Family("entities", (
     Signal("entities_replaced", "a name no rendering has and a name they agree on missing: a replaced name",
            "a name was changed: the machine translations agree on another one", check="entities", evidence="entities",
            parts=("entities_unsupported", "entities_missing")),
-), measure, module="entities.py", when="a rendering")
+), measure, prepare, module="entities.py", when="a rendering")

@@ -1,0 +1,207 @@
+"""The damage checks (toolkit/damage/) on clean English news with damage injected, and on the seed article.
+
+Clean news: the human references (ref_A_en) of `wmt21_newstest_deen` and `wmt22_generaltest_deen`, grouped into
+documents as the fitting code does (WMT21 `block_id`, WMT22 contiguous 50-line blocks; no real document ids
+exist), each line cut into sentences by the toolkit's segmenter. The files have no paragraph breaks either:
+a paragraph here runs until a headline-like line (no final . ! ? : or closing quotation mark, as the data's
+README describes headlines), which is its own paragraph. The documents are split in two
+by a seeded hash of their group (toolkit.fitting.sources.assign_splits): `dev` for any tuning of the checks,
+`test` for this table; each line's German source rides along for the untranslated-words injection.
+
+Per kind of damage: for up to PER_KIND sentences of the test documents (seeded draw among those the injector
+can damage), the document is damaged at that one place (toolkit/damage/inject.py) and checked whole; recall is
+the share where a finding of that kind lands on the damaged sentence. Clean: the share of the test documents'
+sentences with any finding before injection (every such finding is a false alarm on a professional reference,
+or damage the reference really has: either way, the cost a user pays).
+
+Seed: the checks over corpora/belarus-army/translation.en.txt, segmented as `toolkit compare` does, against the
+hand-made list of its damage (tests/fixtures/seed_damage.json): which damaged sentences are caught with the
+right kind, and which others are flagged. The flags per sentence go to eval/results/damage_seed.json.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from toolkit import damage, english
+from toolkit.damage.base import Sentence
+from toolkit.damage.inject import INJECTORS, Piece
+from toolkit.fitting.sources import DataMissing, assign_splits, read_wmt
+from toolkit.resources import Unavailable
+from toolkit.segment import segment_text, split_sentences
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "corpora" / "belarus-army" / "translation.en.txt"
+SEED_DAMAGE = ROOT / "tests" / "fixtures" / "seed_damage.json"
+RESULTS = ROOT / "eval" / "results"
+DATASETS = ("wmt21_newstest_deen", "wmt22_generaltest_deen")
+PER_KIND = 300
+SEED_RNG = 2024
+TARGET_RECALL = 0.90
+TARGET_CLEAN = 0.03
+
+
+class _Parser:
+    """spaCy's parse of each sentence text, once."""
+
+    def __init__(self, nlp):
+        self.nlp = nlp
+        self.docs: dict[str, object] = {}
+
+    def warm(self, texts):
+        todo = [t for t in dict.fromkeys(texts) if t not in self.docs]
+        for text, doc in zip(todo, self.nlp.pipe(todo, batch_size=256, disable=["lemmatizer"])):
+            self.docs[text] = doc
+
+    def parse(self, sentences: list[Sentence]) -> list[Sentence]:
+        self.warm(s.text for s in sentences if s.doc is None)
+        return [s if s.doc is not None else Sentence(s.text, s.paragraph, self.docs[s.text]) for s in sentences]
+
+
+def _headline(text: str) -> bool:
+    return not text.rstrip().endswith((".", "!", "?", ":", "\"", "\u201d", "'", "\u2019", ")"))
+
+
+def documents(data_dir: Path) -> dict[str, dict[str, list[Piece]]]:
+    """{side: {document: its sentences}} for dev and test, unparsed."""
+    docs: dict[str, list[Piece]] = defaultdict(list)
+    for name in DATASETS:
+        for segment in read_wmt(data_dir, name):
+            reference = segment.translations.get("ref_A_en", "")
+            if not reference:
+                continue
+            key = f"{name}/{segment.group}"
+            last = docs[key][-1] if docs[key] else None
+            paragraph = 0 if last is None else last.paragraph + (_headline(last.text) or _headline(reference))
+            spans = split_sentences(reference, "en")
+            for start, end in spans:  # the German original belongs to a one-sentence line only
+                docs[key].append(Piece(reference[start:end], paragraph, None,
+                                       segment.source if len(spans) == 1 else ""))
+    sides = assign_splits(docs, seed=13, test=0.5, dev=0.5)
+    out: dict[str, dict[str, list[Piece]]] = {"dev": {}, "test": {}}
+    for key, pieces in docs.items():
+        out[sides[key]][key] = pieces
+    return out
+
+
+def _parsed(parser: _Parser, pieces: list[Piece]) -> list[Piece]:
+    parser.warm(p.text for p in pieces)
+    return [Piece(p.text, p.paragraph, parser.docs[p.text], p.german) for p in pieces]
+
+
+def _people(docs: dict[str, list[Piece]]) -> list[str]:
+    return sorted({e.text for pieces in docs.values() for p in pieces for e in p.doc.ents
+                   if e.label_ == "PERSON" and len(e.text.split()) >= 2})
+
+
+def evaluate(docs: dict[str, list[Piece]], parser: _Parser, per_kind: int = PER_KIND, seed: int = SEED_RNG) -> dict:
+    """{"clean": (flagged, sentences, {kind: flagged}), kind: (caught, injected)} over these documents."""
+    docs = {key: _parsed(parser, pieces) for key, pieces in sorted(docs.items())}
+    clean_total, clean_flagged, clean_kinds = 0, 0, defaultdict(int)
+    for pieces in docs.values():
+        found = damage.check([Sentence(p.text, p.paragraph, p.doc) for p in pieces])
+        clean_total += len(pieces)
+        clean_flagged += sum(bool(f) for f in found.by_sentence)
+        for f in {(f.sentence, f.kind) for f in found.all()}:
+            clean_kinds[f[1]] += 1
+    people = _people(docs)
+    results = {"clean": (clean_flagged, clean_total, dict(clean_kinds))}
+    places = [(key, k) for key, pieces in docs.items() for k in range(len(pieces))]
+    for kind, injector in INJECTORS.items():
+        rng = random.Random(f"{seed}:{kind}")
+        order = places[:]
+        rng.shuffle(order)
+        caught = injected = 0
+        for key, k in order:
+            if injected >= per_kind:
+                break
+            extra = {"others": people} if kind == damage.base.ATTRIBUTION else {}
+            made = injector(docs[key], k, rng, **extra)
+            if made is None:
+                continue
+            sentences, at = made
+            found = damage.check(parser.parse(sentences))
+            injected += 1
+            caught += any(f.kind == kind for f in found.by_sentence[at])
+        results[kind] = (caught, injected)
+    return results
+
+
+def seed_run() -> dict:
+    """The checks over the seed article, per sentence, against the hand-made list of its damage."""
+    document = segment_text(SEED.read_text(encoding="utf-8"), "en")
+    found = damage.check_texts(document.sentences, [s.paragraph for s in document.segments])
+    listed = json.loads(SEED_DAMAGE.read_text(encoding="utf-8"))["damage"]
+    truth = {item["sentence"]: item for item in listed}
+    rows, caught, others = [], 0, []
+    for k, sentence in enumerate(document.sentences):
+        kinds = sorted({f.kind for f in found.by_sentence[k]})
+        expected = truth.get(sentence)
+        hit = bool(expected) and bool(set(kinds) & set(expected["kinds"]))
+        caught += hit
+        if kinds and not expected:
+            others.append(k)
+        if kinds or expected:
+            rows.append({"sentence": k, "text": sentence, "flagged_by": kinds,
+                         "reasons": [f.reason for f in found.by_sentence[k]],
+                         "listed_as": expected["kinds"] if expected else [], "caught": hit})
+    missing = [item["sentence"] for item in listed if item["sentence"] not in document.sentences]
+    if missing:
+        raise ValueError(f"{SEED_DAMAGE.name} lists sentences the segmenter does not give: {missing}")
+    return {"sentences": len(document.sentences), "listed": len(listed), "caught": caught,
+            "other_flagged": len(others), "rows": rows}
+
+
+def _table(results: dict, seed: dict) -> str:
+    flagged, total, kinds = results["clean"]
+    lines = ["Split by document (WMT21 block_id / WMT22 50-line blocks; seeded hash): **test** documents only "
+             "(the dev documents were the only ones looked at while writing the checks).", "",
+             "| kind | injected | caught | recall |", "|---|---|---|---|"]
+    for kind in INJECTORS:
+        caught, injected = results[kind]
+        lines.append(f"| {kind} | {injected} | {caught} | {caught / injected:.3f} |" if injected else
+                     f"| {kind} | 0 | 0 | – |")
+    lines += ["", f"Clean reference sentences flagged: {flagged} of {total} ({flagged / total:.3%}); by kind: "
+              + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"), "",
+              f"Seed (corpora/belarus-army, {seed['sentences']} sentences): {seed['caught']} of {seed['listed']} "
+              f"hand-listed damaged sentences caught with a listed kind; {seed['other_flagged']} other sentences "
+              "flagged (eval/results/damage_seed.json lists them)."]
+    return "\n".join(lines)
+
+
+def run(data_dir: Path) -> dict:
+    try:
+        nlp = english.load()
+    except Unavailable as why:
+        return {"skipped": str(why)}
+    try:
+        sides = documents(Path(data_dir))
+    except DataMissing as why:
+        return {"skipped": str(why)}
+    parser = _Parser(nlp)
+    results = evaluate(sides["test"], parser)
+    seed = seed_run()
+    (RESULTS / "damage_seed.json").write_text(json.dumps(seed, indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+    flagged, total, _ = results["clean"]
+    metrics = {f"recall_{kind}": round(results[kind][0] / results[kind][1], 4) for kind in INJECTORS
+               if results[kind][1]}
+    metrics.update({f"injected_{kind}": results[kind][1] for kind in INJECTORS})
+    metrics["clean_flagged"] = round(flagged / total, 4)
+    metrics["seed_caught"] = seed["caught"]
+    metrics["seed_listed"] = seed["listed"]
+    metrics["seed_other_flagged"] = seed["other_flagged"]
+    targets = {f"recall_{kind}": [">=", TARGET_RECALL] for kind in INJECTORS}
+    targets.update({"clean_flagged": ["<=", TARGET_CLEAN], "seed_other_flagged": ["<=", 2]})
+    return {"metrics": metrics, "table": _table(results, seed), "targets": targets,
+            "headline": [*(f"recall_{k}" for k in INJECTORS), "clean_flagged", "seed_caught", "seed_other_flagged"],
+            "signature": f"damage:{damage.signature()}|inject:seed{SEED_RNG}|per_kind:{PER_KIND}|split:doc-hash13",
+            "data": "ref_A_en of " + ", ".join(DATASETS) + " (test documents); corpora/belarus-army"}
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(run(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")), indent=2))

@@ -1,0 +1,163 @@
+"""The damage checks: each kind found where it is and not where it is not; the seed's hand-listed damage; the
+judge flags a bead with a finding, with a severity fixed by its kind."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from toolkit import damage, english
+from toolkit.damage import inject
+from toolkit.damage.base import SEVERITY, Sentence
+from toolkit.judge import Layout, judge
+from toolkit.resources import Unavailable
+from toolkit.segment import segment_text
+from toolkit.signals import BeadTexts
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpora" / "belarus-army" / "translation.en.txt"
+SEED_DAMAGE = ROOT / "tests" / "fixtures" / "seed_damage.json"
+
+try:
+    english.load()
+    PARSER = True
+except Unavailable:
+    PARSER = False
+needs_parser = pytest.mark.skipif(not PARSER, reason="spaCy's English model is not installed")
+
+
+def kinds(texts, paragraphs=None):
+    return [sorted({f.kind for f in found}) for found in damage.check_texts(texts, paragraphs).by_sentence]
+
+
+@needs_parser
+@pytest.mark.parametrize("text, kind", [
+    ("This is what Pavel Latushka told IPPEN.MEDIA's Furthermore, according to him, Russia has few troops.",
+     "lost_text"),
+    ("He said so in an interview with IPPEN.MEDIA's \"We are fighting for our state.\"", "lost_text"),
+    ("The minister said that the However, the parliament voted on the budget.", "lost_text"),
+    ("The army is under attack (from the Minsk regime, ed.).", "editorial_note"),
+    ("The army is under attack (Anm. d. Red.).", "editorial_note"),
+    ("He called it \u201ea disaster\u201c and left.", "quotes"),
+    ("He called it \u00bba disaster\u00ab and left.", "quotes"),
+    ("The plan was approved by the government und die Kosten steigen weiter.", "left_untranslated"),
+])
+def test_each_kind_is_found_in_a_damaged_sentence(text, kind):
+    assert kind in kinds([text])[0]
+
+
+@needs_parser
+@pytest.mark.parametrize("text", [
+    "Furthermore, according to his information, Russia has hardly any troops stationed in the country.",
+    "With VOX's \"Tone Room\" software, you can shape the sound.",
+    "\"We are fighting for our state,\" Latushka said.",
+    "The A 45 was closed near Siegen on Monday.",
+    "He visited Der Spiegel in Hamburg yesterday.",
+    "Not because he loves Ukraine, but because he fears the army.",
+    "Deputy Foreign Minister Arkadiusz Mularczyk told Bild that the situation was unstable.",
+])
+def test_clean_sentences_have_no_finding(text):
+    assert kinds([text]) == [[]]
+
+
+def test_an_editorial_note_is_found_without_spacy():
+    found = damage.check([Sentence("The army is under attack (from the Minsk regime, ed.).", 0)])
+    assert [f.kind for f in found.all()] == ["editorial_note"]
+    assert "fragment" in found.unavailable and "needs spaCy" in found.unavailable["fragment"]
+
+
+def test_a_quotation_left_open_at_the_paragraph_end_unless_the_next_paragraph_reopens_it():
+    texts = ["He continues: \"Not because he loves Ukraine.", "These data are available to us.", "Next."]
+    assert kinds(texts, [0, 0, 1])[0] == ["quotes"]
+    continued = ["He continues: \"Not because he loves Ukraine.", "\"These data are available to us.\""]
+    assert kinds(continued, [0, 1]) == [[], []]
+
+
+@needs_parser
+def test_a_subordinate_clause_alone_is_a_fragment_but_not_inside_a_quotation():
+    texts = ["Is a threat scenario thus becoming obsolete?",
+             "Even if Moscow strongman Vladimir Putin and his circle have repeatedly hinted at this since 2022?"]
+    assert kinds(texts, [0, 0]) == [[], ["fragment"]]
+    quoted = ["He said: \"Not this time.", "Because the army would oppose him and the regime could fall.\""]
+    assert kinds(quoted, [0, 0]) == [[], []]
+
+
+def test_a_repeated_sentence_is_reported_at_its_repetition():
+    first = "Lukashenko fears that at least part of the army would oppose him and that the regime could fall."
+    texts = [first, "Something else happened today in Minsk.", "But only because he fears that at least part of "
+             "the army would oppose him and that the regime could fall."]
+    found = damage.check([Sentence(t, k) for k, t in enumerate(texts)])
+    assert [(f.sentence, f.kind) for f in found.all()] == [(0, "repeated")]
+
+
+@needs_parser
+def test_one_quotation_given_to_two_people_is_an_attribution_error():
+    quote = "\"We are fighting for the existence of our state and our nation,\""
+    texts = [f"{quote} said Pavel Latushka.", "The talks went on.", f"{quote} said Alexander Lukashenko.",
+             f"{quote} Latushka added."]
+    found = damage.check_texts(texts, [0, 1, 2, 3])
+    assert [f.kind for f in found.by_sentence[2] if f.kind == "attribution"] == ["attribution"]
+    assert not [f for f in found.by_sentence[3] if f.kind == "attribution"]  # the same person, by surname
+
+
+@needs_parser
+def test_the_seed_article_hand_listed_damage_is_caught_and_nothing_else():
+    document = segment_text(SEED.read_text(encoding="utf-8"), "en")
+    listed = {item["sentence"]: set(item["kinds"]) for item in
+              json.loads(SEED_DAMAGE.read_text(encoding="utf-8"))["damage"]}
+    assert set(listed) <= set(document.sentences)  # the list names sentences as compare segments them
+    found = damage.check_texts(document.sentences, [s.paragraph for s in document.segments])
+    caught = {document.sentences[k] for k, fs in enumerate(found.by_sentence) if {f.kind for f in fs} &
+              listed.get(document.sentences[k], set())}
+    others = [document.sentences[k] for k, fs in enumerate(found.by_sentence) if fs and
+              document.sentences[k] not in listed]
+    assert caught == set(listed)
+    assert len(others) <= 2, others
+
+
+@needs_parser
+def test_the_judge_flags_a_bead_with_a_finding_first_and_with_its_kinds_severity():
+    texts = ["The talks went on in Minsk.", "The army is under attack (from the Minsk regime, ed.).",
+             "This is what Latushka told IPPEN.MEDIA's Furthermore, Russia has few troops there."]
+    beads = [BeadTexts(t, {"r": t}, lang="en") for t in texts]
+    layout = Layout(texts, [0, 0, 1], [(0,), (1,), (2,)])
+    judged = judge(beads, layout=layout)
+    assert [j.verdict.flag for j in judged] == [False, True, True]
+    note, lost = judged[1].verdict, judged[2].verdict
+    assert note.reasons[0].signal == "editorial_note" and note.severity == SEVERITY["editorial_note"] == "minor"
+    assert texts[1][slice(*note.reasons[0].translation_span)] == "(from the Minsk regime, ed.)"
+    assert lost.reasons[0].signal == "lost_text" and lost.severity == "major"
+    assert "breaks off after" in lost.reasons[0].detail and "IPPEN.MEDIA's" in lost.reasons[0].detail
+    unchecked = judge(beads, layout=layout, checks=False)
+    assert [j.verdict.flag for j in unchecked] == [False, False, False]
+
+
+@needs_parser
+def test_a_bead_of_two_sentences_gets_the_span_in_its_own_text():
+    texts = ["The talks went on.", "The army is under attack (from the regime, ed.)."]
+    bead = BeadTexts(" ".join(texts), {"r": " ".join(texts)}, lang="en")
+    [judged] = judge([bead], layout=Layout(texts, [0, 0], [(0, 1)]))
+    assert bead.translation[slice(*judged.verdict.reasons[0].translation_span)] == "(from the regime, ed.)"
+
+
+@needs_parser
+@pytest.mark.parametrize("kind", sorted(inject.INJECTORS))
+def test_every_injector_damages_a_clean_document_in_a_way_its_check_can_see(kind):
+    clean = ["The minister said on Monday that the new budget would be presented to parliament next week.",
+             "\"We will not raise taxes this year, whatever the opposition demands,\" said Olaf Scholz in Berlin.",
+             "Because the economy is growing again, the government expects higher revenue in the coming years.",
+             "The opposition criticised the plan as too cautious and demanded more investment in schools.",
+             "Analysts expect the debate to last several weeks before a final vote takes place in the autumn.",
+             "The finance committee will meet again on Thursday to discuss the details of the proposal."]
+    sentences, _ = damage.parsed(clean, [0, 0, 1, 1, 2, 2])
+    german = "Die Regierung erwartet in den kommenden Jahren höhere Einnahmen, weil die Wirtschaft wieder wächst."
+    pieces = [inject.Piece(s.text, s.paragraph, s.doc, german if k == 2 else "") for k, s in enumerate(sentences)]
+    assert not damage.check(sentences).all()
+    rng = random.Random(3)
+    extra = {"others": ["Friedrich Merz"]} if kind == "attribution" else {}
+    made = next(m for k in range(len(pieces)) if (m := inject.INJECTORS[kind](pieces, k, rng, **extra)))
+    damaged, at = made
+    parsed, _ = damage.parsed([s.text for s in damaged], [s.paragraph for s in damaged])
+    assert kind in {f.kind for f in damage.check(parsed).by_sentence[at]}

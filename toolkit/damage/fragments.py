@@ -1,0 +1,76 @@
+"""Sentence fragments: a sentence with no main clause.
+
+"Even if Moscow strongman Vladimir Putin and his circle have repeatedly hinted at this since spring 2022?" is
+only the subordinate clause of a sentence whose main clause was lost (or split off). spaCy's dependency parse
+says it: the sentence's root has a subordinating conjunction of its own (if, because, although ...) and no
+second clause hangs on it; or a sentence of VERBLESS_WORDS words or more has no verb at all (people write
+"Thanks for your help!" or "Only until the weekend.", so short ones are left alone).
+
+Left alone, because there a fragment is no damage: headlines, captions and credits (no full stop, question
+or exclamation mark at the end; and, for the no-verb test, a paragraph of one sentence: a caption often ends in
+a full stop), sentences of fewer than MIN_WORDS words, and what is said inside a quotation (people speak in
+fragments: "Not because he loves Ukraine.").
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .base import FRAGMENT, Check, Finding, Sentence, paragraphs, quoted
+from .quotes import DOUBLE, _role
+
+MIN_WORDS = 4
+VERBLESS_WORDS = 8
+_END = (".", "?", "!")
+
+
+def _quoted_sentences(sentences: Sequence[Sentence]) -> set[int]:
+    """The sentences that start inside a quotation or open with one."""
+    inside = set()
+    for members in paragraphs(sentences):
+        open_ = False
+        for k in members:
+            text = sentences[k].text
+            if open_ or (text.lstrip()[:1] in DOUBLE):
+                inside.add(k)
+            for i, ch in enumerate(text):
+                if ch in DOUBLE:
+                    role = _role(text, i)
+                    open_ = (not open_) if role == "toggle" else role == "open"
+    return inside
+
+
+def _fragment(sentence: Sentence, alone: bool) -> str:
+    doc = sentence.doc
+    words = [t for t in doc if not t.is_punct and not t.is_space]
+    if len(words) < MIN_WORDS or not sentence.text.rstrip().rstrip("\"'\u201d)").endswith(_END):
+        return ""
+    if not alone and len(words) >= VERBLESS_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return "this sentence has no verb: it reads as a fragment of a longer one, so part of it may be lost"
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if len(roots) == 1:
+        marks = [c for c in roots[0].children if c.dep_ == "mark" and c.i < roots[0].i]
+        # a second clause the parser hung on the subordinate one ("After it has dried, begin with ...") is the
+        # main clause it seemed to lack
+        other = [t for t in doc if t is not roots[0] and t.pos_ in ("VERB", "AUX")
+                 and t.dep_ in ("conj", "parataxis", "ccomp")]
+        if marks and not other:
+            return (f"this sentence is only a subordinate clause (\"{quoted(doc[:marks[0].i + 1].text, 30)} ...\"): "
+                    "its main clause is missing, so part of the text may be lost")
+    return ""
+
+
+def find(sentences: Sequence[Sentence]) -> list[Finding]:
+    inside = _quoted_sentences(sentences)
+    alone = {members[0] for members in paragraphs(sentences) if len(members) == 1}
+    found = []
+    for k, sentence in enumerate(sentences):
+        if sentence.doc is None or k in inside:
+            continue
+        reason = _fragment(sentence, k in alone)
+        if reason:
+            found.append(Finding(FRAGMENT, k, (0, len(sentence.text)), reason))
+    return found
+
+
+CHECK = Check(FRAGMENT, find, needs_parse=True,
+              what="a sentence fragment: no finite verb, or only a subordinate clause (outside quotations)")
