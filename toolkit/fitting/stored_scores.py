@@ -30,7 +30,7 @@ class StoredScores(learnt_signals.Scores):
         super().__init__(model)
         self.path = Path(path) if path else cache_root() / "learnt-scores.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path)
+        self._db = sqlite3.connect(self.path, timeout=120)  # another run may be writing
         self._db.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT, pair TEXT, score REAL, "
                          "PRIMARY KEY (model, pair))")
 
