@@ -106,10 +106,14 @@ def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
 
 
 def _judge_all(beads: list[Bead], translation: Document, original: Optional[Document],
-               renderings: list[Rendering], threshold: float) -> list[Judgement]:
+               renderings: list[Rendering], threshold: float, resources=None) -> list[Judgement]:
     made = [_bead_texts(b, translation, original, renderings) for b in beads]
+    verdicts = judge([texts for texts, _ in made], threshold, resources)
+    return _judgements(beads, made, verdicts)
+
+
+def _judgements(beads: list[Bead], made: list[tuple[BeadTexts, list[BeadRendering]]], verdicts) -> list[Judgement]:
     judgements = []
-    verdicts = judge([texts for texts, _ in made], threshold)
     for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts)):
         for share in shares:  # each rendering's own scores (none for a gap, which is not measured)
             share.scores.update({metric: by_name[share.name]
@@ -119,6 +123,22 @@ def _judge_all(beads: list[Bead], translation: Document, original: Optional[Docu
                                     texts.translation, shares, judged.measured.values, verdict.divergence,
                                     verdict.flag, verdict.severity, verdict.reasons))
     return judgements
+
+
+def render_document(translation: Document, original: Optional[Document], engines: Sequence[Engine],
+                    cache: Optional[RenderingCache] = None) -> list[Rendering]:
+    """Every rendering compare() makes of one document (the first half of compare, for `toolkit batch`)."""
+    return _render_all(translation, original, engines, cache, None)
+
+
+def judge_documents(documents: Sequence[tuple[Document, Optional[Document], list[Rendering]]],
+                    threshold: float = fuse.THRESHOLD, resources=None) -> list[list[Judgement]]:
+    """The judgements of several rendered documents (translation, original, renderings), as compare() makes
+    them, with every bead of all of them judged in one call, so model calls batch across documents."""
+    aligned = [(_beads(t, o, r), t, o, r) for t, o, r in documents]
+    made = [[_bead_texts(b, t, o, r) for b in beads] for beads, t, o, r in aligned]
+    verdicts = iter(judge([texts for one in made for texts, _ in one], threshold, resources))
+    return [_judgements(beads, one, [next(verdicts) for _ in one]) for (beads, *_), one in zip(aligned, made)]
 
 
 def _described(document: Document) -> dict:
