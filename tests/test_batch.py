@@ -76,6 +76,7 @@ def test_bad_input_is_one_line_before_any_work(tmp_path, capsys):
     nolang = write_jsonl(tmp_path / "nolang.jsonl", [{"translation": "One. Two."}])
     assert "--lang" in _error_line(capsys, str(nolang), "--out", out, "--engine", "apertium:eng-spa")
     assert "--threads" in _error_line(capsys, str(pairs), "--out", out, "--threads", "0")
+    assert "--workers" in _error_line(capsys, str(pairs), "--out", out, "--workers", "0")
     assert not (tmp_path / "out").exists()  # nothing was started, so nothing was written
 
 

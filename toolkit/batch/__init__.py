@@ -84,7 +84,8 @@ def _check(spec: BatchSpec) -> tuple[Corpus, DocumentDefaults]:
     from ..writable import check_folder
 
     for name, value, low in (("--threads", spec.threads, 1), ("--shard-rows", spec.shard_rows, 1),
-                             ("--batch-rows", spec.batch_rows, 1), ("--workers", spec.workers or 1, 1)):
+                             ("--batch-rows", spec.batch_rows, 1),
+                             ("--workers", 1 if spec.workers is None else spec.workers, 1)):
         if not isinstance(value, int) or value < low:
             raise ToolkitError(f"{name} must be a whole number of at least {low}, not {value!r}")
     check_folder(spec.out, "--out")

@@ -78,8 +78,10 @@ def _dataset(ray, corpus: Corpus, plan: ShardPlan, todo: list[int]):
 
 
 def _pool(ray, size: int):
-    """A fixed pool of actors, each holding its models for the whole job."""
-    return ray.data.ActorPoolStrategy(size=size)
+    """A fixed pool of actors, each holding its models for the whole job. Two batches queued on an actor keep
+    it busy between them; more would let the actor that loaded its models first take batches that another,
+    idle one could be judging by the end."""
+    return ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=2)
 
 
 def _pipeline(ray, spec, corpus: Corpus, dataset, workers: int):
