@@ -1,5 +1,6 @@
 """`make bench`: `toolkit batch` with one and with two local workers of one thread each, against single-process
-`toolkit score` on 2 threads, on the same pairs, in one run; wall time and peak memory of each.
+`toolkit score` on 2 threads (and on 1, beside one worker: what Ray itself costs), on the same pairs, in one
+run; wall time and peak memory of each.
 
 The pairs are real: WMT21 newstest de-en (../shared/data/wmt21_newstest_deen, the shared part, lines in file
 order), one system's output as the translation, five other systems' outputs as its renderings, the German
@@ -109,7 +110,10 @@ def scaling(rows: list[dict], n: int, work: Path, batch_rows: int) -> dict:
     source = work / "pairs.jsonl"
     source.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs(rows, n)), encoding="utf-8")
     runs = {"score_2_threads": measured(_toolkit("score", str(source), "--out", str(work / "scored.jsonl")),
-                                        _env(2))}
+                                        _env(2)),
+            # beside one batch worker of one thread, this is what Ray itself costs
+            "score_1_thread": measured(_toolkit("score", str(source), "--out", str(work / "scored.jsonl")),
+                                       _env(1))}
     for workers in (1, 2):
         runs[f"batch_{workers}_worker{'s' if workers > 1 else ''}"] = measured(
             _toolkit("batch", str(source), "--out", str(work / f"batch{workers}"), "--workers", str(workers),
@@ -196,7 +200,9 @@ def main(argv=None) -> int:
         big = large(rows, large_n, Path(folder)) if large_n else None
     ratios = {"two_workers_over_one": round(runs["batch_1_worker"]["seconds"] / runs["batch_2_workers"]["seconds"], 2),
               "two_workers_over_score_2_threads":
-                  round(runs["score_2_threads"]["seconds"] / runs["batch_2_workers"]["seconds"], 2)}
+                  round(runs["score_2_threads"]["seconds"] / runs["batch_2_workers"]["seconds"], 2),
+              "one_worker_over_score_1_thread":
+                  round(runs["score_1_thread"]["seconds"] / runs["batch_1_worker"]["seconds"], 2)}
     record = {
         "benchmark": "bench_batch", "date": datetime.date.today().isoformat(),
         "data": f"{DATA}: the shared part, the first {args.pairs} usable lines in file order (cycled when more "
@@ -204,7 +210,7 @@ def main(argv=None) -> int:
         "pairs": args.pairs, "cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         **ratios, "runs": runs, "large": big if big else "not run (BENCH_BATCH_LARGE=100000 runs it)",
-        "headline": ["two_workers_over_one", "two_workers_over_score_2_threads"],
+        "headline": ["two_workers_over_one", "two_workers_over_score_2_threads", "one_worker_over_score_1_thread"],
         "targets": TARGETS, "toolkit_version": __version__,
     }
     record["table"] = table(runs, args.pairs, load, big)
@@ -217,7 +223,8 @@ def main(argv=None) -> int:
         print(f"  {name:16} {one['seconds']:7.1f} s  {one['pairs_per_second']:6.2f} pairs/s  "
               f"peak {one['peak_gib']:.2f} GiB")
     print(f"  2 workers / 1 worker: {ratios['two_workers_over_one']:.2f}x (target >= 1.7); "
-          f"2 workers / score on 2 threads: {ratios['two_workers_over_score_2_threads']:.2f}x (target >= 1.0)")
+          f"2 workers / score on 2 threads: {ratios['two_workers_over_score_2_threads']:.2f}x (target >= 1.0); "
+          f"1 worker / score on 1 thread: {ratios['one_worker_over_score_1_thread']:.2f}x")
     if big:
         print(f"  large: {big['sentences']} sentences, peak {big['peak_gib']:.2f} GiB (target <= 2), killed after "
               f"{big['shards_kept_after_kill']} of {big['shards']} shards, resumed {big['resumed_shards']}")
