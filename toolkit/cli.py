@@ -193,6 +193,32 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    from .batch import BatchSpec, run
+
+    spec = BatchSpec(args.input, args.out, tuple(args.engine or ()), args.threshold, args.address, args.workers,
+                     args.threads, args.shard_rows, args.batch_rows, args.split, args.lang, args.original_lang,
+                     args.cache, not args.no_cache, args.quiet)
+
+    def report(done) -> None:
+        if not args.quiet:
+            print(f"toolkit batch: shard {done.shard} written ({done.rows} rows; {done.done}/{done.total} shards "
+                  "done)", file=sys.stderr)
+
+    try:
+        result = run(spec, report)
+    except KeyboardInterrupt:
+        raise ToolkitError(f"interrupted; the shards written to {args.out} are kept: rerun the same command to "
+                           "finish") from None
+    if not args.quiet:
+        summary = result.summary
+        errors = f", {summary['errors']} failed (see summary.json)" if summary["errors"] else ""
+        print(f"{summary['rows']} {summary['input']['kind']} judged ({len(result.judged)} shards now, "
+              f"{len(result.resumed)} kept from before){errors}: {summary['flagged']} of {summary['beads']} beads "
+              f"flagged; shards and summary.json in {result.out}")
+    return 0
+
+
 def cmd_align(args) -> int:
     from .alignment import align
     from .reading import read_lines
@@ -318,6 +344,27 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--no-cache", action="store_true", help="judge everything afresh, keep nothing")
     score.add_argument("-q", "--quiet", action="store_true", help="no progress bars (shown only on a terminal)")
     score.set_defaults(func=cmd_score)
+
+    batch = commands.add_parser("batch", help="judge a corpus (documents or pairs) on Ray Data: Parquet shards "
+                                "and a summary, resumable; on this machine, or on a Ray cluster with --address")
+    batch.add_argument("input", help="JSONL, Parquet (a file or a folder) or a Hugging Face dataset saved to disk: "
+                       "pairs as `score` takes them, or documents {\"id\", \"translation\", \"lang\", "
+                       "\"original\", \"original_lang\"}")
+    batch.add_argument("--out", required=True, help="folder for the shards (shards/*.parquet) and summary.json")
+    batch.add_argument("--engine", action="append", metavar="SPEC", help="MT engine for documents, repeatable "
+                       "(as for compare; pairs bring their renderings)")
+    batch.add_argument("--address", help="a running Ray cluster (e.g. ray://head:10001, or auto); default: "
+                         "Ray on this machine, started and stopped by the command")
+    batch.add_argument("--workers", type=int, help="actors per stage (default: the CPUs, over --threads)")
+    batch.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+    batch.add_argument("--shard-rows", type=int, default=1000, help="records per shard, the unit of resuming "
+                       "(default 1000)")
+    batch.add_argument("--batch-rows", type=int, default=256, help="pairs a worker judges together (default 256)")
+    batch.add_argument("--split", help="the split of a saved Hugging Face DatasetDict")
+    batch.add_argument("--lang", help="language of documents that do not name theirs")
+    batch.add_argument("--original-lang", help="language of originals that do not name theirs")
+    _common(batch)
+    batch.set_defaults(func=cmd_batch)
 
     align = commands.add_parser("align", help="align two sentence-per-line files using MT renderings "
                                 "(Gale-Church on lengths when none is given)")

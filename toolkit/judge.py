@@ -131,18 +131,24 @@ def judge(beads: Sequence[BeadTexts], threshold: float = fuse.THRESHOLD, resourc
     signal family runs in (make bench). layout: where the beads stand in their document, for the damage checks
     (default: each bead alone); checks=False leaves the damage checks out (the fusion alone)."""
     measured = iter(measure_all([b for b in beads if b.gap is None], resources, store, progress, timer))
-    found = _damage(beads, layout) if checks else [[] for _ in beads]
     judged = []
     if progress and beads:
         progress("fusion", 0, len(beads))
-    for n, (bead, findings) in enumerate(zip(beads, found)):
+    for n, bead in enumerate(beads):
         if bead.gap is not None:
-            verdict, m = _gap(bead), Measured()
+            judged.append(Judged(Measured(), _gap(bead)))
         else:
             m = next(measured)
-            verdict = fuse.verdict(m.values, m.reasons, len(bead.renderings) + len(bead.back_renderings),
-                                   bead.lang, threshold, models)
-        judged.append(Judged(m, _with_damage(verdict, findings), [f for f, _ in findings]))
+            renderings = len(bead.renderings) + len(bead.back_renderings)
+            judged.append(Judged(m, fuse.verdict(m.values, m.reasons, renderings, bead.lang, threshold, models)))
         if progress and (n % 512 == 511 or n == len(beads) - 1):
             progress("fusion", n + 1, len(beads))
-    return judged
+    return with_damage(judged, beads, layout) if checks else judged
+
+
+def with_damage(judged: Sequence[Judged], beads: Sequence[BeadTexts], layout: Optional[Layout] = None
+                ) -> list[Judged]:
+    """The judged beads of one document with the damage checks' findings added (the judge's last step; apart,
+    so that beads of several documents can be measured together and checked each in its own document)."""
+    found = _damage(beads, layout)
+    return [Judged(j.measured, _with_damage(j.verdict, f), [x for x, _ in f]) for j, f in zip(judged, found)]

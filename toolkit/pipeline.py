@@ -11,7 +11,7 @@ from .alignment import align, signature as align_signature
 from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
-from .judge import ADDITION, OMISSION, Layout, judge
+from .judge import ADDITION, OMISSION, Layout, judge, with_damage
 from .judged_cache import JudgedCache
 from .quiet import quiet_libraries
 from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
@@ -107,14 +107,23 @@ def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
 
 
 def _judge_all(beads: list[Bead], translation: Document, original: Optional[Document],
-               renderings: list[Rendering], threshold: float, cache=None, progress=None) -> list[Judgement]:
+               renderings: list[Rendering], threshold: float, cache=None, progress=None,
+               resources=None) -> list[Judgement]:
     made = [_bead_texts(b, translation, original, renderings) for b in beads]
-    judgements = []
     # judged beads go into the rendering cache's file as they are made: a rerun or a resumed run reuses them
     store = JudgedCache(cache.path) if cache is not None else None
-    layout = Layout(translation.sentences, [s.paragraph for s in translation.segments],
-                    [b.translation_ids for b in beads])
-    verdicts = judge([texts for texts, _ in made], threshold, store=store, progress=progress, layout=layout)
+    verdicts = judge([texts for texts, _ in made], threshold, resources, store=store, progress=progress,
+                     layout=_layout(translation, beads))
+    return _judgements(beads, made, verdicts)
+
+
+def _layout(translation: Document, beads: list[Bead]) -> Layout:
+    return Layout(translation.sentences, [s.paragraph for s in translation.segments],
+                  [b.translation_ids for b in beads])
+
+
+def _judgements(beads: list[Bead], made: list[tuple[BeadTexts, list[BeadRendering]]], verdicts) -> list[Judgement]:
+    judgements = []
     for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts)):
         for share in shares:  # each rendering's own scores (none for a gap, which is not measured)
             share.scores.update({metric: by_name[share.name]
@@ -124,6 +133,24 @@ def _judge_all(beads: list[Bead], translation: Document, original: Optional[Docu
                                     texts.translation, shares, judged.measured.values, verdict.divergence,
                                     verdict.flag, verdict.severity, verdict.reasons))
     return judgements
+
+
+def render_document(translation: Document, original: Optional[Document], engines: Sequence[Engine],
+                    cache: Optional[RenderingCache] = None) -> list[Rendering]:
+    """Every rendering compare() makes of one document (the first half of compare, for `toolkit batch`)."""
+    return _render_all(translation, original, engines, cache, None)
+
+
+def judge_documents(documents: Sequence[tuple[Document, Optional[Document], list[Rendering]]],
+                    threshold: float = fuse.THRESHOLD, resources=None) -> list[list[Judgement]]:
+    """The judgements of several rendered documents (translation, original, renderings), as compare() makes
+    them, with every bead of all of them judged in one call, so model calls batch across documents."""
+    aligned = [(_beads(t, o, r), t, o, r) for t, o, r in documents]
+    made = [[_bead_texts(b, t, o, r) for b in beads] for beads, t, o, r in aligned]
+    verdicts = iter(judge([texts for one in made for texts, _ in one], threshold, resources, checks=False))
+    return [_judgements(beads, one, with_damage([next(verdicts) for _ in one], [texts for texts, _ in one],
+                                                _layout(t, beads)))
+            for (beads, t, _, _), one in zip(aligned, made)]
 
 
 def _described(document: Document) -> dict:

@@ -1,0 +1,215 @@
+"""`toolkit batch`: bad input stops before any work; on a simulated two-node Ray cluster the pairs get the
+verdicts `score` gives them, documents are rendered and judged, and a job killed after its first shard
+finishes the rest, and only the rest, when restarted with the same arguments.
+
+Ray takes long to start here, so one two-node cluster (ray.cluster_utils.Cluster) serves the module; a single
+test starts the command's own local Ray, as a user's first run would.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from toolkit.batch import BatchSpec, run
+from toolkit.batch.inputs import read_corpus
+from toolkit.cli import main
+from toolkit.errors import ToolkitError
+from toolkit.score import score_records
+
+from conftest import ROOT
+
+PAIRS = [
+    {"id": 1, "translation": "The army has 90,000 soldiers and is not ready.",
+     "renderings": ["The army has 45,000 soldiers and is ready.", "The army has 45,000 troops and is ready."],
+     "lang": "en", "source": "Die Armee hat 45.000 Soldaten und ist bereit."},
+    {"id": "b", "translation": "The army has 45,000 soldiers and is ready.",
+     "renderings": {"a": "The army has 45,000 soldiers and is ready.", "b": "The army has 45,000 troops and is ready."},
+     "lang": "en"},
+    {"id": 3, "translation": "Die Armee hat 45.000 Soldaten.", "renderings": ["Die Armee hat 45.000 Soldaten."],
+     "lang": "de"},
+    {"id": 4, "translation": "The minister resigned on Monday.", "renderings": ["The minister stepped down on Monday."],
+     "lang": "en"},
+    {"id": 5, "translation": "Prices rose by three percent in May.",
+     "renderings": ["Prices rose by 3 percent in May.", "Prices went up three percent in May."], "lang": "en"},
+]
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def shard_rows(out):
+    import pyarrow.parquet as pq
+
+    return [row for path in sorted((out / "shards").glob("*.parquet")) for row in pq.read_table(path).to_pylist()]
+
+
+# --- bad input: one line, before Ray starts ---------------------------------------------------------------
+
+def _error_line(capsys, *argv):
+    code = main(["batch", *argv])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1, err
+    return err[0]
+
+
+def test_bad_input_is_one_line_before_any_work(tmp_path, capsys):
+    out = str(tmp_path / "out")
+    assert "does not exist" in _error_line(capsys, str(tmp_path / "missing.jsonl"), "--out", out)
+    (tmp_path / "pairs.csv").write_text("translation,renderings\n", encoding="utf-8")
+    assert "unknown format .csv" in _error_line(capsys, str(tmp_path / "pairs.csv"), "--out", out)
+    wrong = write_jsonl(tmp_path / "wrong.jsonl", [{"text": "a", "mt": ["b"]}])
+    assert "no \"translation\" column" in _error_line(capsys, str(wrong), "--out", out)
+    pairs = write_jsonl(tmp_path / "pairs.jsonl", PAIRS[:2] + [{"translation": "x", "renderings": 3}])
+    assert "pairs.jsonl:3" in _error_line(capsys, str(pairs), "--out", out)
+    pairs = write_jsonl(tmp_path / "pairs.jsonl", PAIRS)
+    assert "leave out --engine" in _error_line(capsys, str(pairs), "--out", out, "--engine", "apertium:eng-spa")
+    docs = write_jsonl(tmp_path / "docs.jsonl", [{"translation": "One. Two.", "lang": "en"}])
+    assert "--engine" in _error_line(capsys, str(docs), "--out", out)
+    assert "unknown engine spec" in _error_line(capsys, str(docs), "--out", out, "--engine", "google:x")
+    assert "rendering file" in _error_line(capsys, str(docs), "--out", out, "--engine", f"file:{tmp_path / 'no.tsv'}")
+    nolang = write_jsonl(tmp_path / "nolang.jsonl", [{"translation": "One. Two."}])
+    assert "--lang" in _error_line(capsys, str(nolang), "--out", out, "--engine", "apertium:eng-spa")
+    assert "--threads" in _error_line(capsys, str(pairs), "--out", out, "--threads", "0")
+    assert "--workers" in _error_line(capsys, str(pairs), "--out", out, "--workers", "0")
+    assert not (tmp_path / "out").exists()  # nothing was started, so nothing was written
+
+
+def test_parquet_and_saved_datasets_read_as_jsonl_does(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = [{**r, "renderings": list(r["renderings"].values()) if isinstance(r["renderings"], dict)
+                else r["renderings"], "id": str(r["id"])} for r in PAIRS]
+    jsonl = read_corpus(write_jsonl(tmp_path / "p.jsonl", records))
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "p.parquet")
+    parquet = read_corpus(tmp_path / "p.parquet")
+    assert (parquet.format, parquet.kind) == ("parquet", "pairs")
+    assert [json.loads(r) for r in parquet.records] == [json.loads(r) for r in jsonl.records]
+    datasets = pytest.importorskip("datasets")
+    datasets.Dataset.from_list(records).save_to_disk(str(tmp_path / "saved"))
+    saved = read_corpus(tmp_path / "saved")
+    assert saved.format == "hf" and [json.loads(r) for r in saved.records] == [json.loads(r) for r in jsonl.records]
+    datasets.DatasetDict({"a": datasets.Dataset.from_list(records), "b": datasets.Dataset.from_list(records)}
+                         ).save_to_disk(str(tmp_path / "splits"))
+    with pytest.raises(ToolkitError, match="--split"):
+        read_corpus(tmp_path / "splits")
+    assert len(read_corpus(tmp_path / "splits", split="b").records) == len(records)
+
+
+# --- on Ray ----------------------------------------------------------------------------------------------
+
+def test_the_command_starts_its_own_ray_by_default(tmp_path):
+    pytest.importorskip("ray", reason="toolkit batch needs Ray Data: pip install -e .[batch]")
+    source = write_jsonl(tmp_path / "pairs.jsonl", PAIRS[:2])
+    done = subprocess.run([sys.executable, "-m", "toolkit", "batch", str(source), "--out", str(tmp_path / "out"),
+                           "--workers", "1"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "RAY_ADDRESS": ""})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "2 pairs judged (1 shards now, 0 kept from before)" in done.stdout
+    assert len(shard_rows(tmp_path / "out")) == 2
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two simulated nodes of one CPU each, shared by the module's tests (Ray starts slowly)."""
+    pytest.importorskip("ray", reason="toolkit batch needs Ray Data: pip install -e .[batch]")
+    import ray
+    from ray.cluster_utils import Cluster
+
+    two = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False,
+                                                        "object_store_memory": 200 * 1024 * 1024})
+    two.add_node(num_cpus=1, object_store_memory=200 * 1024 * 1024)
+    ray.init(address=two.address, logging_level="WARNING", log_to_driver=False)
+    yield two
+    ray.shutdown()
+    two.shutdown()
+
+
+def test_pairs_get_the_verdicts_score_gives_on_two_nodes(tmp_path, cluster):
+    source = write_jsonl(tmp_path / "pairs.jsonl", PAIRS)
+    result = run(BatchSpec(source, tmp_path / "out", address=cluster.address, workers=2, shard_rows=2,
+                           batch_rows=1, quiet=True))
+    assert len(result.shards) == 3 and result.judged == [0, 1, 2] and result.resumed == []
+    assert len(result.nodes) == 2  # both nodes judged: one actor on each
+    rows = shard_rows(tmp_path / "out")
+    expected = score_records([(r, f"r{k}") for k, r in enumerate(PAIRS)])
+    assert [r["row"] for r in rows] == list(range(len(PAIRS)))
+    assert [r["id"] for r in rows] == [str(r["id"]) for r in PAIRS]
+    for got, want in zip(rows, expected):
+        assert got["divergence"] == pytest.approx(want["divergence"], abs=1e-6)
+        assert (got["flag"], got["severity"]) == (want["flag"], want["severity"])
+        assert [r["signal"] for r in got["reasons"]] == [r["signal"] for r in want["reasons"]]
+        assert got["error"] is None
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows"] == len(PAIRS) and summary["flagged"] == sum(w["flag"] for w in expected)
+    assert isinstance(summary["signature"], str) and "fusion:" in summary["signature"]
+    again = run(BatchSpec(source, tmp_path / "out", address=cluster.address, workers=2, shard_rows=2, quiet=True))
+    assert again.judged == [] and again.resumed == [0, 1, 2] and again.summary["rows"] == len(PAIRS)
+    with pytest.raises(ToolkitError, match="other arguments .*shard_rows"):
+        run(BatchSpec(source, tmp_path / "out", address=cluster.address, shard_rows=3, quiet=True))
+
+
+KILLED_AFTER_FIRST_SHARD = textwrap.dedent("""
+    import os, signal, sys
+    from toolkit.batch import BatchSpec, run
+
+    def kill(done):
+        os.kill(os.getpid(), signal.SIGKILL)  # as a job killed from outside: no cleanup, no summary
+
+    run(BatchSpec(sys.argv[1], sys.argv[2], address=sys.argv[3], workers=1, shard_rows=1, batch_rows=1,
+                  quiet=True), on_shard=kill)
+""")
+
+
+def test_a_killed_job_finishes_only_the_remaining_shards(tmp_path, cluster):
+    source = write_jsonl(tmp_path / "pairs.jsonl", PAIRS)
+    out = tmp_path / "out"
+    killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_FIRST_SHARD, str(source), str(out), cluster.address],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    first = sorted((out / "shards").glob("*.parquet"))
+    assert len(first) == 1 and not (out / "summary.json").exists()
+    stamp = first[0].stat().st_mtime_ns
+    code = main(["batch", str(source), "--out", str(out), "--address", cluster.address, "--workers", "1",
+                 "--shard-rows", "1", "--batch-rows", "1", "-q"])
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["shards"] == {"total": 5, "judged_now": 4, "resumed": 1, "rows": 1}
+    assert first[0].stat().st_mtime_ns == stamp  # the kept shard was not judged again
+    rows = shard_rows(out)
+    assert [r["row"] for r in rows] == list(range(len(PAIRS)))
+    expected = score_records([(r, f"r{k}") for k, r in enumerate(PAIRS)])
+    assert [r["divergence"] for r in rows] == pytest.approx([e["divergence"] for e in expected], abs=1e-6)
+
+
+def test_documents_are_rendered_by_actors_and_judged(tmp_path, cluster):
+    # precomputed round trips, looked up by sentence: one file engine serves every document
+    table = {"The army has 90,000 soldiers.": "The army has 45,000 soldiers.",
+             "It is ready.": "It is ready.",
+             "The minister resigned on Monday.": "The minister stepped down on Monday.",
+             "Prices rose in May.": "Prices rose in May."}
+    tsv = tmp_path / "rt.tsv"
+    tsv.write_text("".join(f"{s}\t{r}\n" for s, r in table.items()), encoding="utf-8")
+    docs = write_jsonl(tmp_path / "docs.jsonl", [
+        {"id": "a", "translation": "The army has 90,000 soldiers. It is ready.", "lang": "en"},
+        {"id": "b", "translation": "The minister resigned on Monday.\nPrices rose in May.", "lang": "en"},
+        {"id": "c", "translation": "A sentence nobody rendered.", "lang": "en"},
+    ])
+    result = run(BatchSpec(docs, tmp_path / "out", engines=(f"file:{tsv}",), address=cluster.address, workers=1,
+                           shard_rows=2, use_cache=False, quiet=True))
+    rows = shard_rows(tmp_path / "out")
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert [r["beads_count"] for r in rows] == [2, 2, 0] and [r["sentences"] for r in rows] == [2, 2, 0]
+    first = rows[0]["beads"]
+    assert first[0]["flag"] and not first[1]["flag"]  # 90,000 against 45,000 is flagged; the rest is not
+    assert "numbers" in {r["signal"] for r in first[0]["reasons"]}
+    assert first[0]["renderings"][0]["text"] == "The army has 45,000 soldiers."
+    assert rows[2]["error"] and "no rendering" in rows[2]["error"]
+    assert result.summary["errors"] == 1 and result.summary["beads"] == 4
+    assert result.summary["first_errors"][0]["row"] == 2

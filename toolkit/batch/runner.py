@@ -1,0 +1,164 @@
+"""Running a batch's remaining shards on Ray Data: locally with nothing to start, or on a running cluster.
+
+The driver puts the remaining shards' records into Ray (one block a shard), the stages run as actor pools
+(each actor builds its models once), and the judged rows stream back to the driver, which writes each shard
+when all its rows are in. Only the driver writes, so a cluster needs no shared file system: the input and the
+out folder live where the command runs.
+
+Resources: on CPUs each stage gets `workers` actors of `threads` CPUs. Documents have two stages that take turns
+on every document (render, then judge), so each of their actors reserves half its threads: both pools fit on
+the same cores, rather than the second waiting for CPUs the first holds. MT actors take one GPU each where the
+cluster has GPUs (one actor per GPU).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Callable, Optional
+
+from ..errors import ToolkitError
+from .inputs import PAIRS, Corpus
+from .shards import ShardPlan, write_shard
+from .stages import JudgeDocuments, JudgePairs, RenderDocuments
+
+# Ray's shared-memory object store, for a job started here: the records and judged rows pass through it a
+# shard at a time, so a modest store is plenty and keeps a laptop's memory for the models.
+LOCAL_OBJECT_STORE_BYTES = 512 * 1024 * 1024
+DOCUMENTS_PER_RECORD = 32  # a document has about as many beads as this many pairs: batch_rows // it a batch
+
+
+def _ray():
+    try:
+        import ray
+    except ImportError:
+        raise ToolkitError("toolkit batch needs Ray Data: pip install 'toolkit[batch]' (make install does)") from None
+    return ray
+
+
+def _connect(ray, spec) -> bool:
+    """ray.init for this job; True when it started Ray here (and so must shut it down)."""
+    if ray.is_initialized():
+        return False
+    if spec.quiet:  # Ray's own C++ log lines (one about actor restarts, at start) are not the job's output
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+    # the job says what it did, shard by shard; Ray's start-up and scheduling notes are for its own logs
+    quiet = {"logging_level": logging.ERROR if spec.quiet else logging.WARNING, "log_to_driver": not spec.quiet,
+             "include_dashboard": False}
+    try:
+        if spec.address:
+            ray.init(address=spec.address, **quiet)
+        else:
+            cpus = (spec.workers or os.cpu_count() or 1) * spec.threads
+            # "local": a new instance of our own, never one that `ray start` left running on this machine
+            ray.init(address="local", num_cpus=cpus, object_store_memory=LOCAL_OBJECT_STORE_BYTES, **quiet)
+    except (ConnectionError, RuntimeError, ValueError) as err:
+        where = f"the Ray cluster at {spec.address}" if spec.address else "a local Ray instance"
+        raise ToolkitError(f"cannot start or reach {where}: {str(err).splitlines()[0][:200]}") from None
+    return True
+
+
+def _workers(ray, spec) -> int:
+    if spec.workers:
+        return spec.workers
+    cpus = int(ray.cluster_resources().get("CPU", 1))
+    return max(1, cpus // spec.threads)
+
+
+def _dataset(ray, corpus: Corpus, plan: ShardPlan, todo: list[int]):
+    import pyarrow as pa
+
+    tables = []
+    for shard in todo:
+        rows = plan.rows_of(shard)
+        tables.append(pa.table({"row": pa.array(list(rows), pa.int64()),
+                                "shard": pa.array([shard] * len(rows), pa.int64()),
+                                "record": pa.array([corpus.records[r] for r in rows], pa.string())}))
+    return ray.data.from_arrow(tables)
+
+
+def _pool(ray, size: int):
+    """A fixed pool of actors, each holding its models for the whole job. Two batches queued on an actor keep
+    it busy between them; more would let the actor that loaded its models first take batches that another,
+    idle one could be judging by the end."""
+    return ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=2)
+
+
+def _pipeline(ray, spec, corpus: Corpus, dataset, workers: int):
+    if corpus.kind == PAIRS:
+        return dataset.map_batches(JudgePairs, fn_constructor_kwargs={"threshold": spec.threshold,
+                                                                      "threads": spec.threads},
+                                   batch_size=spec.batch_rows, compute=_pool(ray, workers), num_cpus=spec.threads,
+                                   batch_format="numpy")
+    gpus = int(ray.cluster_resources().get("GPU", 0))
+    documents = max(1, spec.batch_rows // DOCUMENTS_PER_RECORD)
+    render_resources = {"num_gpus": 1, "num_cpus": spec.threads / 2} if gpus else {"num_cpus": spec.threads / 2}
+    rendered = dataset.map_batches(
+        RenderDocuments, fn_constructor_kwargs={"engines": list(spec.engines), "use_cache": spec.use_cache,
+                                                "cache": str(spec.cache) if spec.cache else None,
+                                                "threads": spec.threads},
+        batch_size=documents, compute=_pool(ray, gpus or workers), batch_format="numpy", **render_resources)
+    return rendered.map_batches(JudgeDocuments, fn_constructor_kwargs={"threshold": spec.threshold,
+                                                                       "threads": spec.threads},
+                                batch_size=documents, compute=_pool(ray, workers), num_cpus=spec.threads / 2,
+                                batch_format="numpy")
+
+
+def _toolkit_error(err: BaseException) -> Optional[ToolkitError]:
+    """The ToolkitError a worker raised, found in the chain Ray wraps it in."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if isinstance(err, ToolkitError):
+            return err
+        err = getattr(err, "cause", None) or err.__cause__ or err.__context__
+    return None
+
+
+def execute(spec, corpus: Corpus, plan: ShardPlan, todo: list[int], done_before: int,
+            on_shard: Optional[Callable] = None) -> list[str]:
+    """Judge and write the shards in `todo`; returns the ids of the Ray nodes that judged them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from . import ShardDone
+
+    ray = _ray()
+    started_here = _connect(ray, spec)
+    context = ray.data.DataContext.get_current()
+    # Ray Data's bars on a terminal; in a log (not a terminal) it would print its progress every 10 seconds
+    context.enable_progress_bars = not spec.quiet and sys.stderr.isatty()
+    context.execution_options.verbose_progress = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray").setLevel(logging.ERROR if spec.quiet else logging.WARNING)
+    pending: dict[int, list] = {}
+    counts: dict[int, int] = {}
+    nodes: set[str] = set()
+    done = done_before
+    try:
+        judged = _pipeline(ray, spec, corpus, _dataset(ray, corpus, plan, todo), _workers(ray, spec))
+        for batch in judged.iter_batches(batch_size=None, batch_format="pyarrow"):
+            nodes.update(batch.column("node").unique().to_pylist())
+            batch = batch.drop_columns(["node"])
+            for shard in batch.column("shard").unique().to_pylist():
+                part = batch.filter(pc.equal(batch.column("shard"), shard)).drop_columns(["shard"])
+                pending.setdefault(shard, []).append(part)
+                counts[shard] = counts.get(shard, 0) + part.num_rows
+                if counts[shard] == len(plan.rows_of(shard)):
+                    path = write_shard(plan, shard, pa.concat_tables(pending.pop(shard)))
+                    done += 1
+                    if on_shard:
+                        on_shard(ShardDone(shard, path, counts[shard], done, plan.count))
+    except ToolkitError:
+        raise
+    except Exception as err:  # Ray wraps what a worker raised; a ToolkitError inside says it in one line
+        cause = _toolkit_error(err)
+        kept = f"{done} of {plan.count} shards are written and kept: rerun the same command to finish"
+        if cause is not None:
+            raise ToolkitError(f"{cause} ({kept})") from None
+        raise ToolkitError(f"the Ray job failed: {type(err).__name__}: {str(err).splitlines()[0][:300]} "
+                           f"({kept})") from None
+    finally:
+        if started_here:
+            ray.shutdown()
+    return sorted(nodes)
