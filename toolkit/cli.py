@@ -220,7 +220,9 @@ def cmd_batch(args) -> int:
 
 
 def cmd_align(args) -> int:
-    from .alignment import align
+    from .alignment import align, signature
+    from .alignment.meaning import encoder_for
+    from .quiet import quiet_libraries
     from .reading import read_lines
     from .writable import check_file
 
@@ -230,7 +232,18 @@ def cmd_align(args) -> int:
     translation = read_lines(args.translation, what="translation")
     forward = [read_lines(p, what="rendering") for p in args.rendering]
     reverse = [read_lines(p, what="reverse rendering") for p in args.reverse_rendering]
-    beads = align(original, translation, forward, reverse, max_side=args.max_side, max_bead=args.max_bead)
+    if args.meaning == "on" and not forward:
+        raise ToolkitError("--meaning on compares the translation with a --rendering: give one")
+    with quiet_libraries():  # loading the embedding model draws bars that are not the output
+        encoder, why_not = encoder_for(args.lang, args.embedding_model, args.meaning) if forward else (None, "")
+        if why_not and args.meaning == "auto" and args.lang:
+            print(f"toolkit align: note: no meaning source ({why_not}); aligning on n-grams and lengths",
+                  file=sys.stderr)
+        beads = align(original, translation, forward, reverse, max_side=args.max_side, max_bead=args.max_bead,
+                      encoder=encoder)
+    used = signature(bool(forward or reverse), args.max_side, args.max_bead,
+                     meaning=encoder.name if encoder else None)
+    print(f"toolkit align: {used}", file=sys.stderr)  # which cost sources made these beads
     lines = (bead.vecalign() for bead in beads)
     if args.out:
         _write_atomically(Path(args.out), lines)
@@ -379,6 +392,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="most sentences on one side of a bead (default 4; 1 = only 1-1, 1-0, 0-1)")
     align.add_argument("--max-bead", type=int, default=5, metavar="N",
                        help="most sentences in a bead, both sides together (default 5)")
+    align.add_argument("--lang", metavar="T", help="the translation's (and the renderings') language, e.g. en: "
+                       "with an embedding model for it, beads are also priced by meaning")
+    align.add_argument("--meaning", choices=["auto", "on", "off"], default="auto",
+                       help="embedding similarity of merged sentences as a cost source: auto (default) when "
+                       "a model reads --lang (English: all-MiniLM-L6-v2), on (fail without one), off")
+    align.add_argument("--embedding-model", metavar="DIR", help="a sentence-transformers folder that reads "
+                       "the translation's language (default: $TOOLKIT_EMBEDDING_MODEL or the packaged "
+                       "all-MiniLM-L6-v2, English only)")
     align.set_defaults(func=cmd_align)
 
     export = commands.add_parser("export", help="write a run's beads as a Hugging Face dataset")

@@ -12,16 +12,15 @@ test documents (test0, 2, 3, 4, 6; test1 and 5 are held out elsewhere).
 """
 from __future__ import annotations
 
-import ast
 import hashlib
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a checkout without installing
 
 from toolkit import __version__  # noqa: E402
 from toolkit.alignment import Settings, align, signature  # noqa: E402
+from toolkit.alignment.scoring import flat_metrics, read_beads, score, type_table  # noqa: E402
 
 FOLDER = "textberg_gold_align_defr"
 DEV = ["dev"]
@@ -33,52 +32,6 @@ ANCHORS = "Bleualign strict F1 0.807 (europarlfull MT) / 0.809 (Google MT); veca
 
 def read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-
-
-def read_beads(path: Path) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    beads = []
-    for line in read_lines(path):
-        if line.strip():
-            left, right = line.split(":")
-            beads.append((tuple(ast.literal_eval(left)), tuple(ast.literal_eval(right))))
-    return beads
-
-
-def _counts(gold, test) -> list[int]:
-    """[strict hits, strict misses, lax hits, lax misses] of the test beads against the gold beads."""
-    gold = {(x, y) for x, y in gold if x or y}
-    test = {(x, y) for x, y in test if x or y}
-    gold_targets = defaultdict(set)  # original sentence -> every translation sentence gold pairs it with
-    for x, y in gold:
-        for i in x:
-            gold_targets[i].update(y)
-    counts = [0, 0, 0, 0]
-    for x, y in test:
-        if (x, y) in gold:
-            counts[0] += 1
-            counts[2] += 1
-            continue
-        counts[1] += 1
-        reachable = set().union(*(gold_targets[i] for i in x)) if x else set()
-        counts[2 if reachable & set(y) else 3] += 1
-    return counts
-
-
-def score(pairs) -> dict:
-    """vecalign's strict/lax precision, recall, F1 over (gold, test) bead lists, counts summed first."""
-    p = [0, 0, 0, 0]
-    r = [0, 0, 0, 0]
-    for gold, test in pairs:
-        p = [u + v for u, v in zip(p, _counts(gold, test))]
-        both_sides = lambda beads: [(x, y) for x, y in beads if x and y]  # noqa: E731
-        r = [u + v for u, v in zip(r, _counts(both_sides(test), both_sides(gold)))]
-    ratio = lambda hit, miss: hit / (hit + miss) if hit + miss else 0.0  # noqa: E731
-    f1 = lambda a, b: 2 * a * b / (a + b) if a + b else 0.0  # noqa: E731
-    out = {"precision_strict": ratio(p[0], p[1]), "precision_lax": ratio(p[2], p[3]),
-           "recall_strict": ratio(r[0], r[1]), "recall_lax": ratio(r[2], r[3])}
-    out["f1_strict"] = f1(out["precision_strict"], out["recall_strict"])
-    out["f1_lax"] = f1(out["precision_lax"], out["recall_lax"])
-    return out
 
 
 def configurations(folder: Path) -> list[tuple[str, dict]]:
@@ -137,8 +90,8 @@ def table(results) -> str:
         lines.append(f"| {name} | {t['precision_strict']:.3f} | {t['recall_strict']:.3f} | "
                      f"{t['f1_strict']:.3f} | {t['precision_lax']:.3f} | {t['recall_lax']:.3f} | "
                      f"{t['f1_lax']:.3f} | {d['f1_strict']:.3f} |")
-    lines.append("")
-    lines.append(f"Anchors: {ANCHORS}.")
+    lines += ["", "Test F1 strict / lax by gold bead type:", "", type_table(results, "test"), ""]
+    lines.append(f"Split by document: dev = {', '.join(DEV)} (tuning), test = {', '.join(TEST)}. Anchors: {ANCHORS}.")
     return "\n".join(lines)
 
 
@@ -147,11 +100,8 @@ def run(data_dir: Path) -> dict:
     if not (folder / "test0.defr").exists():
         return {"skipped": f"no Text+Berg gold alignments at {folder}"}
     results = evaluate(folder)
-    metrics = {f"{split}.{name}.{metric}": round(value, 4)
-               for name, by_split in results.items() for split, scores in by_split.items()
-               for metric, value in scores.items()}
     return {
-        "metrics": metrics,
+        "metrics": flat_metrics(results),
         "table": table(results),
         "signature": f"toolkit:{__version__} # align:{signature(True, settings=Settings())} "
                      f"# baseline:{signature(False)} # score:vecalign-strict-lax",

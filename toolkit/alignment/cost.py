@@ -8,13 +8,14 @@ sentences), averaged over every rendering given.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import log_ndtr
 
 from . import features
+from .meaning import Encoder, MeaningPair
 from .search import Band, Shape
 
 TILE_ROWS = 256  # rows per sparse product when filling the banded dot-product table
@@ -36,6 +37,8 @@ class Settings:
     skip_cap: float = 2.0  # most Gale-Church cost a skip pays, so a long sentence the translation dropped
     # is still cheaper to leave out than to smuggle into a neighbouring bead
     variance: float = 6.8  # Gale-Church variance of the length difference per character
+    meaning: float = 1.0  # weight of each forward rendering's embedding similarity (meaning.py), when an
+    # encoder is given, beside weight 1 for its n-gram similarity
 
     def signature(self) -> dict[str, str]:
         """The cost's settings as signature fields."""
@@ -155,6 +158,8 @@ class _Pair:
     x and y are sparse n-gram matrices, or dense folded ones for the coarse levels of a long document.
     """
 
+    covers = True  # cosines() also gives the least-explained sentence of each bead
+
     def __init__(self, x, y, lags: int, weight: float = 1.0):
         self.x, self.y, self.weight = x, y, weight
         self.x_lag, self.y_lag = _lag_dots(x, lags), _lag_dots(y, lags)
@@ -217,6 +222,12 @@ class _Pair:
             weakest[:, s, :] = worst
         return cosine, weakest
 
+    def coarsen(self, factor: int) -> "_Pair":
+        # a block of sentences has thousands of n-grams; folded into a few thousand signed dense dimensions its
+        # similarities stay accurate enough to find the path and the products become plain BLAS
+        return _Pair(features.fold(features.block_sum(self.x, factor)),
+                     features.fold(features.block_sum(self.y, factor)), len(self.x_lag), self.weight)
+
     def _dot_table(self, band: Band, sa: int, sb: int) -> tuple[np.ndarray, np.ndarray]:
         """Row r: x[r] . y[c] for c from dot_lo[r] on, covering every column that a bead through row r can
         touch (with a column to spare on each side)."""
@@ -267,7 +278,10 @@ class MTCost(_Lengths):
 
     @classmethod
     def from_texts(cls, original: list[str], translation: list[str], renderings: Sequence[Sequence[str]],
-                   reverse_renderings: Sequence[Sequence[str]], settings: Settings, lags: int) -> "MTCost":
+                   reverse_renderings: Sequence[Sequence[str]], settings: Settings, lags: int,
+                   encoder: Optional["Encoder"] = None, shapes: Sequence[Shape] = ()) -> "MTCost":
+        """encoder: embeds the forward renderings and the translation (they share its language), adding a
+        meaning source per forward rendering (meaning.py) over the bead shapes given."""
         def counts(texts):
             return features.ngram_counts(list(texts), settings.orders, words=settings.words)
 
@@ -281,6 +295,8 @@ class MTCost(_Lengths):
             rev = [counts(r) for r in reverse_renderings]
             idf = features.idf_weights(s, *rev)
             pairs += [_Pair(features.weighted(s, idf), features.weighted(r, idf), lags) for r in rev]
+        if encoder is not None:
+            pairs += [MeaningPair.from_texts(r, translation, encoder, shapes, settings.meaning) for r in renderings]
         if settings.direct:
             idf = features.idf_weights(s, t)
             pairs.append(_Pair(features.weighted(s, idf), features.weighted(t, idf), lags, settings.direct))
@@ -289,22 +305,20 @@ class MTCost(_Lengths):
     def costs(self, band: Band, shapes: Sequence[Shape]) -> np.ndarray:
         st = self.settings
         total = sum(p.weight for p in self.pairs)
+        # only the n-gram sources say how well each sentence of a merge is explained (meaning.py's do not)
+        covering = sum(p.weight for p in self.pairs if p.covers)
         similarity = weakest = 0.0
         for p in self.pairs:
             cos, least = p.cosines(band, shapes)
             similarity = similarity + (p.weight / total) * cos
-            weakest = weakest + (p.weight / total) * least
+            if p.covers:
+                weakest = weakest + (p.weight / covering) * least
         out = st.bead - similarity
-        if st.coverage:
+        if st.coverage and covering:
             out += st.coverage * np.maximum(0.0, st.floor - weakest)
         if st.length:
             out += st.length * self.length_costs(band, shapes, st.variance)
         return out
 
     def coarsen(self, factor: int) -> "MTCost":
-        # a block of sentences has thousands of n-grams; folded into a few thousand signed dense dimensions its
-        # similarities stay accurate enough to find the path and the products become plain BLAS
-        lags = len(self.pairs[0].x_lag)
-        pairs = [_Pair(features.fold(features.block_sum(p.x, factor)),
-                       features.fold(features.block_sum(p.y, factor)), lags, p.weight) for p in self.pairs]
-        return MTCost(pairs, *self.coarse_lengths(factor), self.settings)
+        return MTCost([p.coarsen(factor) for p in self.pairs], *self.coarse_lengths(factor), self.settings)
