@@ -62,8 +62,8 @@ def _table(rows: list[dict], schema, batch: dict, node: str):
         .append_column("node", pa.array([node] * len(rows), pa.string()))
 
 
-class JudgePairs:
-    """Signals and fusion over a batch of pairs, as `toolkit score` judges them (the same judge())."""
+class _Judging:
+    """An actor that judges: its threads limited, its models loaded once (Resources), the node it runs on."""
 
     def __init__(self, threshold: float = fuse.THRESHOLD, threads: int = 1):
         limit_threads(threads)
@@ -73,6 +73,10 @@ class JudgePairs:
         self.resources = Resources()
         self.signature: Optional[str] = None
         self.node = _node()
+
+
+class JudgePairs(_Judging):
+    """Signals and fusion over a batch of pairs, as `toolkit score` judges them (the same judge())."""
 
     def __call__(self, batch: dict):
         from ..judge import judge
@@ -150,17 +154,8 @@ class RenderDocuments:
         return {"row": batch["row"], "shard": batch["shard"], "record": batch["record"], "rendered": column}
 
 
-class JudgeDocuments:
+class JudgeDocuments(_Judging):
     """Alignment, signals and fusion of rendered documents, every bead of a batch judged in one call."""
-
-    def __init__(self, threshold: float = fuse.THRESHOLD, threads: int = 1):
-        limit_threads(threads)
-        from ..signals import Resources
-
-        self.threshold = threshold
-        self.resources = Resources()
-        self.signature: Optional[str] = None
-        self.node = _node()
 
     def __call__(self, batch: dict):
         from ..pipeline import judge_documents
