@@ -17,7 +17,7 @@ def documents(tmp_path, changed=(3, 7)):
     translation = tmp_path / "t.en.txt"
     translation.write_text("\n".join(SENTENCES) + "\n", encoding="utf-8")
     renderings = tmp_path / "r.en.txt"
-    renderings.write_text("\n".join(s.replace("new", "old").replace(" cases", "0 cases") if i in changed else s
+    renderings.write_text("\n".join(s.replace(" new cases", "0 old cases") if i in changed else s
                                     for i, s in enumerate(SENTENCES)) + "\n", encoding="utf-8")
     return translation, renderings
 

@@ -80,15 +80,14 @@ def bead_key(context_key: str, bead: BeadTexts) -> str:
 
 def _to_json(measured: Measured) -> str:
     return json.dumps({"values": measured.values, "per_rendering": measured.per_rendering,
-                       "reasons": [[r.signal, r.detail, list(r.translation_span) if r.translation_span else None]
-                                   for r in measured.reasons]}, ensure_ascii=False)
+                       "reasons": [r.as_list() for r in measured.reasons]}, ensure_ascii=False)
 
 
 def _from_json(text: str) -> Measured:
     record = json.loads(text)
     # values as they were stored (an int stays an int), so a rerun writes the same beads.jsonl
     return Measured(dict(record["values"]),
-                    [Reason(signal, detail, tuple(span) if span else None) for signal, detail, span in record["reasons"]],
+                    [Reason.from_list(r) for r in record["reasons"]],
                     {metric: dict(scores) for metric, scores in record["per_rendering"].items()})
 
 

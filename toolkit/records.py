@@ -77,6 +77,17 @@ class Reason:
     translation_span: Optional[tuple[int, int]] = None  # character span in the bead's translation text
     technical: str = ""
 
+    def as_list(self) -> list:
+        """The reason as a JSON list, for the caches (from_list reads it back)."""
+        return [self.signal, self.detail, list(self.translation_span) if self.translation_span else None,
+                self.technical]
+
+    @classmethod
+    def from_list(cls, record: list) -> "Reason":
+        # [signal, detail, span] in caches written before reasons had a technical detail
+        signal, detail, span, *technical = record
+        return cls(signal, detail, tuple(span) if span else None, *technical)
+
 
 @dataclass
 class BeadRendering:

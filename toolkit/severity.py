@@ -41,7 +41,7 @@ KINDS = {k.name: k for k in (
     Kind("left_untranslated", MAJOR, "German words left in the English text"),
     Kind("fragment", MINOR, "a sentence that is only a fragment"),
     Kind("quotes", MINOR, "quotation marks that do not match or never close"),
-    Kind("editorial_note", MINOR, "an editor's note left in the text"),
+    Kind("editorial_note", MINOR, "a note by the editors left in the text"),
     Kind("repeated", MINOR, "a sentence repeated word for word"),
     Kind("order", MINOR, "words in an order no machine translation uses"),
 )}

@@ -189,15 +189,12 @@ def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[d
 
 def _to_json(result: tuple[dict[str, float], list[Reason]]) -> list:
     values, reasons = result
-    return [values, [[r.signal, r.detail, list(r.translation_span) if r.translation_span else None, r.technical]
-                     for r in reasons]]
+    return [values, [r.as_list() for r in reasons]]
 
 
 def _from_json(record: list) -> tuple[dict[str, float], list[Reason]]:
     values, reasons = record
-    # a reason is [signal, detail, span] or, since reasons have a technical detail, [..., technical]
-    return values, [Reason(signal, detail, tuple(span) if span else None, *rest) for signal, detail, span, *rest
-                    in reasons]
+    return values, [Reason.from_list(r) for r in reasons]
 
 
 def resolve(data_dir: Optional[Path | str]) -> Path:
