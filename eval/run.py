@@ -101,7 +101,9 @@ def render_readme(out_dir: Path) -> str:
              "| benchmark | metric | value | target | date |", "|---|---|---|---|---|"]
     sections = []
     for record in records:
-        name = record.get("benchmark") or record.get("name") or "?"
+        name = record.get("benchmark") or record.get("name")
+        if not name:
+            continue  # not a benchmark's record: a listing one writes beside it (damage_seed.json, the seed's flags)
         if record.get("skipped"):
             lines.append(f"| {name} | skipped: {record['skipped']} | | | {record.get('date', '')} |")
             continue
