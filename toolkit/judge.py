@@ -69,7 +69,9 @@ def _damage(beads: Sequence[BeadTexts], layout: Optional[Layout]) -> list[list[t
 def _with_damage(verdict: fuse.Verdict, findings: list[tuple[Finding, int]]) -> fuse.Verdict:
     if not findings:
         return verdict
-    reasons = [Reason(f.kind, f.reason, (f.span[0] + offset, f.span[1] + offset)) for f, offset in findings]
+    reasons = [Reason(f.kind, f.reason, (f.span[0] + offset, f.span[1] + offset),
+                      f"{f.kind}: found by reading the translation itself (toolkit/damage), severity fixed by kind")
+               for f, offset in findings]
     worst = severity.highest([verdict.severity] + [f.severity for f, _ in findings])
     return fuse.Verdict(verdict.divergence, True, worst, reasons + list(verdict.reasons))
 
