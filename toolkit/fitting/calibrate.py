@@ -437,13 +437,13 @@ def quiet_checks(model: dict, signals: Sequence[dict], allowed: float) -> list[s
     return dropped
 
 
-def real_negatives(data_dir: Path, single: bool, side: str = "dev", log=print) -> list[dict]:
-    """Signals of real error-free translations (MQM zh-en without a Major Accuracy error, WMT22 de-en in the
-    crowd's top half) of one side of the learnt model's split; single: judged against one rendering, as in a
-    run with one engine, else against all the other translations."""
+def real_negatives(data_dir: Path, single: bool, side: str = "dev", log=print) -> dict[str, list[dict]]:
+    """Signals of real error-free translations, per dataset (MQM zh-en without a Major Accuracy error, WMT22
+    de-en in the crowd's top half) of one side of the learnt model's split; single: judged against one
+    rendering, as in a run with one engine, else against all the other translations."""
     from . import realdata
 
-    found: list[dict] = []
+    found: dict[str, list[dict]] = {}
     for name, read in realdata.SETS.items():
         try:
             examples = [e for e in read(data_dir, side) if e.label == 0]
@@ -453,31 +453,38 @@ def real_negatives(data_dir: Path, single: bool, side: str = "dev", log=print) -
         if single:
             examples = realdata.one_rendering(examples)
         tag = f"real-{name}-{side}-{'one' if single else 'all'}"
-        found += [values for values, _ in benchdata.featurise(examples, tag)]
+        found[name] = [values for values, _ in benchdata.featurise(examples, tag)]
     return found
 
 
 def calibrate_on_real(models: list[dict], data_dir: Path, log=print) -> None:
     """Move each English-capable model's flag so that at most REAL_BUDGET of real error-free translations are
-    flagged (DEMETR's own unshifted translations are checked, cleaned MT: real output is rougher)."""
+    flagged in every dataset (DEMETR's own unshifted translations are checked, cleaned MT: real output is
+    rougher). Every dataset on its own, not pooled: pooled, 7.7% hid 12.6% of correct WMT22 output flagged
+    against one rendering (2.7% of MQM's), and the promise is at most 10% on every kind of text."""
     negatives = {single: real_negatives(data_dir, single, log=log) for single in (True, False)}
     for model in models:
         if not ({"en", "*"} & set(model["langs"])):
             continue
         single = not any(CONSENSUS in REGISTRY[f].needs for f in model["features"])
-        usable = [s for s in negatives[single] if all(fuse.feature_value(s, f) is not None for f in model["features"])]
+        by_set = {name: [s for s in found if all(fuse.feature_value(s, f) is not None for f in model["features"])]
+                  for name, found in negatives[single].items()}
+        by_set = {name: found for name, found in by_set.items() if found}
+        usable = [s for found in by_set.values() for s in found]
         if not usable:
             continue
         before = flagged_share(model, usable)
         dropped = quiet_checks(model, usable, REAL_BUDGET / 2)
-        shift = budget_shift(model, usable)
+        shift = max(budget_shift(model, found) for found in by_set.values())
         model["operating_logit"] = round(model["operating_logit"] + shift, 6)
-        after = flagged_share(model, usable)
+        after = {name: round(flagged_share(model, found), 4) for name, found in by_set.items()}
         model["real_calibration"] = {"shift": shift, "checks_dropped": dropped, "flagged_before": round(before, 4),
-                                     "flagged_after": round(after, 4), "translations": len(usable),
+                                     "flagged_after": round(flagged_share(model, usable), 4),
+                                     "flagged_after_by_dataset": after, "translations": len(usable),
                                      "renderings": "one" if single else "all others"}
-        log(f"{model['name']}: real error-free flagged {before:.1%} -> {after:.1%} (logit +{shift:g}, "
-            f"checks no longer counted on their own: {', '.join(dropped) or 'none'}; {len(usable)} translations)")
+        log(f"{model['name']}: real error-free flagged {before:.1%} -> "
+            f"{', '.join(f'{n} {v:.1%}' for n, v in after.items())} (logit +{shift:g}, checks no longer counted "
+            f"on their own: {', '.join(dropped) or 'none'}; {len(usable)} translations)")
 
 
 def fitted_models(data_dir: Path, log=print) -> dict:
