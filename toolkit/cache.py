@@ -24,29 +24,38 @@ def _key(signature: str, src: str, tgt: str, text: str) -> str:
     return hashlib.sha256("\x1f".join((signature, src, tgt, text)).encode("utf-8")).hexdigest()
 
 
+def open_database(path: Path, table: str, what: str) -> sqlite3.Connection:
+    """The cache file at path, with its table made; a file that cannot be used is one ToolkitError naming it
+    (what: how the message names the cache). The rendering cache and the judged beads share one file."""
+    try:
+        if path.is_dir():
+            raise ToolkitError(f"{what} {path} is a folder: give a file name "
+                               f"(e.g. --cache {path / 'renderings.sqlite'})")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+        db.commit()
+        return db
+    except (OSError, sqlite3.Error) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise ToolkitError(f"{what} {path} cannot be used ({reason}): pick a writable file with --cache, set "
+                           "$TOOLKIT_CACHE, or pass --no-cache") from None
+
+
 class RenderingCache:
     def __init__(self, path: Optional[str | Path] = None):
         self.path = Path(path) if path else default_path()
         # Opened, and written once, here: a cache that cannot be used fails before any rendering is done.
-        try:
-            if self.path.is_dir():
-                raise ToolkitError(f"the rendering cache {self.path} is a folder: give a file name "
-                                   f"(e.g. --cache {self.path / 'renderings.sqlite'})")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS renderings (key TEXT PRIMARY KEY, signature TEXT, src TEXT, "
-                "tgt TEXT, source TEXT, output TEXT)"
-            )
-            self._db.commit()
-            # a file that opens but is read-only fails only at the first write: make one, and take it back
+        what = "the rendering cache"
+        self._db = open_database(self.path, "renderings (key TEXT PRIMARY KEY, signature TEXT, src TEXT, tgt TEXT, "
+                                 "source TEXT, output TEXT)", what)
+        try:  # a file that opens but is read-only fails only at the first write: make one, and take it back
             self._db.execute("INSERT OR REPLACE INTO renderings VALUES ('', '', '', '', '', '')")
             self._db.rollback()
-        except (OSError, sqlite3.Error) as err:
-            reason = getattr(err, "strerror", None) or str(err)
-            raise ToolkitError(f"the rendering cache {self.path} cannot be used ({reason}): pick a writable "
-                               "file with --cache, set $TOOLKIT_CACHE, or pass --no-cache") from None
+        except sqlite3.Error as err:
+            raise ToolkitError(f"{what} {self.path} cannot be used ({err}): pick a writable file with --cache, "
+                               "set $TOOLKIT_CACHE, or pass --no-cache") from None
         self.hits = 0
         self.misses = 0
 

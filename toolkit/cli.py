@@ -19,6 +19,15 @@ def _cache(args):
     return None if args.no_cache else RenderingCache(args.cache)
 
 
+def _emit(lines, out: str | None) -> None:
+    """Lines to the --out file (written atomically) or to standard output."""
+    if out:
+        _write_atomically(Path(out), lines)
+    else:
+        for line in lines:
+            print(line)
+
+
 def _write_atomically(path: Path, lines) -> None:
     """Write to a temporary file first, so an error halfway never leaves a truncated output behind."""
     partial = path.with_name(path.name + ".partial")
@@ -184,12 +193,7 @@ def cmd_score(args) -> int:
         bars = not args.quiet and sys.stderr.isatty()
         records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold, store,
                               tqdm_progress() if bars else None)
-        lines = (json.dumps(r, ensure_ascii=False) for r in records)
-        if args.out:
-            _write_atomically(Path(args.out), lines)
-        else:
-            for line in lines:
-                print(line)
+        _emit((json.dumps(r, ensure_ascii=False) for r in records), args.out)
     return 0
 
 
@@ -244,12 +248,7 @@ def cmd_align(args) -> int:
     used = signature(bool(forward or reverse), args.max_side, args.max_bead,
                      meaning=encoder.name if encoder else None)
     print(f"toolkit align: {used}", file=sys.stderr)  # which cost sources made these beads
-    lines = (bead.vecalign() for bead in beads)
-    if args.out:
-        _write_atomically(Path(args.out), lines)
-    else:
-        for line in lines:
-            print(line)
+    _emit((bead.vecalign() for bead in beads), args.out)
     return 0
 
 

@@ -16,11 +16,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .errors import ToolkitError
 from .records import Reason
 from .signals import AUTO, BeadTexts, Measured, Resources
 
@@ -95,19 +93,10 @@ class JudgedCache:
     """Measured beads by key. path: the SQLite file (the rendering cache's, by default)."""
 
     def __init__(self, path: Optional[str | Path] = None):
-        from .cache import default_path
+        from .cache import default_path, open_database
 
         self.path = Path(path) if path else default_path()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS judged (key TEXT PRIMARY KEY, measured TEXT)")
-            self._db.commit()
-        except (OSError, sqlite3.Error) as err:
-            reason = getattr(err, "strerror", None) or str(err)
-            raise ToolkitError(f"the cache {self.path} cannot be used ({reason}): pick a writable file with "
-                               "--cache, set $TOOLKIT_CACHE, or pass --no-cache") from None
+        self._db = open_database(self.path, "judged (key TEXT PRIMARY KEY, measured TEXT)", "the cache")
         self.hits = 0
         self.misses = 0
 
