@@ -124,19 +124,31 @@ def scaling(rows: list[dict], n: int, work: Path, batch_rows: int) -> dict:
     return runs
 
 
-def large(rows: list[dict], sentences: int, work: Path) -> dict:
-    """Documents of ten sentences with file: renderings; killed once a third of the shards are written, then
-    restarted with the same arguments."""
-    per_document = 10
-    table, documents = {}, []
+def archive(rows: list[dict], sentences: int, per_document: int = 10) -> tuple[dict[str, str], list[dict]]:
+    """An archive of `sentences` distinct sentences in documents of `per_document`, and the round trips of
+    each sentence (a `file:` .tsv's table). Only lines the segmenter keeps as one sentence are used: the
+    .tsv is looked up by the sentences batch cuts, so a line it splits would have no rendering."""
+    from toolkit.segment import segment_text
+
+    table, documents, used = {}, [], 0
     for start in range(0, sentences, per_document):
         lines = []
         for k in range(start, min(start + per_document, sentences)):
-            row = rows[k % len(rows)]
-            text = f"{row[TRANSLATION].strip()} ({k})"  # every sentence its own, as an archive's are
-            table[text] = f"{row[RENDERINGS[0]].strip()} ({k})"
+            while True:
+                row, used = rows[used % len(rows)], used + 1
+                text = f"[{k}] {row[TRANSLATION].strip()}"  # every sentence its own, as an archive's are
+                if len(segment_text(text, "en").segments) == 1:
+                    break
+            table[text] = f"[{k}] {row[RENDERINGS[0]].strip()}"
             lines.append(text)
         documents.append({"id": start // per_document, "translation": "\n".join(lines), "lang": "en"})
+    return table, documents
+
+
+def large(rows: list[dict], sentences: int, work: Path) -> dict:
+    """Documents of ten sentences with file: renderings; killed once a third of the shards are written, then
+    restarted with the same arguments."""
+    table, documents = archive(rows, sentences)
     tsv = work / "round-trips.tsv"
     tsv.write_text("".join(f"{s}\t{r}\n" for s, r in table.items()), encoding="utf-8")
     source = work / "documents.jsonl"
@@ -154,6 +166,9 @@ def large(rows: list[dict], sentences: int, work: Path) -> dict:
     kept = len(list((out / "shards").glob("*.parquet")))
     second = measured(command, _env(1))
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    if summary["errors"]:
+        raise RuntimeError(f"the large run failed on {summary['errors']} documents, e.g. "
+                           f"{summary['first_errors'][0]['error']}")
     return {"sentences": sentences, "documents": len(documents), "shards": total, "killed_run": first,
             "shards_kept_after_kill": kept, "resumed_run": second, "resumed_shards": summary["shards"]["resumed"],
             "judged_now": summary["shards"]["judged_now"], "beads": summary["beads"],
