@@ -38,6 +38,18 @@ def kinds(texts, paragraphs=None):
      "lost_text"),
     ("He said so in an interview with IPPEN.MEDIA's \"We are fighting for our state.\"", "lost_text"),
     ("The minister said that the However, the parliament voted on the budget.", "lost_text"),
+    # a new sentence run in after a function word ("for I"), a bracket, a number or a closing quotation mark
+    ("The council wants to discuss the plan on Tuesday for I think the costs are far too high.", "lost_text"),
+    ("The singer Anna Berg (54) He began his career in a small club in Hamburg.", "lost_text"),
+    ("The match was stopped after 9:30 This was the moment the crowd went silent.", "lost_text"),
+    ("We want to \u201cstay calm and keep going\u201d Next on the list is the game against Bremen.", "lost_text"),
+    # a number's first word is capitalised only where a sentence starts (spaCy calls it CARDINAL, not a name)
+    ("Officials say the storm hit the town at night About 300 people had to leave their homes.", "lost_text"),
+    # an ordinary word capitalised alone, opening a clause of its own
+    ("Heavy rain now threatened the coast and more than 100 Images from the area look like a war zone.",
+     "lost_text"),
+    # quoted speech runs together as any other text does
+    ("\u201cWith this bike one must for example But I really had great fun with it,\u201d she said.", "lost_text"),
     ("The army is under attack (from the Minsk regime, ed.).", "editorial_note"),
     ("The army is under attack (Anm. d. Red.).", "editorial_note"),
     ("He called it \u201ea disaster\u201c and left.", "quotes"),
@@ -57,6 +69,14 @@ def test_each_kind_is_found_in_a_damaged_sentence(text, kind):
     "He visited Der Spiegel in Hamburg yesterday.",
     "Not because he loves Ukraine, but because he fears the army.",
     "Deputy Foreign Minister Arkadiusz Mularczyk told Bild that the situation was unstable.",
+    # capitals that are names, titles and dates, not a new sentence
+    "The storm reached the Canary Islands on Saturday and damaged several houses.",
+    "Protestants rejected middlemen between God and man.",
+    "This is not an exception according to Section 312 of the civil code.",
+    "These tires are just like the Marathon Plus tires, but wider.",
+    "Middle of May Dr. Anna Berg learned that she would be the notary's successor.",
+    "He came home because I asked him to, and that is all I wanted.",
+    "The band's album \u201cThe End Of The Road\u201d sold more than a million copies.",
 ])
 def test_clean_sentences_have_no_finding(text):
     assert kinds([text]) == [[]]
