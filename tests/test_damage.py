@@ -181,3 +181,41 @@ def test_every_injector_damages_a_clean_document_in_a_way_its_check_can_see(kind
     damaged, at = made
     parsed, _ = damage.parsed([s.text for s in damaged], [s.paragraph for s in damaged])
     assert kind in {f.kind for f in damage.check(parsed).by_sentence[at]}
+
+
+@needs_parser
+@pytest.mark.parametrize("texts, flagged", [
+    # the subordinate clause goes on after "and"/"or", or has a complement: still no main clause
+    (["People often keep their old habits.", "Even if it was small and resembled a hut."], True),
+    (["Trust the police.", "Because in doubt they will save your life or go out on a limb for you."], True),
+    (["He is no antisemite.", "Just because he says he is not."], True),
+    # a main clause after a comma, or a remark in brackets beside a whole sentence
+    (["The paint needs a day.", "After it has dried, begin with the second coat."], False),
+    (["The shop sells pumps.", "If you want an air curtain (check our shop), buy the larger pump."], False),
+    # verbless lines that are whole as they are: a ticker line, a greeting, a headline with its verb as a noun
+    (["The figures came on Sunday.", "22 new Corona virus infections in Lower Austria and Vienna."], False),
+    (["We thank our readers.", "First of all, happy Christmas to all of you and your families!"], False),
+    (["The race ended in Sibiu.", "Ackermann sprints to victory on the final leg of the tour."], False),
+])
+def test_fragments_are_sentences_without_a_main_clause(texts, flagged):
+    assert ("fragment" in kinds(texts, [0, 0])[1]) == flagged
+
+
+@needs_parser
+def test_the_injectors_leave_out_what_no_reader_could_see_as_damage():
+    def pieces(texts):
+        sentences, _ = damage.parsed(texts, [0] * len(texts))
+        return [inject.Piece(s.text, s.paragraph, s.doc) for s in sentences]
+
+    # the cut falls after "and" (a six-word sentence leaves one place to cut): "... you and I hope ..." is whole
+    assert inject.lost_text(pieces(["We thank you and greet everyone.", "I hope that the plan works."]), 0,
+                            random.Random(1)) is None
+    damaged, _ = inject.lost_text(pieces(["We thank you and greet everyone.", "He hopes that the plan works."]), 0,
+                                  random.Random(1))
+    assert damaged[0].text == "We thank you and He hopes that the plan works."
+    # "So you can connect it ..." is a whole English sentence, "Because you want to connect it ..." is not
+    so = pieces(["It has a sleeve for mounting so you can connect it directly to your tripod."])
+    assert [t.lower_ for t in so[0].doc if t.dep_ == "mark"] == ["so"]
+    assert inject.fragment(so, 0, random.Random(1)) is None
+    because = pieces(["It has a sleeve for mounting because you want to connect it directly to your tripod."])
+    assert inject.fragment(because, 0, random.Random(1))[0][0].text.startswith("Because you want")

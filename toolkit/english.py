@@ -42,12 +42,14 @@ def name() -> str:
 
 
 @functools.cache
-def common_words() -> frozenset[str]:
-    """The English dictionary words (WordNet's nouns, verbs, adjectives and adverbs, lower case) that the
-    pipeline's lemmatizer ships with: whether a capitalised word is an ordinary word ("Images", "Setting") or
-    could only be a name ("Abbott", "Bundesliga"). Empty when the pipeline has no lemmatizer table."""
+def common_words(*parts: str) -> frozenset[str]:
+    """The English dictionary words (WordNet's nouns, verbs, adjectives and adverbs, or only the parts of speech
+    asked for; lower case) that the pipeline's lemmatizer ships with: whether a capitalised word is an ordinary
+    word ("Images", "Setting") or could only be a name ("Abbott", "Bundesliga"). Empty when the pipeline has no
+    lemmatizer table."""
     try:
         table = load().get_pipe("lemmatizer").lookups.get_table("lemma_index")
     except (KeyError, ValueError):
         return frozenset()
-    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in table.get(pos, ()) if "_" not in w)
+    return frozenset(w for pos in (parts or ("noun", "verb", "adj", "adv")) for w in table.get(pos, ())
+                     if "_" not in w)
