@@ -50,6 +50,10 @@ def kinds(texts, paragraphs=None):
      "lost_text"),
     # quoted speech runs together as any other text does
     ("\u201cWith this bike one must for example But I really had great fun with it,\u201d she said.", "lost_text"),
+    ("Thanks for the help, I can't I don't know what I would have done without you.", "lost_text"),
+    ("The council will also vote on the city's Also on the agenda is the new parking plan.", "lost_text"),
+    ("The association demands consequences for Purchase with masks and distance is the safest option.",
+     "lost_text"),
     ("The army is under attack (from the Minsk regime, ed.).", "editorial_note"),
     ("The army is under attack (Anm. d. Red.).", "editorial_note"),
     ("He called it \u201ea disaster\u201c and left.", "quotes"),
@@ -77,6 +81,15 @@ def test_each_kind_is_found_in_a_damaged_sentence(text, kind):
     "Middle of May Dr. Anna Berg learned that she would be the notary's successor.",
     "He came home because I asked him to, and that is all I wanted.",
     "The band's album \u201cThe End Of The Road\u201d sold more than a million copies.",
+    # names and titles after a noun or an adjective, a compound, a question, a table, an emoticon, a "vs"
+    "The five-time Olympic champion has now won 14 World Cup titles.",
+    "In response, former Kremlin leader Dmitry Medvedev promised thousands of new tanks.",
+    "\"I'm sad, because I was not able to bring my A-game,\" the Italian told reporters.",
+    "A new battery has been ordered, but why can't I just use the laptop with the cable?",
+    "When I bought it I didn't notice that it is only a code for the game.",
+    "What do I still use my console for :P There was a small adapter for the tablet.",
+    "LED value: 00 0010 If the device stops with this display, a mistake was detected.",
+    "It was a poignant television drama, Mr Bates Vs The Post Office, in an election year.",
 ])
 def test_clean_sentences_have_no_finding(text):
     assert kinds([text]) == [[]]
@@ -195,6 +208,11 @@ def test_every_injector_damages_a_clean_document_in_a_way_its_check_can_see(kind
     # verbless lines that are whole as they are: a ticker line, a greeting, a headline with its verb as a noun
     (["The figures came on Sunday.", "22 new Corona virus infections in Lower Austria and Vienna."], False),
     (["We thank our readers.", "First of all, happy Christmas to all of you and your families!"], False),
+    (["We compared the offers.", "Which cell phone contract out of the many offers on the market?"], False),
+    (["The gala was full.", "In love mode: the Minister of Health Klaus Holetschek with his wife Birgit."], False),
+    (["It rang twice.", "My cell phone rings with an unknown number from abroad."], False),
+    (["Start the setup.", "Insert the installation DVD into the DVD drive of your computer."], False),
+    (["The trains are late.", "But what if travelers still haven't reached their destination by then?"], False),
     (["The race ended in Sibiu.", "Ackermann sprints to victory on the final leg of the tour."], False),
 ])
 def test_fragments_are_sentences_without_a_main_clause(texts, flagged):
@@ -219,3 +237,18 @@ def test_the_injectors_leave_out_what_no_reader_could_see_as_damage():
     assert inject.fragment(so, 0, random.Random(1)) is None
     because = pieces(["It has a sleeve for mounting because you want to connect it directly to your tripod."])
     assert inject.fragment(because, 0, random.Random(1))[0][0].text.startswith("Because you want")
+
+
+def test_the_benchmark_puts_back_only_an_opening_mark_the_data_lost_in_both_languages():
+    import runpy
+
+    bench = runpy.run_path(str(ROOT / "eval" / "benchmarks" / "damage.py"), run_name="damage_benchmark")
+    restored = bench["_restored"]
+    english_line = "That was a bad game that we need to forget,\u201d said the captain."
+    german_line = "Das war ein schlechtes Spiel, das wir vergessen m\u00fcssen\", sagte die Kapit\u00e4nin."
+    assert restored(english_line, german_line, False) == "\u201c" + english_line
+    # a quotation an earlier line of the paragraph opened, or a German line that opens its own: left as it is
+    assert restored(english_line, german_line, True) == english_line
+    assert restored(english_line, "\"Das war ein schlechtes Spiel\", sagte sie.", False) == english_line
+    assert bench["_still_open"]("He said: \u201cWe will win.", False)
+    assert not bench["_still_open"]("We will win,\u201d he said.", True)

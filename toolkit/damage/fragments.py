@@ -61,14 +61,30 @@ def _main_clause(token) -> bool:
 
 
 def _news_line(doc) -> bool:
-    """A verbless line that is whole as it is: an exclamation or a greeting ("First of all, happy Christmas to
-    all of you!"), a ticker line that opens with its count ("22 new Corona virus infections in Lower Austria."),
-    or a headline whose verb the tagger took for a plural noun ("Ackermann sprints to victory ...")."""
-    if doc.text.rstrip().endswith("!") or doc[0].like_num:
+    """A verbless line that is whole as it is: an exclamation, a greeting or a question ("First of all, happy
+    Christmas to all of you!", "Peace and security at the turn of an era?"), a caption or a label with a colon
+    ("Back to the 1920s: the director ... with his wife"), a ticker line that opens with its count ("22 new
+    Corona virus infections in Lower Austria."), or one whose verb the tagger took for a noun: a plural noun
+    after a noun, before a preposition or a determiner ("Ackermann sprints to victory", "My cell phone rings
+    with ..."), or an imperative capitalised at the start ("Insert the DVD into the drive.")."""
+    text = doc.text.rstrip()
+    if text.endswith(("!", "?")) or ": " in text or doc[0].like_num:
         return True
     verbs = english.common_words("verb")
-    return any(t.tag_ == "NNS" and t.i > 0 and doc[t.i - 1].text[:1].isupper() and t.lower_[:-1] in verbs
-               for t in doc)
+    if len(doc) > 1 and doc[0].lower_ in verbs and doc[1].tag_ in ("DT", "PRP$"):
+        return True
+    return any(t.tag_ == "NNS" and 0 < t.i < len(doc) - 1 and doc[t.i - 1].tag_.startswith("NN")
+               and doc[t.i + 1].tag_ in ("IN", "DT", "TO", "PRP$") and _stems(t.lower_) & verbs for t in doc)
+
+
+def _stems(word: str) -> set[str]:
+    """A verb's base forms for its third person: rings -> ring, preoccupies -> preoccupy, pushes -> push."""
+    out = {word[:-1]}
+    if word.endswith("ies"):
+        out.add(word[:-3] + "y")
+    if word.endswith("es"):
+        out.add(word[:-2])
+    return out
 
 
 def _fragment(sentence: Sentence, alone: bool) -> str:
@@ -86,9 +102,10 @@ def _fragment(sentence: Sentence, alone: bool) -> str:
         # main clause it seemed to lack
         other = [t for t in doc if t is not roots[0] and _main_clause(t)]
         # "Not because he loves Ukraine, but because he fears the army.": a contrast that answers the sentence
-        # before it, whole as it is
+        # before it, whole as it is; so is a question "What if ...?"
         contrast = doc[0].lower_ == "not"
-        if marks and not other and not contrast:
+        what_if = any(m.lower_ == "if" and m.i > 0 and doc[m.i - 1].lower_ == "what" for m in marks)
+        if marks and not other and not contrast and not what_if:
             return (f"this sentence is only a subordinate clause (\"{quoted(doc[:marks[0].i + 1].text, 30)} ...\"): "
                     "its main clause is missing, so part of the text may be lost")
     return ""

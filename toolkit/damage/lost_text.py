@@ -68,13 +68,21 @@ _NUMERIC = {"CARDINAL", "ORDINAL", "DATE", "TIME", "QUANTITY", "PERCENT", "MONEY
 _BEFORE_I = {"that", "because", "if", "before", "after", "as", "since", "whether", "while", "although", "though",
              "until", "till", "unless", "once", "so", "than", "like", "where", "when", "whereas", "which", "what",
              "who", "whom", "all", "you", "i"}
-_BEFORE_I_TAGS = {"DT", "PDT", "PRP$", "TO", "POS", "IN", "PRP"}
+_BEFORE_I_TAGS = {"DT", "PDT", "PRP$", "TO", "POS", "IN"}
 _COPULAS = {"is", "was", "are", "were"}
+_NEGATIONS = {"not", "n't", "n\u2019t"}  # "I can't I don't know"
 _ARTICLES = {"the", "a", "an"}
 _CLOSING = {"\u201d", "\""}
 _BEFORE_TITLE = {"IN", "TO", "VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "CC", "DT"}
 # the NER's kinds that it guesses from a capital alone
+# (PERSON too: a surname that is a dictionary word, Trump, Green, is left alone by _OPEN_BEFORE below)
 _GUESSED = {"PERSON", "ORG", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT", "FAC"}
+# the words before a capitalised ordinary word that leave their phrase open ("for Purchase", "this Glass",
+# "more than 100 Images"); after a noun or an adjective it is more often a name or a title (his friend Sarah,
+# the trade association Brewers of Europe, former Kremlin leader)
+_OPEN_BEFORE = {"IN", "TO", "DT", "PDT", "PRP$", "WDT", "CD", "CC", "VB", "VBG", "VBP", "VBZ", "VBD"}
+_VERSUS = {"vs", "v", "versus", "&"}
+_EMOTICON = set(":;=")  # the first mark of an emoticon, :P ;-)
 
 
 def _ordinary(word: str) -> bool:
@@ -98,8 +106,10 @@ def _capitalised_inside(sentences: Sequence[Sentence]) -> dict[str, set[int]]:
 
 
 def _opens_after_i(previous) -> bool:
-    """"I" after this word starts a second clause: the phrase before it is unfinished ("for I", "it I")."""
+    """"I" after this word starts a second clause: the phrase before it is unfinished ("for I", "is I", "can't I")."""
     low = previous.lower_
+    if low in _NEGATIONS:  # "I can't I don't know", not a question's "why can't I just use it?"
+        return previous.i >= 2 and previous.doc[previous.i - 2].tag_ == "PRP"
     return low in _COPULAS or (previous.tag_ in _BEFORE_I_TAGS and low not in _BEFORE_I)
 
 
@@ -126,12 +136,16 @@ def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) 
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
     if text[previous.idx + len(previous.text):token.idx].strip():
         return False  # punctuation between them
-    after_bracket = previous.text == ")" and token.i > 3  # "Günther Rühle (97) He distinguished himself"
-    after_number = previous.text[-1:].isdigit()  # "the first goal came after 9:30 This did not turn out"
+    # "Günther Rühle (97) He distinguished himself": a bracket whose words do not end a sentence themselves
+    after_bracket = previous.text == ")" and token.i > 3 and doc[token.i - 2].text not in (".", "!", "?")
+    # "the first goal came after 9:30 This did not turn out": a number in prose, not in a table (00 0010 If)
+    after_number = (previous.text[-1:].isdigit() and token.i >= 2 and doc[token.i - 2].is_alpha
+                    and doc[token.i - 2].text[:1].islower())
     # 'we want to “stay determined” Next on the docket is': a closing mark, not an opening one ("Not because)
     after_quote = (previous.text in _CLOSING and _role(text, previous.idx) != "open"
                    and token.idx > previous.idx + 1)
-    after_word = bool(_AFTER_WORD.search(previous.text)) and not previous.like_num
+    after_word = (bool(_AFTER_WORD.search(previous.text)) and previous.text[:1] not in _EMOTICON  # not :P
+                  and not previous.like_num and previous.lower_ not in _VERSUS)
     if word == "I":
         return after_bracket or (after_word and _opens_after_i(previous))
     function_word = word.lower() in OPENERS or (token.tag_ == "CD" and word.isalpha())
@@ -139,8 +153,8 @@ def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) 
         return False  # in speech, only the words that open sentences: a capital noun may be emphasis or a name
     if any(ch.isupper() for ch in word[1:]) or _name(token, doc, function_word, names):
         return False  # an acronym, a camel-cased brand (ServusTV), a name (The Hague, Saturday)
-    if following is not None and following.like_num and len(word) == 1:
-        return False  # a road or a grade: the A 45
+    if following is not None and len(word) == 1 and (following.like_num or following.text == "-"):
+        return False  # a road, a grade or a compound: the A 45, an A-game
     if word == "May" and (following is None or following.tag_ not in ("VB", "RB")):
         return False  # the month, not the verb
     if after_bracket or after_number or after_quote:
@@ -156,9 +170,9 @@ def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) 
 
 
 def _ordinary_alone(token, doc, names: set[str]) -> bool:
-    """An ordinary word capitalised alone, which the document never capitalises elsewhere inside a sentence:
-    "more than 100 Images from the area look like a warzone". Not after an article (the Autobahn, the Day of
-    German Unity), nor where a capital word stands beside it or two words before it (the Ministry of Science
+    """An ordinary word capitalised alone, which the document never capitalises elsewhere inside a sentence,
+    after a word that leaves its phrase open (_OPEN_BEFORE): "more than 100 Images from the area look like a
+    warzone". Not after an article (the Autobahn, the Day of German Unity), nor where a capital word stands beside it or two words before it (the Ministry of Science
     and Culture), nor before a number (Section 5): those are names and titles."""
     word = token.text
     previous = doc[token.i - 1]
@@ -166,7 +180,7 @@ def _ordinary_alone(token, doc, names: set[str]) -> bool:
         return False
     if previous.tag_ == "POS" and token.i >= 2:  # this year's Life-threatening floods: the owner counts
         previous = doc[token.i - 2]
-    if not (previous.text[:1].islower() or previous.like_num):
+    if not (previous.text[:1].islower() or previous.like_num) or previous.tag_ not in _OPEN_BEFORE:
         return False
     beside = [doc[previous.i - 1]] if previous.i >= 1 else []
     if token.i + 1 < len(doc):
