@@ -10,7 +10,7 @@ by a seeded hash of their group (toolkit.fitting.sources.assign_splits): `dev` f
 One repair of the data: WMT22's segmentation split some quotations of several sentences and lost their opening
 mark in both languages (`That was just a bad game that we need to forget," said team captain Emily Bölk.`,
 German `Das war ... löschen müssen", sagte Kapitänin Emily Bölk.`, and no earlier line opens it); such a line
-gets its opening mark back at its start (_restored: 9 lines of 2,700, all WMT22). The damage is the data's, not
+gets its opening mark back at its start (_restored: 9 lines of 2,684, all WMT22). The damage is the data's, not
 the translation's, and a clean side that carries it would count the quotes check's correct finding as a
 false alarm.
 
