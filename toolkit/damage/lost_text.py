@@ -48,7 +48,8 @@ _AFTER_WORD = re.compile(r"[^\W\d_]['\u2019]?s?$")  # a word's last letter, or i
 _OPENER_TAGS = {"DT", "PDT", "PRP", "PRP$", "RB", "RBR", "RBS", "CC", "IN", "WDT", "WP", "WP$", "WRB", "EX", "MD",
                 "TO", "VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "UH"}
 OPENERS = STOPWORDS["en"] | set("""furthermore moreover besides however meanwhile nevertheless nonetheless therefore
-    thus hence additionally many almost nearly around approximately roughly next last past today yesterday tomorrow now recently currently unfortunately fortunately finally
+    thus hence additionally many almost nearly around approximately roughly next last past today yesterday
+    tomorrow now recently currently unfortunately fortunately finally
     first firstly secondly instead still yet although though because since while whereas unless until after
     before during despite according apart we you they she he it there not no yes hello please thanks
     in on at""".split()) - {"s", "t"}
@@ -174,8 +175,9 @@ def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) 
 def _ordinary_alone(token, doc, names: set[str]) -> bool:
     """An ordinary word capitalised alone, which the document never capitalises elsewhere inside a sentence,
     after a word that leaves its phrase open (_OPEN_BEFORE): "more than 100 Images from the area look like a
-    warzone". Not after an article (the Autobahn, the Day of German Unity), nor where a capital word stands beside it or two words before it (the Ministry of Science
-    and Culture), nor before a number (Section 5): those are names and titles."""
+    warzone". Not after an article (the Autobahn, the Day of German Unity), nor where a capital word stands
+    beside it or two words before it (the Ministry of Science and Culture), nor before a number (Section 5):
+    those are names and titles."""
     word = token.text
     previous = doc[token.i - 1]
     if word in names or previous.lower_ in _ARTICLES or not word.isalpha():
