@@ -51,6 +51,8 @@ def kinds(texts, paragraphs=None):
     # quoted speech runs together as any other text does
     ("\u201cWith this bike one must for example But I really had great fun with it,\u201d she said.", "lost_text"),
     ("Thanks for the help, I can't I don't know what I would have done without you.", "lost_text"),
+    ("\u201cMonaco is a good test for us considering Like all people from Frankfurt, I look forward to it,\u201d "
+     "said the coach.", "lost_text"),
     ("The council will also vote on the city's Also on the agenda is the new parking plan.", "lost_text"),
     ("The association demands consequences for Purchase with masks and distance is the safest option.",
      "lost_text"),

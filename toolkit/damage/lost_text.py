@@ -18,7 +18,8 @@ engine translates the broken sentence faithfully. What the text itself shows:
     word beside it, which the document capitalises nowhere else inside a sentence, and from which the rest of
     the sentence parses as a clause of its own ("more than 100 Images from the area look like a warzone").
   A capitalised word that continues a name (the Marathon Plus tires), a title inside quotation marks
-  ("The End Of The Green") and Title Case headlines are left alone; in quoted speech only function words count;
+  ("The End Of The Green") and Title Case headlines are left alone; in quoted speech only the words that open
+  sentences count (function words, and the tags above), not a capitalised noun;
 - a paragraph that ends on an article, a preposition or a conjunction: what followed is gone;
 - a web page's label left without what it labelled ("The original article:", "Read more:"): page furniture
   is a closed class (as in toolkit/cleaning.py), so the labels are listed (FURNITURE).
@@ -150,8 +151,8 @@ def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) 
     if word == "I":
         return after_bracket or (after_word and _opens_after_i(previous))
     function_word = word.lower() in OPENERS or (token.tag_ == "CD" and word.isalpha())
-    if quoted and not function_word:
-        return False  # in speech, only the words that open sentences: a capital noun may be emphasis or a name
+    if quoted and not (function_word or token.tag_ in _OPENER_TAGS):
+        return False  # in speech, only words that open sentences (But, Like): a capital noun may be emphasis
     if any(ch.isupper() for ch in word[1:]):
         return False  # an acronym, a camel-cased brand (ServusTV)
     if _name(token, doc, function_word, names):  # a name (The Hague, Saturday), unless a clause begins with it
