@@ -39,3 +39,17 @@ def load():
 def name() -> str:
     nlp = load()
     return f"spacy-{nlp.meta.get('name', MODEL)}-{nlp.meta.get('version', '?')}"
+
+
+@functools.cache
+def common_words(*parts: str) -> frozenset[str]:
+    """The English dictionary words (WordNet's nouns, verbs, adjectives and adverbs, or only the parts of speech
+    asked for; lower case) that the pipeline's lemmatizer ships with: whether a capitalised word is an ordinary
+    word ("Images", "Setting") or could only be a name ("Abbott", "Bundesliga"). Empty when the pipeline has no
+    lemmatizer table."""
+    try:
+        table = load().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, ValueError):
+        return frozenset()
+    return frozenset(w for pos in (parts or ("noun", "verb", "adj", "adv")) for w in table.get(pos, ())
+                     if "_" not in w)

@@ -5,10 +5,12 @@ sentence index and a seeded random generator, and returns the damaged document a
 that now carries the damage, or None when that sentence does not lend itself to this kind (no quotation to
 break, no subordinate clause to strand, ...). The damage imitates what the seed article shows:
 
-- lost_text: the sentence loses its end after a random word and the next sentence is glued on;
+- lost_text: the sentence loses its end after a random word and the next sentence is glued on (not where the
+  glued text is a well-formed coordination: "... and I hope ...", see _coordinated);
 - quotes: a quotation loses its closing mark, or its marks are replaced by German („ “) or French (« », » «) ones;
 - editorial_note: "(<the two words before>, ed.)", "(Anm. d. Red.)" or "(d. Red.)" inserted after a word;
-- fragment: the sentence is replaced by its subordinate clause alone (its main clause lost);
+- fragment: the sentence is replaced by its subordinate clause alone (its main clause lost), not a clause of
+  "so" (a sentence opening "So you can ..." is whole English);
 - repeated: the sentence is copied a few sentences further on;
 - left_untranslated: the sentence's last words are replaced by the last words of its German original;
 - attribution: a sentence quoting someone is copied further on with another person's name as the speaker.
@@ -57,9 +59,29 @@ def lost_text(pieces: Sequence[Piece], k: int, rng: random.Random) -> Injected:
     if len(words) < 6 or not following[:1].isupper():
         return None
     cut = words[rng.randrange(3, len(words) - 2)].end()
-    merged = pieces[k].text[:cut].rstrip(".,;:!?") + " " + following
+    kept = pieces[k].text[:cut].rstrip(".,;:!?")
+    if _coordinated(kept, pieces[k + 1]):
+        return None
+    merged = kept + " " + following
     out = _sentences(pieces[:k]) + [Sentence(merged, pieces[k].paragraph)] + _sentences(pieces[k + 2:])
     return out, k
+
+
+_COORDINATORS = {"and", "but", "or", "so", "yet", "nor"}
+
+
+def _coordinated(kept: str, following: Piece) -> bool:
+    """A cut right after "and" (or another coordinating conjunction) before a sentence that opens with its
+    subject, whose first word keeps its capital anywhere (a name, "I"): the merged text is a well-formed
+    coordinated sentence ("... cucumbers, cabbage and Mamming is a rural community ..."), which no reader could
+    see as damaged. (With an ordinary first word, "and He learned", the capital still shows the break.)"""
+    last = kept.split()[-1].lower() if kept.split() else ""
+    doc = following.doc
+    if last not in _COORDINATORS or doc is None or not len(doc):
+        return False
+    first = doc[0]
+    opens_with_subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == 0 for t in doc)
+    return opens_with_subject and (first.text == "I" or first.tag_ in ("NNP", "NNPS"))
 
 
 _PAIRS = [("\u201e", "\u201c"), ("\u00ab", "\u00bb"), ("\u00bb", "\u00ab")]
@@ -99,8 +121,9 @@ def fragment(pieces: Sequence[Piece], k: int, rng: random.Random) -> Injected:
     doc = pieces[k].doc
     if doc is None:
         return None
-    clauses = [t for t in doc if t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children)
-               and t.head.dep_ == "ROOT"]
+    # not a clause of "so": "So you can connect it to your tripod." is a whole English sentence
+    clauses = [t for t in doc if t.dep_ == "advcl" and t.head.dep_ == "ROOT"
+               and any(c.dep_ == "mark" and c.lower_ != "so" for c in t.children)]
     if not clauses:
         return None
     clause = rng.choice(clauses)
