@@ -110,6 +110,21 @@ def test_banded_search_with_meaning_matches_the_full_grid():
     assert sum(len(b.translation_ids) == 2 for b in full) == sum(k % 7 == 3 for k in range(150))
 
 
+def test_meaning_allows_one_sentence_more_a_side_by_default():
+    # original 1 is said in five translation sentences: a 1-5 bead, beyond the n-gram aligner's 4 a side
+    long_line = "forest deer hunter arrow bow moon night wolf owl fern."
+    rendering = [RENDERING[0], long_line, *RENDERING[2:]]
+    parts = long_line.rstrip(".").split()
+    translation = [rendering[0], *(" ".join(parts[k:k + 2]) + "." for k in range(0, 10, 2)), *rendering[2:]]
+    translation = [line.translate(TO_CYRILLIC) for line in translation]
+    found = [b.vecalign() for b in align(ORIGINAL, translation, [rendering], encoder=ScriptBlindEncoder())]
+    assert "[1]:[1, 2, 3, 4, 5]" in found
+    capped = [b.vecalign() for b in align(ORIGINAL, translation, [rendering], encoder=ScriptBlindEncoder(),
+                                          max_side=4, max_bead=5)]
+    assert "[1]:[1, 2, 3, 4, 5]" not in capped
+    assert signature(meaning="m")["side"] == 5 and signature()["side"] == 4
+
+
 def test_signature_names_the_meaning_source():
     assert str(signature()).startswith("method:mt-ngram|")
     with_meaning = signature(meaning="all-MiniLM-L6-v2")

@@ -387,10 +387,11 @@ def build_parser() -> argparse.ArgumentParser:
     align.add_argument("--reverse-rendering", action="append", default=[], metavar="FILE",
                        help="MT of TRANSLATION into the original's language, line-aligned with TRANSLATION")
     align.add_argument("--out", help="output file of beads in vecalign's format (default: standard output)")
-    align.add_argument("--max-side", type=int, default=4, metavar="N",
-                       help="most sentences on one side of a bead (default 4; 1 = only 1-1, 1-0, 0-1)")
-    align.add_argument("--max-bead", type=int, default=5, metavar="N",
-                       help="most sentences in a bead, both sides together (default 5)")
+    align.add_argument("--max-side", type=int, metavar="N",
+                       help="most sentences on one side of a bead (default 4, or 5 with a meaning source; "
+                       "1 = only 1-1, 1-0, 0-1)")
+    align.add_argument("--max-bead", type=int, metavar="N",
+                       help="most sentences in a bead, both sides together (default 5, or 6 with a meaning source)")
     align.add_argument("--lang", metavar="T", help="the translation's (and the renderings') language, e.g. en: "
                        "with an embedding model for it, beads are also priced by meaning")
     align.add_argument("--meaning", choices=["auto", "on", "off"], default="auto",

@@ -59,7 +59,7 @@ def align_document(folder: Path, doc: str, how: dict):
     translation = read_lines(folder / f"{doc}.fr")
     forward = [read_lines(folder / f"{doc}.de.mt-{s}.fr") for s in how["forward"]]
     reverse = [read_lines(folder / f"{doc}.fr.mt-{s}.de") for s in how["reverse"]]
-    beads = align(original, translation, forward, reverse, max_side=how.get("max_side", 4))
+    beads = align(original, translation, forward, reverse, max_side=how.get("max_side"))
     return [(b.original_ids, b.translation_ids) for b in beads]
 
 
