@@ -103,6 +103,9 @@ class Family:
     prepare: Optional[Callable[[Sequence[BeadTexts], Resources], None]] = None
     module: str = ""  # where it lives, for the README table
     when: str = ""  # when it is measured, in words, for the README table
+    # prepare starts work that runs on its own (processes) while the others measure: it is started after every
+    # other family's prepare and measured last, so that it does not take the cores from their model calls
+    background: bool = False
 
 
 class Registry:
