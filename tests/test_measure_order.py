@@ -1,5 +1,5 @@
-"""signals.measure starts a background family (the parser processes) after every other family's prepare, so that
-it does not take the cores from their model calls, and still returns what measuring in registry order gives."""
+"""signals.measure runs the models on every core first, then starts a background family (the parser processes)
+beside the single-core Python families, and still returns what measuring in registry order gives."""
 import toolkit.signals as signals
 from toolkit.signals import BeadTexts, Family, Measured, Registry, Resources, Signal
 from toolkit.records import Reason
@@ -14,7 +14,7 @@ BEADS = [
 ]
 
 
-def _family(name: str, calls: list, background: bool = False) -> Family:
+def _family(name: str, calls: list, background: bool = False, all_cores: bool = False) -> Family:
     def prepare(beads, resources):
         calls.append(f"prepare {name}")
 
@@ -22,19 +22,21 @@ def _family(name: str, calls: list, background: bool = False) -> Family:
         calls.append(f"measure {name}")
         return Measured({name: float(len(bead.translation))}, [Reason(name, name, None, name)])
 
-    return Family(name, (Signal(name, name, name),), measure, prepare, background=background)
+    return Family(name, (Signal(name, name, name),), measure, prepare, background=background, all_cores=all_cores)
 
 
-def test_the_background_family_starts_last_and_the_result_keeps_registry_order(monkeypatch):
+def test_models_first_then_the_background_work_and_the_result_keeps_registry_order(monkeypatch):
     calls: list[str] = []
-    families = [_family("first", calls), _family("parsing", calls, background=True), _family("models", calls)]
+    families = [_family("python", calls), _family("parsing", calls, background=True),
+                _family("models", calls, all_cores=True)]
     monkeypatch.setattr(signals, "REGISTRY", Registry(families))
     measured = signals.measure(BEADS, Resources())
-    assert [c for c in calls if c.startswith("prepare")] == ["prepare first", "prepare models", "prepare parsing"]
-    assert calls.index("measure parsing") > max(k for k, c in enumerate(calls) if c == "measure models")
+    assert [c for c in calls if c.startswith("prepare")] == ["prepare models", "prepare parsing", "prepare python"]
+    measures = [c for c in calls if c.startswith("measure")]
+    assert measures == sorted(measures, key=["measure models", "measure python", "measure parsing"].index)
     for bead, m in zip(BEADS, measured):
-        assert list(m.values) == ["first", "parsing", "models"]
-        assert [r.signal for r in m.reasons] == ["first", "parsing", "models"]
+        assert list(m.values) == ["python", "parsing", "models"]
+        assert [r.signal for r in m.reasons] == ["python", "parsing", "models"]
         assert m.values["parsing"] == len(bead.translation)
 
 
@@ -52,6 +54,7 @@ def _in_registry_order(beads, resources):
 
 def test_the_real_families_measure_as_in_registry_order():
     assert [f.name for f in signals.REGISTRY.families if f.background] == ["grammar"]
+    assert [f.name for f in signals.REGISTRY.families if f.all_cores] == ["embedding", "learnt"]
     resources = Resources(embedder=None, learnt=None)  # the parser and the dictionary where installed
     new = signals.measure(BEADS, resources)
     old = _in_registry_order(BEADS, resources)

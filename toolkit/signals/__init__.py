@@ -35,17 +35,21 @@ def measure(beads: Sequence[BeadTexts], resources: Resources | None = None,
     model included) runs inside timer(family name), for `make bench`'s shares."""
     resources = resources or Resources()
     timer = timer or (lambda name: contextlib.nullcontext())
-    # Background work (the parser processes) starts after the model calls and runs beside the other families'
-    # measuring, which is Python on one core. Started first, it took the cores from the models: on 2 cores,
-    # 2 parser processes against 2 torch threads made the embedding stage 3.5x the library's own encode, at
-    # twice its CPU (threads spinning at their barriers for a descheduled partner).
-    order = sorted(REGISTRY.families, key=lambda family: family.background)
-    for family in order:
+    # The models on every core first; then the background work (the parser processes) starts, and runs beside
+    # the other families' preparing and measuring, which is Python on one core (spaCy's NER included). Started
+    # before the models, it took the cores from them: on 2 cores, 2 parser processes against 2 torch threads
+    # made the embedding stage 3.5x the library's own encode, at twice its CPU (threads spinning at their
+    # barriers for a descheduled partner).
+    families = REGISTRY.families
+    models = [f for f in families if f.all_cores]
+    background = [f for f in families if f.background and not f.all_cores]
+    rest = [f for f in families if f not in models and f not in background]
+    for family in models + background + rest:
         if family.prepare is not None:
             with timer(family.name):
                 family.prepare(beads, resources)
     found: dict[str, list[Measured]] = {}
-    for family in order:  # family by family, so each is timed once, not once a bead
+    for family in models + rest + background:  # family by family, so each is timed once, not once a bead
         with timer(family.name):
             found[family.name] = [family.measure(bead, resources) for bead in beads]
     measured = [Measured() for _ in beads]

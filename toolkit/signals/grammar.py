@@ -16,8 +16,9 @@ MAX_CHARS characters are not parsed at all.
 A translation the parser links fully cannot leave more words unlinked than its renderings, so its renderings
 are parsed only for the translations that leave a word unlinked (about a third of news sentences): the signal
 is the same, for about half the parsing. `prepare` starts the parsing on a thread and returns; it is a
-background family (base.Family), started after the other families' model calls (embeddings, the learnt model),
-so the parser processes run while the others measure in Python on one core, and `measure` waits for them.
+background family (base.Family), started after the model calls on every core (embeddings, the learnt model),
+so the parser processes run while the others prepare and measure in Python on one core, and `measure` waits
+for them.
 """
 from __future__ import annotations
 
