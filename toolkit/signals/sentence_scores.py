@@ -18,8 +18,6 @@ from __future__ import annotations
 import functools
 import math
 
-from sacrebleu.metrics import lib_ter
-
 _TEXTS = 65536  # texts whose n-grams are kept: a chunk's translations and renderings, many times over
 
 
@@ -86,6 +84,8 @@ def ter(text: str, other: str) -> float:
 
 def _edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[int, int]:
     """lib_ter.translation_edit_rate with the faster edit distance below."""
+    from sacrebleu.metrics import lib_ter  # here, not at the top: the CLI's start must not import sacrebleu
+
     if not words_ref:
         return len(words_hyp), 0
     cached = _BeamEditDistance(words_ref)
@@ -100,10 +100,6 @@ def _edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[int, int]:
     return shifts + distance, len(words_ref)
 
 
-_INF = lib_ter._INT_INFINITY
-_NOP, _SUB, _INS, _DEL, _UNDEF = lib_ter._OP_NOP, lib_ter._OP_SUB, lib_ter._OP_INS, lib_ter._OP_DEL, lib_ter._OP_UNDEF
-
-
 class _BeamEditDistance:
     """sacrebleu's lib_ter.BeamEditDistance (called by lib_ter._shift as cached_ed(words) -> (distance, trace)):
     the same band around the pseudo-diagonal, the same rule for each cell (the first of match or substitution,
@@ -112,8 +108,11 @@ class _BeamEditDistance:
     operations rather than a list of (cost, operation) tuples, and the band is filled in one pass."""
 
     def __init__(self, words_ref: list[str]):
+        from sacrebleu.metrics import lib_ter
+
+        self._lib = lib_ter
         self._ref, self._n = words_ref, len(words_ref)
-        self._initial = (list(range(self._n + 1)), [_INS] * (self._n + 1))  # inserting the reference's words
+        self._initial = (list(range(self._n + 1)), [lib_ter._OP_INS] * (self._n + 1))  # inserting the reference
         self._cache: dict = {}  # word -> (the next words' dict, the row after this word)
         self._size = 0
 
@@ -125,30 +124,33 @@ class _BeamEditDistance:
             node, row = node[word]
             rows.append(row)
         start = len(rows) - 1
+        lib = self._lib
+        inf, nop, sub, ins, dele, undef = (lib._INT_INFINITY, lib._OP_NOP, lib._OP_SUB, lib._OP_INS,
+                                           lib._OP_DEL, lib._OP_UNDEF)
         n_h, n_ref, ref = len(words_h), self._n, self._ref
         ratio = n_ref / n_h if words_h else 1
-        beam = math.ceil(ratio / 2 + lib_ter._BEAM_WIDTH) if lib_ter._BEAM_WIDTH < ratio / 2 else lib_ter._BEAM_WIDTH
+        beam = math.ceil(ratio / 2 + lib._BEAM_WIDTH) if lib._BEAM_WIDTH < ratio / 2 else lib._BEAM_WIDTH
         for i in range(start + 1, n_h + 1):
             diagonal = math.floor(i * ratio)
             low = max(0, diagonal - beam)
             high = n_ref + 1 if i == n_h else min(n_ref + 1, diagonal + beam)
             above, word = rows[i - 1][0], words_h[i - 1]
-            costs, ops = [_INF] * (n_ref + 1), [_UNDEF] * (n_ref + 1)
+            costs, ops = [inf] * (n_ref + 1), [undef] * (n_ref + 1)
             if low == 0:
-                costs[0], ops[0] = above[0] + 1, _DEL
+                costs[0], ops[0] = above[0] + 1, dele
                 low = 1
             if low < high:
                 left, diagonal_cost = costs[low - 1], above[low - 1]
                 band_costs, band_ops = [], []
                 for other, up in zip(ref[low - 1:high - 1], above[low:high]):
                     if word == other:
-                        best, op = (diagonal_cost, _NOP) if diagonal_cost < _INF else (_INF, _UNDEF)
+                        best, op = (diagonal_cost, nop) if diagonal_cost < inf else (inf, undef)
                     else:
-                        best, op = (diagonal_cost + 1, _SUB) if diagonal_cost + 1 < _INF else (_INF, _UNDEF)
+                        best, op = (diagonal_cost + 1, sub) if diagonal_cost + 1 < inf else (inf, undef)
                     if up + 1 < best:
-                        best, op = up + 1, _DEL
+                        best, op = up + 1, dele
                     if left + 1 < best:
-                        best, op = left + 1, _INS
+                        best, op = left + 1, ins
                     band_costs.append(best)
                     band_ops.append(op)
                     left, diagonal_cost = best, up
@@ -159,11 +161,11 @@ class _BeamEditDistance:
         while i > 0 or j > 0:
             op = rows[i][1][j]
             trace.append(op)
-            if op == _SUB or op == _NOP:
+            if op == sub or op == nop:
                 i, j = i - 1, j - 1
-            elif op == _INS:
+            elif op == ins:
                 j -= 1
-            elif op == _DEL:
+            elif op == dele:
                 i -= 1
             else:
                 raise ValueError(f"unknown edit operation {op!r}")
@@ -171,7 +173,7 @@ class _BeamEditDistance:
         return rows[-1][0][-1], "".join(reversed(trace))
 
     def _keep(self, words_h: list[str], start: int, rows: list) -> None:
-        if self._size >= lib_ter._MAX_CACHE_SIZE:
+        if self._size >= self._lib._MAX_CACHE_SIZE:
             return
         node = self._cache
         for word in words_h[:start]:
