@@ -103,6 +103,11 @@ class Family:
     prepare: Optional[Callable[[Sequence[BeadTexts], Resources], None]] = None
     module: str = ""  # where it lives, for the README table
     when: str = ""  # when it is measured, in words, for the README table
+    # prepare runs a model on every core (torch threads): done first, before any background work starts
+    all_cores: bool = False
+    # prepare starts work that runs on its own (processes) while the others measure: started after the all_cores
+    # families' model calls, so as not to take the cores from them, and measured (waited for) last
+    background: bool = False
 
 
 class Registry:

@@ -21,15 +21,12 @@ from __future__ import annotations
 import functools
 import statistics
 
+from . import sentence_scores
 from .lexical import bigram_unsupported, support_rates
-from .overlap import metrics
 from .base import CONSENSUS, BeadTexts, Family, Measured, Resources, Signal
 
 
-@functools.lru_cache(maxsize=262144)
-def _chrf(text: str, other: str) -> float:
-    # Beads that share renderings (every system's output judged against the others) share most pairs.
-    return metrics()["chrf"].sentence_score(text, [other]).score
+_chrf = sentence_scores.chrf  # kept per pair: beads that share renderings share most pairs, and overlap.py asks too
 
 
 @functools.lru_cache(maxsize=4096)

@@ -140,4 +140,4 @@ FAMILY = Family("embedding", (
     Signal("embed_cos_median", "cosine to the median rendering", _FAR, -1, needs=frozenset({EMBEDDING})),
     Signal("embed_consensus_gap", "renderings' typical cosine to each other minus the translation's", _FAR,
            needs=frozenset({EMBEDDING, CONSENSUS})),
-), measure, prepare, module="embedding.py", when="English, embedding model installed")
+), measure, prepare, module="embedding.py", when="English, embedding model installed", all_cores=True)

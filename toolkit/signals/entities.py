@@ -75,7 +75,10 @@ _PROPER = frozenset({"NNP", "NNPS"})
 _NER_LANGS = {"en"}
 _CACHE_MAX = 200_000
 _CHUNK = 2000
-_UNUSED = ["parser", "lemmatizer"]  # names need the tagger and the NER only (the parser is half the time)
+# Names need the tagger and the NER only (the parser is half the time). The attribute ruler (a quarter of what is
+# left) maps tags to parts of speech, morphology and lemmas, which nothing here reads; the one tag it sets is
+# whitespace's, and a whitespace token is never a capitalised name word (tests/test_names.py holds the names equal).
+_UNUSED = ["parser", "attribute_ruler", "lemmatizer"]
 Spans = tuple[tuple[int, int], ...]
 # text -> (character spans of its name words, of the one-word opening names the second look rejected)
 _ner_spans: dict[str, tuple[Spans, Spans]] = {}

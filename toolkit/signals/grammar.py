@@ -15,8 +15,10 @@ MAX_CHARS characters are not parsed at all.
 
 A translation the parser links fully cannot leave more words unlinked than its renderings, so its renderings
 are parsed only for the translations that leave a word unlinked (about a third of news sentences): the signal
-is the same, for about half the parsing. `prepare` starts the parsing on a thread and returns: the parser
-processes run while the other families' models (embeddings, the learnt model) do, and `measure` waits for them.
+is the same, for about half the parsing. `prepare` starts the parsing on a thread and returns; it is a
+background family (base.Family), started after the model calls on every core (embeddings, the learnt model),
+so the parser processes run while the others prepare and measure in Python on one core, and `measure` waits
+for them.
 """
 from __future__ import annotations
 
@@ -224,4 +226,4 @@ FAMILY = Family("grammar", (
     Signal("grammar_unlinked", "words the parser links to nothing, beyond the renderings' median",
            "the sentence is broken: words hang loose where the machine translations read well", neutral=0.0, cap=3.0,
            evidence="grammar"),
-), measure, prepare, module="grammar.py", when="English, parser installed")
+), measure, prepare, module="grammar.py", when="English, parser installed", background=True)

@@ -88,4 +88,4 @@ FAMILY = Family("learnt", (
            _CHANGED, needs=frozenset({LEARNT})),
     Signal("learnt_median", "learnt model: probability that the meaning differs from the median rendering",
            _CHANGED, needs=frozenset({LEARNT})),
-), measure, prepare, module="learnt.py", when="English, learnt model installed")
+), measure, prepare, module="learnt.py", when="English, learnt model installed", all_cores=True)

@@ -22,14 +22,24 @@ Signals (fractions in [0, 1]):
 """
 from __future__ import annotations
 
+import functools
+
 from ..records import Reason
 from .entities import translit_key
 from .text import Token, content, tokens
 from .base import BeadTexts, Family, Measured, Resources, Signal
 
 
-def _keys(text: str) -> set[str]:
-    return {translit_key(t.key) for t in tokens(text)}
+# Each text's word keys, content keys and word pairs, kept: consensus.py compares every rendering with every
+# other (leave one out), so a text is read as a rendering many times over.
+@functools.lru_cache(maxsize=65536)
+def _keys(text: str) -> frozenset[str]:
+    return frozenset(translit_key(t.key) for t in tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_keys(text: str) -> frozenset[str]:
+    return frozenset(translit_key(t.key) for t in content(tokens(text)))
 
 
 def support_rates(translation: str, renderings: list[str]) -> tuple[float, float, float, list[Token]]:
@@ -41,7 +51,7 @@ def support_rates(translation: str, renderings: list[str]) -> tuple[float, float
     unsupported_all = [t for t in ours if translit_key(t.key) not in seen]
     counts: dict[str, int] = {}
     for rendering in renderings:
-        for key in {translit_key(t.key) for t in content(tokens(rendering))}:
+        for key in _content_keys(rendering):
             counts[key] = counts.get(key, 0) + 1
     agreed = {key for key, n in counts.items() if n * 2 >= len(renderings)}
     our_keys = _keys(translation)
@@ -54,9 +64,10 @@ def support_rates(translation: str, renderings: list[str]) -> tuple[float, float
     )
 
 
-def _bigrams(text: str) -> set[tuple[str, str]]:
+@functools.lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
     toks = [translit_key(t.key) for t in tokens(text)]
-    return set(zip(toks, toks[1:]))
+    return frozenset(zip(toks, toks[1:]))
 
 
 def bigram_unsupported(translation: str, renderings: list[str]) -> int:

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import functools
 import statistics
+
+from . import sentence_scores
 from .base import BeadTexts, Family, Measured, Resources, Signal
+
+SCORES = {"chrf": sentence_scores.chrf, "bleu": sentence_scores.bleu, "ter": sentence_scores.ter}
 
 
 @functools.lru_cache(maxsize=None)
@@ -29,9 +33,10 @@ def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float]
     per_rendering: dict[str, dict[str, float]] = {}
     if not pairs:
         return values, per_rendering
-    for metric_name, metric in metrics().items():
+    for metric_name in metrics():
+        score = SCORES[metric_name]  # = metric.sentence_score(text, [rendering]).score, each text's n-grams once
         scores = per_rendering[metric_name] = {
-            name: round(metric.sentence_score(text, [rendering]).score, 4) for name, (text, rendering) in pairs.items()}
+            name: round(score(text, rendering), 4) for name, (text, rendering) in pairs.items()}
         best = min(scores.values()) if metric_name == "ter" else max(scores.values())  # TER: lower is closer
         values[f"{metric_name}_best"] = best
         values[f"{metric_name}_median"] = round(statistics.median(scores.values()), 4)
