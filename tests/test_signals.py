@@ -305,3 +305,13 @@ def test_plain_reasons_quote_what_changed():
     _, reasons = negation_signals("The army is not ready.", {"a": "The army is ready."})
     assert reasons[0].detail == 'this translation says "not" where the machine translations do not negate'
     assert reasons[0].translation_span == (12, 15)
+
+
+def test_kept_model_results_are_bounded_and_never_drop_the_batch_at_hand():
+    from toolkit.signals.base import make_room
+
+    kept = {"old-1": 1, "old-2": 2, "now": 3}
+    make_room(kept, {"now", "new"}, most=5)
+    assert kept == {"old-1": 1, "old-2": 2, "now": 3}  # room enough: nothing is let go
+    make_room(kept, {"now", "new-1", "new-2", "new-3"}, most=5)
+    assert kept == {"now": 3}  # older batches' results go, the batch's own stay

@@ -24,6 +24,20 @@ EMBEDDING = "embedding"  # an English translation and the sentence-embedding mod
 LEARNT = "learnt"  # an English translation and the learnt divergence model
 
 
+# What a model gave, kept per text (or pair) so a bead's family reads its batch's results; bounded, so that a
+# process judging an archive keeps its memory flat: a batch's texts always fit, older batches' are let go.
+KEPT_RESULTS = 50_000
+
+
+def make_room(kept: dict, batch: set, most: int = KEPT_RESULTS) -> None:
+    """Before a batch's results are added: when they would take `kept` past `most`, let go of every result but
+    the batch's own."""
+    if len(kept) + sum(1 for key in batch if key not in kept) > most:
+        still = {key: kept[key] for key in batch if key in kept}
+        kept.clear()
+        kept.update(still)
+
+
 @dataclass(frozen=True)
 class Signal:
     name: str

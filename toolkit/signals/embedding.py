@@ -26,7 +26,7 @@ import statistics
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .base import CONSENSUS, EMBEDDING, BeadTexts, Family, Measured, Resources, Signal
+from .base import CONSENSUS, EMBEDDING, BeadTexts, Family, Measured, Resources, Signal, make_room
 from ..resources import Unavailable
 
 LANGUAGES = {"en"}
@@ -68,7 +68,9 @@ class Embedder:
         self._vectors: dict = {}  # text -> its unit vector (numpy)
 
     def add(self, texts: Iterable[str]) -> None:
-        todo = sorted({t for t in texts if t not in self._vectors})
+        batch = set(texts)
+        make_room(self._vectors, batch)
+        todo = sorted(t for t in batch if t not in self._vectors)
         if todo:
             vectors = self.model.encode(todo, batch_size=self.batch_size, normalize_embeddings=True,
                                         show_progress_bar=False, convert_to_numpy=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 
 from ..resources import Unavailable
-from .base import LEARNT, BeadTexts, Family, Measured, Resources, Signal
+from .base import LEARNT, BeadTexts, Family, Measured, Resources, Signal, make_room
 
 LANGUAGES = {"en"}  # the base model and the training data are English
 
@@ -25,7 +25,9 @@ class Scores:
         self._seen: dict[tuple[str, str], float] = {}
 
     def add(self, pairs) -> None:
-        todo = sorted({p for p in pairs if p not in self._seen})
+        batch = set(pairs)
+        make_room(self._seen, batch)
+        todo = sorted(p for p in batch if p not in self._seen)
         if todo:
             self._seen.update(zip(todo, (round(float(p), 4) for p in self.model.score(todo))))
 
