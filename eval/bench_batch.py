@@ -109,15 +109,15 @@ def _env(threads: int) -> dict:
 def scaling(rows: list[dict], n: int, work: Path, batch_rows: int) -> dict:
     source = work / "pairs.jsonl"
     source.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs(rows, n)), encoding="utf-8")
-    runs = {"score_2_threads": measured(_toolkit("score", str(source), "--out", str(work / "scored.jsonl")),
-                                        _env(2)),
+    # no judged-bead cache anywhere: the first run's judgements would make every later run a lookup
+    score = _toolkit("score", str(source), "--out", str(work / "scored.jsonl"), "--no-cache")
+    runs = {"score_2_threads": measured(score, _env(2)),
             # beside one batch worker of one thread, this is what Ray itself costs
-            "score_1_thread": measured(_toolkit("score", str(source), "--out", str(work / "scored.jsonl")),
-                                       _env(1))}
+            "score_1_thread": measured(score, _env(1))}
     for workers in (1, 2):
         runs[f"batch_{workers}_worker{'s' if workers > 1 else ''}"] = measured(
             _toolkit("batch", str(source), "--out", str(work / f"batch{workers}"), "--workers", str(workers),
-                     "--threads", "1", "--shard-rows", str(batch_rows * 2), "--batch-rows", str(batch_rows), "-q"),
+                     "--threads", "1", "--shard-rows", str(batch_rows * 2), "--batch-rows", str(batch_rows), "--no-cache", "-q"),
             _env(1))
     for name, one in runs.items():
         one["pairs_per_second"] = round(n / one["seconds"], 2)
