@@ -37,8 +37,8 @@ from typing import Optional
 from ..paths import cache_root
 from ..records import Reason
 from ..signals import AUTO, BeadTexts, Resources, measure, status
+from .sources import DEFAULT_DATA
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 DEMETR_FILE = Path("demetr_de") / "demetr_de.joined.tsv.gz"
 MQM_FILE = Path("mqm_ted_ende") / "mqm_ted_ende.jsonl.gz"
 LEFT_OUT_SYSTEMS = ("wmt21_Online-B",)
