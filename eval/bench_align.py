@@ -12,7 +12,6 @@ which includes Python and numpy themselves).
 """
 from __future__ import annotations
 
-import json
 import random
 import resource
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from eval import bench_record  # noqa: E402
 from toolkit import __version__  # noqa: E402
 from toolkit.alignment import align, signature  # noqa: E402
 
@@ -143,9 +143,7 @@ def main() -> int:
         "signature": f"toolkit:{__version__} # align:{signature(True)}",
         "targets": {"seconds_10k": ["<=", 10], "peak_rss_mib": ["<=", 2048]},
     }
-    out = HERE / "results" / "bench_align.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    out = bench_record.write(result, HERE / "results" / "bench_align.json", sort_keys=True)
     print(f"align {len(original):,} x {len(translation):,} sentences: {seconds:.2f} s, peak RSS "
           f"{result['peak_rss_mib']:.0f} MiB, {result['exact_bead_recall_10k']:.1%} of the true beads found")
     print(f"{SMALL} x {len(small[1])}: old full-grid aligner {old_seconds:.2f} s, new {new_small_seconds:.2f} s "

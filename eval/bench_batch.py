@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from eval import bench_record  # noqa: E402
 from toolkit import __version__  # noqa: E402
 
 DATA = "wmt21_newstest_deen/newstest2021.de-en.systems.tsv.gz"
@@ -192,7 +193,7 @@ def table(runs: dict, n: int, load, big) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--data", default=bench_record.default_data())
     parser.add_argument("--pairs", type=int, default=400)
     parser.add_argument("--batch-rows", type=int, default=25, help="pairs a worker judges together")
     parser.add_argument("--out", default=str(HERE / "results" / "bench_batch.json"))
@@ -223,7 +224,7 @@ def main(argv=None) -> int:
         "data": f"{DATA}: the shared part, the first {args.pairs} usable lines in file order (cycled when more "
                 f"are asked); translation {TRANSLATION}, renderings {', '.join(RENDERINGS)}, German source",
         "pairs": args.pairs, "cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "load_average_after": bench_record.load_average(),
         **ratios, "runs": runs, "large": big if big else "not run (BENCH_BATCH_LARGE=100000 runs it)",
         "headline": ["two_workers_over_one", "two_workers_over_score_2_threads", "one_worker_over_score_1_thread"],
         "targets": TARGETS, "toolkit_version": __version__,
@@ -232,7 +233,7 @@ def main(argv=None) -> int:
     if big:
         record["large_peak_memory_gib"] = big["peak_gib"]
         record["headline"].append("large_peak_memory_gib")
-    Path(args.out).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    bench_record.write(record, args.out)
     print(f"bench_batch ({args.pairs} pairs, 5 renderings, {os.cpu_count()} CPUs, load {load[0]:.1f} before):")
     for name, one in runs.items():
         print(f"  {name:16} {one['seconds']:7.1f} s  {one['pairs_per_second']:6.2f} pairs/s  "

@@ -21,8 +21,6 @@ import argparse
 import csv
 import datetime
 import gzip
-import json
-import os
 import resource
 import sys
 import tempfile
@@ -32,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from eval import bench_record  # noqa: E402
 from toolkit import __version__  # noqa: E402
 
 DATA_FILE = Path("wmt21_newstest_deen") / "newstest2021.de-en.systems.tsv.gz"
@@ -93,7 +92,7 @@ def _rate(n: int, seconds: float) -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=os.environ.get("EVAL_DATA") or str(HERE.parent.parent / "shared" / "data"))
+    parser.add_argument("--data", default=bench_record.default_data())
     parser.add_argument("--beads", type=int, default=300)
     parser.add_argument("--out", default=str(HERE / "results" / "bench_judge.json"))
     args = parser.parse_args(argv)
@@ -180,12 +179,10 @@ def main(argv=None) -> int:
         "settings": {"beads": len(beads), "renderings": RENDERINGS, "distinct_texts": len(texts),
                      "pairs": len(pairs), "threads": THREADS,
                      "data": f"{DATA_FILE} (shared part), lines 40-{40 + args.beads - 1}; warm-up on lines 0-23"},
-        "machine": {"cpus": os.cpu_count(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": bench_record.machine_at_end(),
         "signature": f"bench_judge|{signals.status()}|toolkit:{__version__}|threads:{THREADS}",
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = bench_record.write(record, args.out)
     print(f"judge: {record['beads_per_second']} beads/s with {RENDERINGS} renderings on {THREADS} threads "
           f"({len(beads)} beads, {judging.wall:.1f} s, {judging.cpu:.1f} CPU s); shares of the time {shares}")
     print(f"  judging / learnt model alone on the same {len(pairs)} pairs: {record['judging_over_learnt_model']}x "

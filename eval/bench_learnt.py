@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
-import os
 import re
 import sys
 import time
@@ -20,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from eval import bench_record  # noqa: E402
 from toolkit import __version__, learnt  # noqa: E402
 
 SEED = HERE.parent / "corpora" / "belarus-army" / "translation.en.txt"
@@ -80,12 +79,10 @@ def main(argv=None) -> int:
         "targets": TARGETS,
         "settings": {"pairs": len(work), "threads": THREADS, "batch_size": model.batch_size,
                      "max_length": model.max_length, "repeats": args.repeats},
-        "machine": {"cpus": os.cpu_count(), "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": bench_record.machine_at_end(),
         "signature": f"bench_learnt|{model.signature}|toolkit:{__version__}|threads:{THREADS}",
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = bench_record.write(record, args.out)
     print(f"learnt model: {record['pairs_per_second']} pairs/s batched, {record['pairs_per_second_one_at_a_time']} "
           f"one at a time, on {THREADS} threads ({len(work)} pairs; load {record['load_seconds']} s)  ->  {out}")
     return 0

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import resource
@@ -29,6 +28,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the toolkit from this checkout; tests/tiny_mt builds the model
 
 import toolkit.engines.ct2  # noqa: E402,F401  (OMP_WAIT_POLICY before CTranslate2 starts; as in the toolkit)
+from eval import bench_record  # noqa: E402
 
 MODES = {"greedy": 1, "beam4": 4}
 TARGETS = {"ct2_engine_over_raw_ct2": [">=", 0.95], "ct2_engine_over_hf_batched": [">=", 2.4],
@@ -153,7 +153,7 @@ def machine() -> dict:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cpus": os.cpu_count(), "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    return {"cpu": cpu, "cpus": os.cpu_count(), "load_average_at_start": bench_record.load_average(),
             "python": platform.python_version(), "system": platform.system()}
 
 
@@ -241,14 +241,12 @@ def main(argv=None) -> int:
                      "hf_dtype": "float32"},
         "versions": {"ctranslate2": ctranslate2.__version__, "transformers": transformers.__version__,
                      "torch": __import__("torch").__version__},
-        "machine": {**at_start, "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {**at_start, "load_average_at_end": bench_record.load_average()},
         "wall_seconds": round(time.perf_counter() - started, 1),
         "table": table(results),
         "signature": f"bench_mt|sentences:{len(sentences)}|len:{args.length}|batch:{BATCH}|threads:{THREADS}",
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = bench_record.write(record, args.out)
     print(table(results))
     for key in ("ct2_engine_over_raw_ct2", "ct2_engine_over_hf_batched", "cached_rerun_speedup"):
         op, bound = TARGETS[key]

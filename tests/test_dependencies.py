@@ -29,8 +29,8 @@ def declared() -> set[str]:
 
 def imported() -> dict[str, set[str]]:
     """{top-level module: files importing it}, for absolute imports of neither the stdlib nor this repository."""
-    # the package, and what the scripts in eval/ import from beside them (benchmarks/, tests/tiny_mt.py)
-    local = {"toolkit"} | {p.stem for folder in ("eval", "eval/benchmarks", "tests") for p in (ROOT / folder).glob("*")}
+    # the package, the eval folder, and what the scripts in eval/ import from beside them (benchmarks/, tests/tiny_mt.py)
+    local = set(SCANNED) | {p.stem for folder in ("eval", "eval/benchmarks", "tests") for p in (ROOT / folder).glob("*")}
     found: dict[str, set[str]] = {}
     for folder in SCANNED:
         for path in (ROOT / folder).rglob("*.py"):
