@@ -12,7 +12,7 @@ CHECKER_PACKAGES := trans-de-en link-grammar link-grammar-dictionaries-en
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help how-to-run install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train clean
+.PHONY: help how-to-run install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train train-damage clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
@@ -114,8 +114,13 @@ wordnet:
 # The learnt divergence model (toolkit/fitting/train.py): seeded, resumable (checkpoints in runs/train), writes
 # toolkit/learnt/data. TRAIN_ARGS="--threads 2" where the two cores are free; the defaults are what ships.
 TRAIN_ARGS ?=
-train: install wordnet
+train: install wordnet train-damage
 	$(BIN)/python -m toolkit.fitting.train --data $(EVAL_DATA) --work runs/train $(TRAIN_ARGS)
+
+# The damage checks' model of sentences run together (toolkit/fitting/boundary.py): seeded, writes
+# toolkit/damage/data/boundary.json; 10-20 minutes on 2 cores.
+train-damage: install
+	$(BIN)/python -m toolkit.fitting.boundary --data $(EVAL_DATA)
 
 clean:
 	rm -rf $(VENV) runs

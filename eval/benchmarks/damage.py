@@ -28,6 +28,9 @@ the share where a finding of that kind lands on the damaged sentence. Clean: the
 sentences with any finding before injection (every such finding is a false alarm on a professional reference,
 or damage the reference really has: either way, the cost a user pays).
 
+lost_text's learnt model of sentences run together (toolkit/damage/boundary.py) is trained on other English
+(toolkit/fitting/boundary.py) and its threshold was chosen on the dev documents here, never the test ones.
+
 Seed: the checks over corpora/belarus-army/translation.en.txt, segmented as `toolkit compare` does, against the
 hand-made list of its damage (tests/fixtures/seed_damage.json): which damaged sentences are caught with the
 right kind, and which others are flagged. The flags per sentence go to eval/results/damage_seed.json. Where

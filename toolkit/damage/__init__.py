@@ -17,7 +17,7 @@ from typing import Iterable, Optional, Sequence
 
 from .. import english
 from ..resources import Unavailable
-from . import attribution, fragments, lost_text, notes, quotes, repeated, untranslated
+from . import attribution, boundary, fragments, lost_text, notes, quotes, repeated, untranslated
 from ..severity import highest, rank
 from .base import SEVERITY, Check, Finding, Findings, Sentence
 
@@ -85,10 +85,13 @@ def unavailable(lang: Optional[str] = "en") -> dict[str, str]:
 
 
 def signature() -> str:
+    """The parser the checks read with and the learnt model of sentences run together (boundary.py)."""
     try:
-        return english.name()
+        parser = english.name()
     except Unavailable:
         return "without spaCy"
+    model = boundary.load()
+    return f"{parser}|{model.signature if model else 'boundary:none'}"
 
 
 __all__ = ["CHECKS", "SEVERITY", "Check", "Finding", "Findings", "Sentence", "check", "check_texts", "parsed",

@@ -20,6 +20,9 @@ engine translates the broken sentence faithfully. What the text itself shows:
   A capitalised word that continues a name (the Marathon Plus tires), a title inside quotation marks
   ("The End Of The Green") and Title Case headlines are left alone; in quoted speech only the words that open
   sentences count (function words, and the tags above), not a capitalised noun;
+- a new sentence starting inside one with a name or a noun, which no rule above can tell from a name that
+  belongs there ("parts of the US Governor Greg Abbott declared ..."): where the rules see nothing, the
+  learnt model of boundary.py weighs each capitalised word's context;
 - a paragraph that ends on an article, a preposition or a conjunction: what followed is gone;
 - a web page's label left without what it labelled ("The original article:", "Read more:"): page furniture
   is a closed class (as in toolkit/cleaning.py), so the labels are listed (FURNITURE).
@@ -34,6 +37,7 @@ from typing import Optional, Sequence
 
 from .. import english
 from ..signals.text import STOPWORDS
+from . import boundary
 from .base import LOST_TEXT, Check, Finding, Sentence, paragraphs, quoted
 from .quotes import DOUBLE, _role, quotations
 
@@ -87,26 +91,6 @@ _VERSUS = {"vs", "v", "versus", "&"}
 _EMOTICON = set(":;=")  # the first mark of an emoticon, :P ;-)
 
 
-def _ordinary(word: str) -> bool:
-    """A dictionary word (in any of its plural forms), not only a name."""
-    words = english.common_words()
-    low = word.lower()
-    forms = {low}
-    for ending, stems in (("ies", ("y",)), ("es", ("",)), ("s", ("",)), ("ing", ("", "e")), ("ed", ("", "e"))):
-        if low.endswith(ending):
-            forms.update(low[:-len(ending)] + stem for stem in stems)
-    return bool(forms & words)
-
-
-def _capitalised_inside(sentences: Sequence[Sentence]) -> dict[str, set[int]]:
-    """{word: the sentences that capitalise it after their first word}: the document's names and terms."""
-    out: dict[str, set[int]] = {}
-    for k, sentence in enumerate(sentences):
-        for m in re.finditer(r"(?<=[\w,;] )([A-Z][a-z]+)", sentence.text):
-            out.setdefault(m.group(1), set()).add(k)
-    return out
-
-
 def _opens_after_i(previous) -> bool:
     """"I" after this word starts a second clause: the phrase before it is unfinished ("for I", "is I", "can't I")."""
     low = previous.lower_
@@ -128,7 +112,7 @@ def _name(token, doc, function_word: bool, names: set[str]) -> bool:
     # one capitalised dictionary word the document capitalises nowhere else is the NER's guess, not a name
     # ("demanding consequences for Purchase with masks ...": PERSON)
     alone = token.ent_iob_ == "B" and (token.i + 1 >= len(doc) or doc[token.i + 1].ent_iob_ != "I")
-    return not (alone and kind in _GUESSED and token.text not in names and _ordinary(token.text))
+    return not (alone and kind in _GUESSED and token.text not in names and boundary.ordinary(token.text))
 
 
 def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) -> bool:
@@ -192,7 +176,7 @@ def _ordinary_alone(token, doc, names: set[str]) -> bool:
         beside.append(doc[token.i + 1])
     if any(t.text[:1].isupper() or t.like_num for t in beside):
         return False
-    return _ordinary(word) and _opens_clause(doc.text[token.idx:])
+    return boundary.ordinary(word) and _opens_clause(doc.text[token.idx:])
 
 
 def _name_opens_clause(token, doc) -> bool:
@@ -227,19 +211,28 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 
 
 @functools.lru_cache(maxsize=4096)
-def _opens_clause(rest: str, subject_first: bool = False) -> bool:
-    """These words, parsed alone, begin a sentence: a finite verb with its subject (the subject first, if asked).
-    A capitalised word that only ends a phrase ("the harbor of Tartus", "between God and man") gives none."""
-    if not rest.strip():
-        return False
-    first = next(english.load()(rest).sents)
+def clause_kind(text: str) -> str:
+    """What these words, parsed alone, begin with: "subject_first" (a finite verb with its subject, the subject
+    first), "clause" (a finite verb with its subject elsewhere) or "none". A capitalised word that only ends a
+    phrase ("the harbor of Tartus", "between God and man") gives none."""
+    if not text.strip():
+        return "none"
+    first = next(english.load()(text).sents)
     root = first.root
     finite = root.tag_ in _FINITE or any(c.tag_ in _FINITE for c in root.children if c.dep_.startswith("aux"))
     subjects = [c for c in root.children if c.dep_ in _SUBJECTS]
-    return finite and bool(subjects) and (not subject_first or subjects[0].left_edge.i == 0)
+    if not (finite and subjects):
+        return "none"
+    return "subject_first" if subjects[0].left_edge.i == 0 else "clause"
 
 
-def _run_together(sentence: Sentence, names: set[str]) -> Optional[tuple[int, int]]:
+def _opens_clause(rest: str, subject_first: bool = False) -> bool:
+    """These words, parsed alone, begin a sentence (with its subject first, if asked)."""
+    kind = clause_kind(rest)
+    return kind == "subject_first" if subject_first else kind != "none"
+
+
+def run_together(sentence: Sentence, names: set[str]) -> Optional[tuple[int, int]]:
     """The span of a capitalised word that starts a new sentence inside this one."""
     doc = sentence.doc
     if doc is None:
@@ -260,6 +253,23 @@ def _run_together(sentence: Sentence, names: set[str]) -> Optional[tuple[int, in
     return None
 
 
+def learnt_run_together(sentence: Sentence, context: boundary.Context) -> Optional[tuple[int, int]]:
+    """The span of the word where the learnt model (boundary.py) is surest a new sentence begins, if it reaches
+    its threshold anywhere."""
+    model = boundary.load()
+    if model is None or sentence.doc is None:
+        return None
+    doc = sentence.doc
+    best = None
+    for token in boundary.candidates(doc):
+        if token.text == "I" or doc[token.i - 1].text[:1] in _EMOTICON:
+            continue  # left to the rules: "I" after a pronoun is good English ("When I bought it I didn't"), :P
+        p = model.probability(boundary.features(token, doc, context, model.known, clause_kind))
+        if p >= model.threshold and (best is None or p > best[0]):
+            best = (p, token)
+    return (best[1].idx, best[1].idx + len(best[1].text)) if best else None
+
+
 def _speech(quotation: str, token, text: str) -> bool:
     """A quotation of SPEECH_WORDS words or more, not in Title Case, past its first word: quoted speech, where a
     sentence run into another is lost text as anywhere else ("one must for example But I had great fun")."""
@@ -272,7 +282,7 @@ def _speech(quotation: str, token, text: str) -> bool:
 def find(sentences: Sequence[Sentence]) -> list[Finding]:
     found = []
     last_of_paragraph = {members[-1] for members in paragraphs(sentences)}
-    capitalised = _capitalised_inside(sentences)
+    words = boundary.Words([s.text for s in sentences])
     for k, sentence in enumerate(sentences):
         text = sentence.text
         hit = _POSSESSIVE_BEFORE_QUOTE.search(text)
@@ -281,8 +291,8 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
         if hit:
             found.append(Finding(LOST_TEXT, k, (hit.start(), hit.end()), _cut(text[:hit.end()])))
             continue
-        elsewhere = {w for w, where in capitalised.items() if where - {k}}
-        span = _run_together(sentence, elsewhere)
+        context = words.context({k})
+        span = run_together(sentence, context.capitalised) or learnt_run_together(sentence, context)
         if span:
             found.append(Finding(LOST_TEXT, k, span,
                                  f"this sentence breaks off after \"{quoted(text[:span[0]].rstrip(), 30)}\" and "
