@@ -88,3 +88,19 @@ def test_edit_distance_and_trace_are_lib_ters_also_after_cached_prefixes():
             assert got[0] == theirs(hypothesis)[0], (hypothesis, reference)  # the distance alone, as a candidate
             assert tuple(got) == theirs(hypothesis), (hypothesis, reference)  # unpacked: distance and trace
             assert got[1] == theirs(hypothesis)[1]
+
+
+def test_candidate_distances_from_the_rounds_suffix_costs_are_lib_ters():
+    # as lib_ter._shift calls it: the round's words with their trace read, then only the distance of each
+    # candidate shift (computed down to where its suffix joins the round's words, then the cost to the end)
+    from sacrebleu.metrics import lib_ter
+
+    for text, other in itertools.product(SENTENCES[:9] + SENTENCES[12:16], repeat=2):
+        words, reference = text.split(), other.split()
+        if not words or not reference:
+            continue
+        ours, theirs = sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
+        for base in _shifted(words)[:6]:
+            assert tuple(ours(base)) == theirs(base)
+            for candidate in _shifted(base):
+                assert ours(candidate)[0] == theirs(candidate)[0], (base, candidate, reference)
