@@ -113,3 +113,28 @@ def test_names_are_the_same_without_the_attribute_ruler(monkeypatch):
     without = spans(entities._UNUSED)
     assert any(found for found, _ in without)
     assert without == spans(["parser", "lemmatizer"])
+
+
+def test_names_are_the_same_with_the_tagger_run_only_where_the_ner_found_a_name(monkeypatch):
+    """entities._docs runs the NER alone over every text and the tagger only over the texts with a name entity,
+    and the second look is the NER's alone (speed): every text's name spans, and the rejected opening names, are
+    those of one pass of tok2vec, tagger and NER over every text, on the seed article and WMT21 system outputs."""
+    from toolkit.signals import entities
+
+    texts = segment_text(SEED.read_text(encoding="utf-8"), "en").sentences
+    path = DATA / "wmt21_newstest_deen"
+    if path.is_dir():
+        from toolkit.fitting.sources import read_wmt
+
+        texts += [t for s in read_wmt(DATA, "wmt21_newstest_deen")[:40] for t in s.translations.values() if t]
+    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    nlp = english.load()
+    assert entities._ner_alone(nlp) == ["tok2vec", "tagger"]  # en_core_web_sm's NER has its own tok2vec
+    docs = entities._docs(nlp, texts)
+    assert not any(doc.has_annotation("TAG") for doc in docs if not any(
+        e.label_ in entities.NAME_LABELS for e in doc.ents))  # the texts without a name were not tagged
+    split = entities._spans_of(nlp, docs)
+    monkeypatch.setattr(entities, "_ner_alone", lambda nlp: [])
+    one_pass = entities._spans_of(nlp, list(nlp.pipe(texts, batch_size=256, disable=entities._UNUSED)))
+    assert any(found for found, _ in split) and any(rejected for _, rejected in split)
+    assert split == one_pass

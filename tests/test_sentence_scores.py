@@ -59,3 +59,48 @@ def test_real_system_outputs_score_as_sacrebleu():
         for text, other in itertools.permutations(outputs, 2):
             for name, ours in OURS.items():
                 assert ours(text, other) == _sacrebleu(name, text, other), (name, text, other)
+
+
+def _shifted(words: list[str]) -> list[list[str]]:
+    """words and some block moves of them, as lib_ter's shift search tries (same length, shared prefixes)."""
+    found = [words]
+    for start in range(0, len(words), 3):
+        for length in (1, 2, 3):
+            for target in range(0, len(words) - length + 1, 2):
+                block = words[start:start + length]
+                rest = words[:start] + words[start + length:]
+                found.append(rest[:target] + block + rest[target:])
+    return found
+
+
+def test_edit_distance_and_trace_are_lib_ters_also_after_cached_prefixes():
+    # the trace is worked out from the costs, after the fact, and only on demand: it must be the one lib_ter
+    # stores cell by cell, for a first call and for calls that start from cached rows alike
+    from sacrebleu.metrics import lib_ter
+
+    for text, other in itertools.product(SENTENCES[:9] + SENTENCES[12:16], repeat=2):
+        words, reference = text.split(), other.split()
+        if not words or not reference:
+            continue
+        ours, theirs = sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
+        for hypothesis in _shifted(words):
+            got = ours(hypothesis)
+            assert got[0] == theirs(hypothesis)[0], (hypothesis, reference)  # the distance alone, as a candidate
+            assert tuple(got) == theirs(hypothesis), (hypothesis, reference)  # unpacked: distance and trace
+            assert got[1] == theirs(hypothesis)[1]
+
+
+def test_candidate_distances_from_the_rounds_suffix_costs_are_lib_ters():
+    # as lib_ter._shift calls it: the round's words with their trace read, then only the distance of each
+    # candidate shift (computed down to where its suffix joins the round's words, then the cost to the end)
+    from sacrebleu.metrics import lib_ter
+
+    for text, other in itertools.product(SENTENCES[:9] + SENTENCES[12:16], repeat=2):
+        words, reference = text.split(), other.split()
+        if not words or not reference:
+            continue
+        ours, theirs = sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
+        for base in _shifted(words)[:6]:
+            assert tuple(ours(base)) == theirs(base)
+            for candidate in _shifted(base):
+                assert ours(candidate)[0] == theirs(candidate)[0], (base, candidate, reference)

@@ -79,6 +79,10 @@ _CHUNK = 2000
 # left) maps tags to parts of speech, morphology and lemmas, which nothing here reads; the one tag it sets is
 # whitespace's, and a whitespace token is never a capitalised name word (tests/test_names.py holds the names equal).
 _UNUSED = ["parser", "attribute_ruler", "lemmatizer"]
+# Of what is left, the NER has its own tok2vec in en_core_web_sm (the tagger listens to the shared one), and the
+# tags are read only inside name entities: the NER runs over every text, the tok2vec and tagger only over the texts
+# where it found a name (about two thirds of news sentences), and the second look is the NER's alone.
+_TAGGING = ["tok2vec", "tagger"]
 Spans = tuple[tuple[int, int], ...]
 # text -> (character spans of its name words, of the one-word opening names the second look rejected)
 _ner_spans: dict[str, tuple[Spans, Spans]] = {}
@@ -132,12 +136,32 @@ def _spans_of(nlp, docs) -> list[tuple[Spans, Spans]]:
     rejected = set()
     if doubtful:
         texts = [_lowered(docs[k], w)[w.idx:] for k, w in doubtful]  # from the word on: it is then token 0
-        for (k, w), lowered in zip(doubtful, nlp.pipe(texts, disable=_UNUSED)):
+        for (k, w), lowered in zip(doubtful, nlp.pipe(texts, disable=_UNUSED + _ner_alone(nlp))):
             if not _still_a_name(lowered):
                 rejected.add((k, w.i))
     return [(tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) not in rejected),
              tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) in rejected))
             for k, found in enumerate(words)]
+
+
+def _ner_alone(nlp) -> list[str]:
+    """What else the NER can run without: the shared tok2vec and the tagger, where the NER does not listen to
+    that tok2vec (en_core_web_sm's does not; another model's might, and then nothing more is left out)."""
+    if "tok2vec" not in nlp.pipe_names or "ner" in nlp.get_pipe("tok2vec").listening_components:
+        return []
+    return [name for name in _TAGGING if name in nlp.pipe_names]
+
+
+def _docs(nlp, texts: list[str]) -> list:
+    """The texts' docs with what _name_words reads: entities everywhere, tags in the texts with a name entity
+    (tagged in place afterwards; a doc's tags do not depend on its entities, nor on the other docs)."""
+    alone = _ner_alone(nlp)
+    docs = list(nlp.pipe(texts, batch_size=256, disable=_UNUSED + alone))
+    if alone:
+        named = [doc for doc in docs if any(e.label_ in NAME_LABELS for e in doc.ents)]
+        for _ in nlp.pipe(named, batch_size=256, disable=_UNUSED + ["ner"]):
+            pass
+    return docs
 
 
 def ner_available() -> tuple[bool, str]:
@@ -164,7 +188,7 @@ def prepare_names(texts: Iterable[str]) -> None:
         _ner_spans.clear()
     for start in range(0, len(todo), _CHUNK):  # a chunk's parses at a time, not every text's at once
         chunk = todo[start:start + _CHUNK]
-        docs = list(nlp.pipe(chunk, batch_size=256, disable=_UNUSED))
+        docs = _docs(nlp, chunk)
         for text, spans in zip(chunk, _spans_of(nlp, docs)):
             _ner_spans[text] = spans
 
