@@ -130,8 +130,15 @@ def test_tense_aspect_and_modifier_shifts():
     assert every("omit_verb", "The minister announced the plan yesterday.") == {"The minister the plan yesterday."}
     added = every("add_modifier", "He read a book.")
     assert added and all(re.fullmatch(r"He (read an? [a-z]+ book|[a-z]+ly read a book)\.", a) for a in added)
-    for name in ("verb_tense", "aspect", "omit_modifier", "omit_verb", "add_modifier"):
+    for name in ("verb_tense", "aspect", "omit_modifier", "omit_verb", "add_modifier", "opposite"):
         assert S.apply(name, "The minister announced the plan.", random.Random(0), pool, None) is None
+    # opt-in: the shipped recipe draws none of them
+    drawn = {S.random_edit("shift", "The minister was announcing the plan.", random.Random(seed), pool, wordnet)[0]
+             for seed in range(40)}
+    assert not drawn & set(S.EXTRA_SHIFTS)
+    drawn = {S.random_edit("shift", "The minister was announcing the plan.", random.Random(seed), pool, wordnet,
+                           extra=True)[0] for seed in range(40)}
+    assert drawn & set(S.EXTRA_SHIFTS)
 
 
 def test_harmless_edits_keep_the_words():
