@@ -104,6 +104,43 @@ def test_wordnet_shifts_and_synonyms():
     assert synonym and sum(a != b for a, b in zip(_words(synonym), _words("the large house stood there"))) == 1
 
 
+@pytest.mark.skipif(not (WORDNET_DIR / "index.noun").exists(), reason="WordNet (Debian wordnet) is not installed")
+def test_tense_aspect_and_modifier_shifts():
+    from toolkit.fitting.wordnet import WordNet
+
+    wordnet = WordNet()
+    assert wordnet.verb_exceptions["went"] == "go"
+    assert "small" in wordnet.opposites("huge")  # a satellite adjective: the antonym of its head, "large"
+    pool = S.Pool.from_texts(["The minister announced it, announces it and is announcing it; she says it is signing.",
+                              "They announced, announces, announcing, signing, signed, signs, said; a quick ruling came quickly."])
+    assert {"announced", "announces", "announcing"} <= pool.vocab
+
+    def every(name, text):
+        return {S.apply(name, text, random.Random(seed), pool, wordnet) for seed in range(20)} - {None}
+
+    assert every("verb_tense", "The minister announced the plan.") == {
+        "The minister will announce the plan.", "The minister announces the plan."}
+    assert "The minister announced the plan." in every("verb_tense", "The minister will announce the plan.")
+    assert "He will say no." in every("verb_tense", "He said no.")
+    assert every("aspect", "The minister was announcing the plan.") == {
+        "The minister had announced the plan.", "The minister announced the plan."}
+    assert every("aspect", "They have signed the treaty.") == {"They are signing the treaty."}
+    assert every("omit_modifier", "The old man walked slowly home.") <= {
+        "The man walked slowly home.", "The old man walked home."}
+    assert every("omit_verb", "The minister announced the plan yesterday.") == {"The minister the plan yesterday."}
+    added = every("add_modifier", "He read a book.")
+    assert added and all(re.fullmatch(r"He (read an? [a-z]+ book|[a-z]+ly read a book)\.", a) for a in added)
+    for name in ("verb_tense", "aspect", "omit_modifier", "omit_verb", "add_modifier", "opposite"):
+        assert S.apply(name, "The minister announced the plan.", random.Random(0), pool, None) is None
+    # opt-in: the shipped recipe draws none of them
+    drawn = {S.random_edit("shift", "The minister was announcing the plan.", random.Random(seed), pool, wordnet)[0]
+             for seed in range(40)}
+    assert not drawn & set(S.EXTRA_SHIFTS)
+    drawn = {S.random_edit("shift", "The minister was announcing the plan.", random.Random(seed), pool, wordnet,
+                           extra=True)[0] for seed in range(40)}
+    assert drawn & set(S.EXTRA_SHIFTS)
+
+
 def test_harmless_edits_keep_the_words():
     for text in SENTENCES:
         for seed in range(5):

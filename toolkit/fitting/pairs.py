@@ -77,7 +77,8 @@ def distinct(segment: Segment) -> list[str]:
 
 class TripletMaker:
     def __init__(self, mqm: Sequence[Segment], wmt: Sequence[Segment], seed: int, wordnet: Optional[WordNet],
-                 shares: dict[str, float] = SHARES, swap: float = 0.3, harmless: float = 0.5, self_rendering: float = 0.15):
+                 shares: dict[str, float] = SHARES, swap: float = 0.3, harmless: float = 0.5, self_rendering: float = 0.15,
+                 extra_shifts: bool = False):
         self.rng = random.Random(seed)
         self.wordnet = wordnet
         self.mqm_real = [(c, e) for c, e in map(clean_and_errors, mqm) if c and e]
@@ -89,6 +90,7 @@ class TripletMaker:
         if not self.shares:
             raise ValueError("no training material: every recipe lacks data")
         self.swap, self.harmless, self.self_rendering = swap, harmless, self_rendering
+        self.extra_shifts = extra_shifts
 
     def _has(self, recipe: str) -> bool:
         return bool({"mqm": self.mqm_real, "mqm_synth": self.mqm_clean, "wmt_synth": self.wmt}[recipe])
@@ -120,7 +122,7 @@ class TripletMaker:
         rendering, base = self.rng.sample(texts, 2)
         if self.rng.random() < self.self_rendering:
             rendering = base
-        shifted = shifts.random_edit("shift", base, self.rng, self.pool, self.wordnet)
+        shifted = shifts.random_edit("shift", base, self.rng, self.pool, self.wordnet, extra=self.extra_shifts)
         if not shifted:
             return None
         same = base
@@ -163,10 +165,11 @@ def wmt_items(segments: Sequence[Segment], max_renderings: int = 4) -> list[Item
     return items
 
 
-def synthetic_items(segments: Sequence[Segment], seed: int, wordnet: Optional[WordNet], n: int) -> list[Item]:
+def synthetic_items(segments: Sequence[Segment], seed: int, wordnet: Optional[WordNet], n: int,
+                    extra_shifts: bool = False) -> list[Item]:
     """Held-out synthetic pairs from WMT segments: a shifted translation (1) or an untouched/harmlessly edited
     one (0) against another translation of the same source, half and half."""
-    maker = TripletMaker([], segments, seed, wordnet, shares={"wmt_synth": 1.0}, swap=0.0)
+    maker = TripletMaker([], segments, seed, wordnet, shares={"wmt_synth": 1.0}, swap=0.0, extra_shifts=extra_shifts)
     items = []
     for i, triplet in enumerate(maker.many(n // 2)):
         items.append(Item(triplet.same, (triplet.rendering,), 0, "synthetic", "", f"{i}:same"))

@@ -9,7 +9,9 @@ Recipe (every number is an argument; the defaults are what ships):
 - each step: 8 triplets (toolkit/fitting/pairs.py) = 16 labelled pairs; loss = binary cross-entropy on the pairs
   + a logistic ranking loss that puts each triplet's changed pair above its same-meaning pair;
 - AdamW, lr 5e-4 for the adapters and 1e-3 for the head, linear warm-up then linear decay to 10%, gradients
-  clipped at 1; batches of similar length (triplets sorted by length in windows of 64 batches);
+  clipped at 1; batches of similar length (triplets sorted by length in windows of 64 batches); with --drop-long
+  a triplet whose longer pair exceeds max_length tokens is replaced by another draw (cut at the end, its shift
+  may be cut away, and it costs the most) and batches are sorted by token length;
 - every `eval_every` steps the dev score (mean of dev MQM AUROC and dev synthetic AUROC) is measured and the
   best state kept; the threshold is the highest of the 90th percentiles of the mean divergence of error-free
   dev outputs (MQM, WMT), so that about 10% of real error-free translations are flagged;
@@ -43,18 +45,35 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def bucketed(triplets: Sequence[P.Triplet], batch: int, seed: int, window: int = 64) -> list[list[P.Triplet]]:
-    """Batches of `batch` triplets; within each window of `window` batches the triplets are sorted by length,
-    cut into batches and the batches shuffled, so a batch pads little and the mixture stays even."""
+def bucketed(triplets: Sequence[P.Triplet], batch: int, seed: int, window: int = 64,
+             length=None) -> list[list[P.Triplet]]:
+    """Batches of `batch` triplets; within each window of `window` batches the triplets are sorted by length
+    (`length(triplet)`, default characters), cut into batches and the batches shuffled, so a batch pads little
+    and the mixture stays even."""
     rng = random.Random(seed)
     out = []
     size = batch * window
+    length = length or (lambda t: max(len(t.same), len(t.changed)) + len(t.rendering))
     for start in range(0, len(triplets), size):
-        chunk = sorted(triplets[start:start + size],
-                       key=lambda t: max(len(t.same), len(t.changed)) + len(t.rendering))
+        chunk = sorted(triplets[start:start + size], key=length)
         batches = [chunk[i:i + batch] for i in range(0, len(chunk), batch)]
         rng.shuffle(batches)
         out.extend(b for b in batches if len(b) == batch)
+    return out
+
+
+def fitting(triplets: Sequence[P.Triplet], tokenizer, max_length: int) -> dict[P.Triplet, int]:
+    """Token length of each triplet's longer pair, for the triplets whose pairs both fit in `max_length` tokens.
+    A longer pair is cut at the end, where the shift may be (an added phrase is appended): its label could
+    no longer be seen, and its tokens cost the most."""
+    out = {}
+    texts = [(t.same, t.changed, t.rendering) for t in triplets]
+    firsts = tokenizer([x for s, c, r in texts for x in (s, c)], add_special_tokens=False)["input_ids"]
+    seconds = tokenizer([r for _, _, r in texts], add_special_tokens=False)["input_ids"]
+    for n, t in enumerate(triplets):
+        longest = max(len(firsts[2 * n]), len(firsts[2 * n + 1])) + len(seconds[n]) + 3  # [CLS] a [SEP] b [SEP]
+        if longest <= max_length:
+            out[t] = longest
     return out
 
 
@@ -113,6 +132,13 @@ def parse(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--finish", action="store_true",
                         help="stop training now: write the artifact from the best state of the checkpoint")
     parser.add_argument("--no-wordnet", action="store_true", help="train without the WordNet edits")
+    parser.add_argument("--window", type=int, default=64, help="batches sorted by length together")
+    parser.add_argument("--drop-long", action="store_true",
+                        help="redraw triplets with a pair over --max-length tokens (instead of cutting them) and sort "
+                             "batches by token length: ~23%% fewer padded tokens a step (3,000 steps in the hour)")
+    parser.add_argument("--extra-shifts", action="store_true",
+                        help="also the shifts of shifts.EXTRA_SHIFTS (verb tense and aspect, dropped modifiers and "
+                             "verbs, added modifiers, satellite antonyms), in training and in the synthetic dev/test")
     return parser.parse_args(argv)
 
 
@@ -164,9 +190,28 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     log(f"data: MQM {[len(v) for v in mqm_split.values()]} segments (train/dev/test), "
         f"WMT {[len(v) for v in wmt_split.values()]}")
-    maker = P.TripletMaker(mqm_split["train"], wmt_split["train"], args.seed, wordnet)
-    triplets = maker.many(args.steps * args.batch)
-    batches = bucketed(triplets, args.batch, args.seed)
+    maker = P.TripletMaker(mqm_split["train"], wmt_split["train"], args.seed, wordnet, extra_shifts=args.extra_shifts)
+    tokenizer = load_tokenizer(base)
+    wanted = args.steps * args.batch
+    if not args.drop_long:
+        triplets = maker.many(wanted)
+        lengths = None
+    else:
+        triplets, lengths, drawn = [], {}, 0
+        while len(triplets) < wanted:
+            more = maker.many(wanted - len(triplets) + 64)
+            drawn += len(more)
+            fit = fitting(more, tokenizer, args.max_length)
+            lengths.update(fit)
+            triplets.extend(t for t in more if t in fit)
+            if drawn > 10 * wanted and len(triplets) < wanted:  # texts far too long for max_length: take them cut
+                log(f"few triplets fit in {args.max_length} tokens: training on cut ones too")
+                extra = maker.many(wanted - len(triplets))
+                lengths.update({t: args.max_length for t in extra})
+                triplets.extend(extra)
+        triplets = triplets[:wanted]
+        log(f"{drawn - len(triplets)} of {drawn} drawn triplets left out: a pair over {args.max_length} tokens")
+    batches = bucketed(triplets, args.batch, args.seed, args.window, length=lengths.get if lengths else None)
     while len(batches) < args.steps:  # the last window may leave a few short
         batches.append(batches[len(batches) % max(1, len(batches))])
     counts = {}
@@ -176,10 +221,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     dev_mqm = P.mqm_items(mqm_split["dev"])
     dev_wmt = _sample(P.wmt_items([s for s in wmt_split["dev"] if s.dataset.startswith("wmt22")]), 600, args.seed)
-    dev_synth = P.synthetic_items(wmt_split["dev"], args.seed + 1, wordnet, args.dev_items)
+    dev_synth = P.synthetic_items(wmt_split["dev"], args.seed + 1, wordnet, args.dev_items, args.extra_shifts)
 
     config = NetworkConfig(r=args.r, alpha=2.0 * args.r, max_length=args.max_length, first_layer=args.first_layer)
-    tokenizer = load_tokenizer(base)
     network = trainable(base, config)
     network.train()
     lora_params = [p for n, p in network.named_parameters() if p.requires_grad and not n.startswith("head.")]
@@ -315,7 +359,7 @@ def test_metrics(score, mqm_test, wmt_test, args, wordnet, threshold: float) -> 
     items = P.mqm_items(mqm_test)
     y = np.array([i.label for i in items])
     mean, best = score_items(score, items)
-    synth = P.synthetic_items(wmt_test, args.seed + 2, wordnet, 600)
+    synth = P.synthetic_items(wmt_test, args.seed + 2, wordnet, 600, args.extra_shifts)
     synth_mean, _ = score_items(score, synth)
     wmt22 = _sample(P.wmt_items([s for s in wmt_test if s.dataset.startswith("wmt22")]), 1000, args.seed)
     wmt22_mean, _ = score_items(score, wmt22, max_renderings=2)

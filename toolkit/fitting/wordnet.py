@@ -41,6 +41,15 @@ class WordNet:
                     offsets = [int(x) for x in rest[2:2 + n_synsets]]
                     self.index[pos][lemma] = (tagged, offsets)
         self._handles = {pos: open(self.folder / f"data.{name}", "rb") for pos, name in POS.items()}
+        # irregular verb forms -> base ("went" -> "go"), from the morphology exception list verb.exc
+        self.verb_exceptions: dict[str, str] = {}
+        exceptions = self.folder / "verb.exc"
+        if exceptions.exists():
+            with open(exceptions, encoding="utf-8") as handle:
+                for line in handle:
+                    fields = line.split()
+                    if len(fields) >= 2 and "_" not in fields[0]:
+                        self.verb_exceptions.setdefault(fields[0], fields[1])
 
     def pos_of(self, word: str) -> Optional[str]:
         """The part of speech whose first sense of `word` is most used, or None if WordNet lacks it."""
@@ -92,6 +101,33 @@ class WordNet:
                     antonym = other[target_word - 1].replace("_", " ")
                     if "(" not in antonym and antonym not in out:
                         out.append(antonym)
+        return out
+
+    def is_lemma(self, word: str, pos: str) -> bool:
+        return word.lower() in self.index[pos]
+
+    def opposites(self, word: str, pos: Optional[str] = None) -> list[str]:
+        """Direct antonyms, or else, for an adjective in a satellite synset ("huge", similar to "large"), the
+        antonyms of its head adjective ("small")."""
+        direct = self.antonyms(word, pos)
+        pos = pos or self.pos_of(word)
+        if direct or pos != "a":
+            return direct
+        entry = self.index["a"].get(word.lower())
+        out: list[str] = []
+        for offset in (entry[1][:1] if entry else []):
+            _, pointers = self.synset("a", offset)
+            for symbol, target_pos, target, _, _ in pointers:
+                if symbol != "&":
+                    continue
+                heads, head_pointers = self.synset(target_pos, int(target))
+                for h_symbol, h_pos, h_target, source, target_word in head_pointers:
+                    if h_symbol == "!":
+                        other, _ = self.synset(h_pos, int(h_target))
+                        if 0 < target_word <= len(other):
+                            antonym = other[target_word - 1].replace("_", " ")
+                            if "(" not in antonym and antonym not in out and antonym != word.lower():
+                                out.append(antonym)
         return out
 
     def hypernyms(self, word: str) -> list[str]:
