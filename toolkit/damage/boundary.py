@@ -98,18 +98,25 @@ def _word(token, known: frozenset[str]) -> str:
     return low if low in known else "<" + token.shape_[:4] + ">"
 
 
-def features(token, doc, context: "Context", known: frozenset[str], clause_kind=None,
-             rule_at: Optional[int] = None) -> list[str]:
-    """The binary features of one candidate: names of what holds around it (word identities only for the
-    words the model knows, tags, dependencies and entities, how the document writes the word elsewhere, and
-    the parser's view of the two sides)."""
-    def at(i: int):
-        return doc[i] if 0 <= i < len(doc) else None
+def _at(doc, i: int):
+    return doc[i] if 0 <= i < len(doc) else None
 
-    p, p2, n = at(token.i - 1), at(token.i - 2), at(token.i + 1)
-    tag = lambda t: t.tag_ if t is not None else "<none>"  # noqa: E731
+
+def _tag(token) -> str:
+    return token.tag_ if token is not None else "<none>"
+
+
+def _ent(token) -> str:
+    return (token.ent_iob_ + "-" + token.ent_type_) if token is not None and token.ent_type_ else "O"
+
+
+def features(token, doc, context: "Context", known: frozenset[str], rule_at: Optional[int] = None) -> list[str]:
+    """The binary features of one candidate that its sentence's parse gives: names of what holds around it
+    (word identities only for the words the model knows, tags, dependencies and entities, how the document
+    writes the word elsewhere, whether the hand rules flag it)."""
+    p, p2, n = _at(doc, token.i - 1), _at(doc, token.i - 2), _at(doc, token.i + 1)
+    tag, ent = _tag, _ent
     word = lambda t: _word(t, known) if t is not None else "<none>"  # noqa: E731
-    ent = lambda t: (t.ent_iob_ + "-" + t.ent_type_) if t is not None and t.ent_type_ else "O"  # noqa: E731
     words = [t for t in doc if t.is_alpha]
     capitals = sum(t.text[:1].isupper() for t in words) / max(1, len(words))
     out = [
@@ -138,12 +145,20 @@ def features(token, doc, context: "Context", known: frozenset[str], clause_kind=
         "title_case=" + str(round(capitals, 1)),
         "rule=" + str(token.idx == rule_at),
     ]
-    if clause_kind is not None:
-        rest, before = clause_kind(doc.text[token.idx:]), clause_kind(doc.text[:token.idx])
-        out += ["rest.clause=" + rest, "before.clause=" + before, "clauses=" + rest + "|" + before,
-                "rest.clause|p.tag=" + rest + "|" + tag(p), "rest.clause|t.tag=" + rest + "|" + tag(token),
-                "rest.clause|t.ent=" + rest + "|" + ent(token)]
     return out
+
+
+# what the text from a candidate on, and the text before it, parsed alone, begin with (lost_text.clause_kind)
+CLAUSE_KINDS = ("subject_first", "clause", "none")
+
+
+def clause_features(token, doc, rest: str, before: str) -> list[str]:
+    """The features of the parser's view of the two sides of a candidate: the text from it on (rest) and the
+    text before it, each parsed alone (two more parses, so the model asks for them only where they matter)."""
+    p = _at(doc, token.i - 1)
+    return ["rest.clause=" + rest, "before.clause=" + before, "clauses=" + rest + "|" + before,
+            "rest.clause|p.tag=" + rest + "|" + _tag(p), "rest.clause|t.tag=" + rest + "|" + _tag(token),
+            "rest.clause|t.ent=" + rest + "|" + _ent(token)]
 
 
 @dataclass(frozen=True)
@@ -156,9 +171,27 @@ class Boundaries:
     known: frozenset[str]
     signature: str
 
-    def probability(self, names: list[str]) -> float:
-        z = sum(self.weights.get(f, 0.0) for f in names)
-        return 1.0 / (1.0 + math.exp(-z))
+    def logit(self, names: list[str]) -> float:
+        return sum(self.weights.get(f, 0.0) for f in names)
+
+    def find(self, doc, context: Context, clause_kind, skip=lambda token: False):
+        """The candidate most surely opening a new sentence, with its probability, if one reaches the threshold
+        (else None). clause_kind(text) parses a side; it is called only for a candidate that the best possible
+        parser's view could lift to the threshold, which leaves the answer as if it were called for all."""
+        cut = math.log(self.threshold / (1 - self.threshold))
+        best = None
+        for token in candidates(doc):
+            if skip(token):
+                continue
+            base = self.logit(features(token, doc, context, self.known))
+            reach = max(self.logit(clause_features(token, doc, r, b)) for r in CLAUSE_KINDS for b in CLAUSE_KINDS)
+            if base + reach < cut:
+                continue
+            rest, before = clause_kind(doc.text[token.idx:]), clause_kind(doc.text[:token.idx])
+            z = base + self.logit(clause_features(token, doc, rest, before))
+            if z >= cut and (best is None or z > best[0]):
+                best = (z, token)
+        return (best[1], 1.0 / (1.0 + math.exp(-best[0]))) if best else None
 
 
 @functools.cache

@@ -217,7 +217,7 @@ def clause_kind(text: str) -> str:
     phrase ("the harbor of Tartus", "between God and man") gives none."""
     if not text.strip():
         return "none"
-    first = next(english.load()(text).sents)
+    first = next(english.load()(text, disable=["ner", "lemmatizer"]).sents)  # the tags and the parse suffice
     root = first.root
     finite = root.tag_ in _FINITE or any(c.tag_ in _FINITE for c in root.children if c.dep_.startswith("aux"))
     subjects = [c for c in root.children if c.dep_ in _SUBJECTS]
@@ -255,19 +255,15 @@ def run_together(sentence: Sentence, names: set[str]) -> Optional[tuple[int, int
 
 def learnt_run_together(sentence: Sentence, context: boundary.Context) -> Optional[tuple[int, int]]:
     """The span of the word where the learnt model (boundary.py) is surest a new sentence begins, if it reaches
-    its threshold anywhere."""
+    its threshold anywhere. "I" after a pronoun is good English ("When I bought it I didn't"), and an emoticon
+    (:P) is no word: the rules decide those."""
     model = boundary.load()
     if model is None or sentence.doc is None:
         return None
     doc = sentence.doc
-    best = None
-    for token in boundary.candidates(doc):
-        if token.text == "I" or doc[token.i - 1].text[:1] in _EMOTICON:
-            continue  # left to the rules: "I" after a pronoun is good English ("When I bought it I didn't"), :P
-        p = model.probability(boundary.features(token, doc, context, model.known, clause_kind))
-        if p >= model.threshold and (best is None or p > best[0]):
-            best = (p, token)
-    return (best[1].idx, best[1].idx + len(best[1].text)) if best else None
+    found = model.find(doc, context, clause_kind,
+                       skip=lambda token: token.text == "I" or doc[token.i - 1].text[:1] in _EMOTICON)
+    return (found[0].idx, found[0].idx + len(found[0].text)) if found else None
 
 
 def _speech(quotation: str, token, text: str) -> bool:

@@ -104,8 +104,9 @@ def _examples_of(doc, context: boundary.Context, known: frozenset[str], sentence
     rule = lost_text.run_together(Sentence(doc.text, 0, doc), context.capitalised)
     for token in boundary.candidates(doc):
         label = int(glue is not None and token.idx == glue)
-        out.append(Example(boundary.features(token, doc, context, known, lost_text.clause_kind,
-                                             rule[0] if rule else None), label, sentence, clean))
+        names = boundary.features(token, doc, context, known, rule[0] if rule else None) + boundary.clause_features(
+            token, doc, lost_text.clause_kind(doc.text[token.idx:]), lost_text.clause_kind(doc.text[:token.idx]))
+        out.append(Example(names, label, sentence, clean))
     return out
 
 
