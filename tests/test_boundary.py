@@ -11,14 +11,8 @@ import pytest
 from toolkit import damage, english
 from toolkit.damage import boundary
 from toolkit.fitting import boundary as recipe
-from toolkit.resources import Unavailable
+from english_parser import needs_parser
 
-try:
-    english.load()
-    PARSER = True
-except Unavailable:
-    PARSER = False
-needs_parser = pytest.mark.skipif(not PARSER, reason="spaCy's English model is not installed")
 
 
 @needs_parser

@@ -8,24 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import damage, english
+from toolkit import damage
 from toolkit.damage import inject
 from toolkit.damage.base import SEVERITY, Sentence
 from toolkit.judge import Layout, judge
-from toolkit.resources import Unavailable
 from toolkit.segment import segment_text
 from toolkit.signals import BeadTexts
+from english_parser import needs_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpora" / "belarus-army" / "translation.en.txt"
 SEED_DAMAGE = ROOT / "tests" / "fixtures" / "seed_damage.json"
 
-try:
-    english.load()
-    PARSER = True
-except Unavailable:
-    PARSER = False
-needs_parser = pytest.mark.skipif(not PARSER, reason="spaCy's English model is not installed")
 
 
 def kinds(texts, paragraphs=None):

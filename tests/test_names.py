@@ -90,19 +90,25 @@ def test_no_sentence_initial_common_word_is_a_name_in_news():
     assert not wrong, wrong[:5]
 
 
-def test_names_are_the_same_without_the_attribute_ruler(monkeypatch):
-    """entities.py leaves the attribute ruler out (speed): every text's name spans, and the opening names its
-    second look rejects, are those the pipeline gives with it, on the seed article and on WMT21 system outputs
-    where the shared data is there."""
-    from toolkit.signals import entities
-
+def _seed_and_wmt21_texts() -> list[str]:
+    """The seed article's sentences and, where the shared data is there, 40 WMT21 lines' translations."""
     texts = segment_text(SEED.read_text(encoding="utf-8"), "en").sentences
     path = DATA / "wmt21_newstest_deen"
     if path.is_dir():
         from toolkit.fitting.sources import read_wmt
 
         texts += [t for s in read_wmt(DATA, "wmt21_newstest_deen")[:40] for t in s.translations.values() if t]
-    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    return list(dict.fromkeys(t for t in texts if t.strip()))
+
+
+
+def test_names_are_the_same_without_the_attribute_ruler(monkeypatch):
+    """entities.py leaves the attribute ruler out (speed): every text's name spans, and the opening names its
+    second look rejects, are those the pipeline gives with it, on the seed article and on WMT21 system outputs
+    where the shared data is there."""
+    from toolkit.signals import entities
+
+    texts = _seed_and_wmt21_texts()
     nlp = english.load()
 
     def spans(unused):
@@ -121,13 +127,7 @@ def test_names_are_the_same_with_the_tagger_run_only_where_the_ner_found_a_name(
     those of one pass of tok2vec, tagger and NER over every text, on the seed article and WMT21 system outputs."""
     from toolkit.signals import entities
 
-    texts = segment_text(SEED.read_text(encoding="utf-8"), "en").sentences
-    path = DATA / "wmt21_newstest_deen"
-    if path.is_dir():
-        from toolkit.fitting.sources import read_wmt
-
-        texts += [t for s in read_wmt(DATA, "wmt21_newstest_deen")[:40] for t in s.translations.values() if t]
-    texts = list(dict.fromkeys(t for t in texts if t.strip()))
+    texts = _seed_and_wmt21_texts()
     nlp = english.load()
     assert entities._ner_alone(nlp) == ["tok2vec", "tagger"]  # en_core_web_sm's NER has its own tok2vec
     docs = entities._docs(nlp, texts)
