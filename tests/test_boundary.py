@@ -97,7 +97,7 @@ def test_the_recipe_trains_a_model_the_check_can_load(tmp_path):
     payload = recipe.train(tmp_path / "data", out, log=lambda *_: None)
     model = boundary.load(str(out))
     assert model.weights == payload["weights"] and model.weights
-    assert f"data.{recipe.digest(tmp_path / 'data')}" in model.signature
+    assert f"data.{recipe.data_digest(tmp_path / 'data', recipe.DATA)[:12]}" in model.signature
 
 
 def test_the_recipe_says_which_data_is_missing(tmp_path, capsys):

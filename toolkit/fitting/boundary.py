@@ -35,7 +35,7 @@ from ..damage import boundary, lost_text
 from ..damage.base import Sentence
 from ..damage.inject import Piece, lost_text as inject_lost_text
 from ..segment import split_sentences
-from .sources import DEFAULT_DATA, DataMissing, _folder, _tsv, assign_splits
+from .sources import DEFAULT_DATA, DataMissing, _folder, _tsv, assign_splits, data_digest
 
 SEED = 20261201
 CUTS = 4
@@ -202,15 +202,6 @@ def rates_at(examples: list[Example], logits: np.ndarray, threshold: float, clea
     return float(np.mean(glued)) if glued else 0.0, flagged / max(1, clean_total)
 
 
-def digest(data_dir: Path) -> str:
-    h = hashlib.sha256()
-    for name in DATA:
-        for file in sorted(_folder(data_dir, name).glob("*.gz")):
-            h.update(file.name.encode())
-            h.update(file.read_bytes())
-    return h.hexdigest()[:12]
-
-
 def recipe_digest() -> str:
     h = hashlib.sha256()
     for module in (boundary, sys.modules[__name__]):
@@ -243,7 +234,7 @@ def train(data_dir: Path, out: Path = boundary.MODEL, seed: int = SEED, log=prin
                "tuning_clean_sentences": clean_sentences["test"], "C": C,
                "fitting_candidates": len(y), "features": len(weights)}
     log(f"at {THRESHOLD}: tuning-side glued sentences caught {recall:.3f}, clean sentences flagged {flagged:.3%}")
-    signature = f"boundary:logreg|recipe.{recipe_digest()}|data.{digest(data_dir)}|seed:{seed}"
+    signature = f"boundary:logreg|recipe.{recipe_digest()}|data.{data_digest(data_dir, DATA)[:12]}|seed:{seed}"
     payload = {"signature": signature, "threshold": THRESHOLD, "metrics": metrics,
                "data": list(DATA), "known": sorted(known), "weights": dict(sorted(weights.items()))}
     out.parent.mkdir(parents=True, exist_ok=True)
