@@ -135,14 +135,20 @@ def test_the_status_says_whether_the_dictionary_is_installed_without_loading_it(
 
 
 FAKE_PARSER = textwrap.dedent("""\
-    import sys
-    # prints link-parser's cost line for every input line; "zz" words stay unlinked; a "LOSE" line gets none
+    import os, sys
+    # link-parser's cost line for every input line; "zz" words stay unlinked; a "LOSE" line gets no parse, a
+    # "DIE" line ends the process; the echo of the sentinel command; each start is logged, one line a start
+    with open(os.environ["FAKE_PARSER_STARTS"], "a") as log:
+        log.write("start\\n")
     for line in sys.stdin:
-        if "LOSE" in line:
-            continue
-        print("Found 1 linkage")
-        print(f"\\tUnique linkage, cost vector = (UNUSED={line.split().count('zz')} DIS= 0.00 LEN=3)")
-        print("(S " + " ".join("{zz.n}" if w == "zz" else w for w in line.split()) + ")")
+        if line.startswith("!limit="):
+            print("limit set to " + line.strip().split("=")[1], flush=True)
+        elif "DIE" in line:
+            sys.exit(3)
+        elif "LOSE" not in line:
+            print("Found 1 linkage")
+            print(f"\\tUnique linkage, cost vector = (UNUSED={line.split().count('zz')} DIS= 0.00 LEN=3)")
+            print("(S " + " ".join("{zz.n}" if w == "zz" else w for w in line.split()) + ")", flush=True)
     """)
 
 
@@ -150,10 +156,18 @@ FAKE_PARSER = textwrap.dedent("""\
 def fake_parser(tmp_path, monkeypatch):
     script = tmp_path / "fake.py"
     script.write_text(FAKE_PARSER, encoding="utf-8")
+    monkeypatch.setenv("FAKE_PARSER_STARTS", str(tmp_path / "starts.log"))
     command = tmp_path / "link-parser"
     command.write_text(f"#!/bin/sh\nexec {sys.executable} {script} \"$@\"\n", encoding="utf-8")
     command.chmod(0o755)
-    return grammar.Parser(str(command))
+    parser = grammar.Parser(str(command))
+    yield parser
+    parser.close()
+
+
+def _starts(tmp_path) -> int:
+    log = tmp_path / "starts.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
 
 
 def test_unlinked_words_beyond_the_renderings_are_counted(fake_parser):
@@ -168,13 +182,23 @@ def test_unlinked_words_beyond_the_renderings_are_counted(fake_parser):
     assert grammar.grammar_signals(fake_parser, "Der zz.", {"a": "Der Mann."}, "de") == ({}, [])
 
 
-def test_a_batch_whose_output_loses_step_is_parsed_line_by_line(fake_parser):
+def test_a_line_the_parser_says_nothing_about_gets_no_count_and_keeps_its_neighbours_in_step(fake_parser):
     fake_parser.add(["one zz", "LOSE zz zz", "three"])
-    # the batch's output is one line short: parsed one by one, the LOSE line gets no count (None) and its
-    # neighbours keep theirs instead of shifting by one
     assert fake_parser.unlinked("one zz") == 1
     assert fake_parser.unlinked("three") == 0
     assert fake_parser.unlinked("LOSE zz zz") is None
+
+
+def test_parser_processes_live_across_batches_and_one_that_dies_is_replaced(fake_parser, tmp_path, monkeypatch):
+    fake_parser.add(["one zz", "two"])
+    fake_parser.add(["three zz zz", "four"])
+    # the dictionary is loaded once per process, not once per batch
+    assert 1 <= _starts(tmp_path) <= grammar.WORKERS
+    before = _starts(tmp_path)
+    monkeypatch.setattr(grammar, "WORKERS", 1)  # one chunk, one process: the death and the replacement in one place
+    fake_parser.add(["five zz", "DIE now", "six zz zz", "seven"])
+    assert [fake_parser.unlinked(t) for t in ("five zz", "DIE now", "six zz zz", "seven")] == [1, None, 2, 0]
+    assert _starts(tmp_path) > before  # the lines after the one it died on went to a new process
 
 
 def test_commands_and_overlong_lines_never_reach_the_parser(fake_parser):

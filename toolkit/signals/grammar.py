@@ -6,12 +6,14 @@ while a rendering of the same original does. The Link Grammar parser (CMU; Debia
 unlinked; `grammar_unlinked` is how many more words the translation leaves unlinked than the renderings do
 (their median), 0 if not more. Only for English translations with the parser installed; otherwise absent.
 
-The parser runs as one `link-parser` process per batch of sentences (its Python binding is built for Debian's
-own Python only), WORKERS of them at once: parsing is the costliest signal (about 0.1 s of CPU a news sentence;
-the process's start, 0.8 s a batch of CHUNK sentences, is a few per cent of that, so a process kept alive
-between batches would save little). Its per-sentence time limit is generous (TIMEOUT seconds) because a sentence
-cut short by the clock would get a different count on a busier machine; sentences over MAX_WORDS words or
-MAX_CHARS characters are not parsed at all.
+The parser runs as `link-parser` processes (its Python binding is built for Debian's own Python only), WORKERS
+of them at once, each kept alive for the Parser's life: loading its dictionary takes 0.8 s of CPU, and a batch
+job judges a few dozen pairs a call, so a process a call spent more on starting than on parsing. Each sentence
+is followed by a command that changes nothing (SENTINEL), whose echo marks where the sentence's output ends, so
+a sentence the parser says nothing about gets no count and never shifts its neighbours'. Parsing is the
+costliest signal (about 0.1 s of CPU a news sentence). Its per-sentence time limit is generous (TIMEOUT seconds)
+because a sentence cut short by the clock would get a different count on a busier machine; sentences over
+MAX_WORDS words or MAX_CHARS characters are not parsed at all.
 
 A translation the parser links fully cannot leave more words unlinked than its renderings, so its renderings
 are parsed only for the translations that leave a word unlinked (about a third of news sentences): the signal
@@ -23,11 +25,13 @@ for them.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import statistics
 import subprocess
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, NamedTuple, Optional
 
@@ -46,8 +50,9 @@ _COST = re.compile(r"cost vector = \(UNUSED=(\d+)")
 _NULL = re.compile(r"\{([^{}\s]+)\}")  # an unlinked word in the constituent line: {the}, {said.v-d}
 _TAG = re.compile(r"(?:\[[^\]]*\])?(?:\.[a-z0-9-]+)?$")  # the parser's marks after a word: [?], .v-d
 _ENV = "TOOLKIT_LINK_PARSER"
-
-
+SENTINEL = "!limit=1000"  # sets what is already the default; its echo ends the output of the line before it
+_ECHO = "limit set to"
+_STDBUF = "stdbuf"
 
 
 class Parse(NamedTuple):
@@ -64,17 +69,83 @@ def _parsable(text: str) -> Optional[str]:
     return line
 
 
+class _Process:
+    """One link-parser process, kept for many sentences."""
+
+    def __init__(self, command: str):
+        # line-buffered output (coreutils' stdbuf): the parser flushes after a parse but not after a command's echo
+        args = [_STDBUF, "-oL", command, "en", "-graphics=0", "-verbosity=1", "-constituents=3",
+                f"-timeout={TIMEOUT}"]
+        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, text=True, env=env, bufsize=1)
+
+    def parse(self, lines: list[str]) -> list[Optional[Parse]]:
+        """A parse (or None) for each line, in order; fewer when the process dies (or is killed for taking far
+        longer than its time limit allows) before the end."""
+        def write() -> None:  # on its own thread: a full output pipe must not stop the input, nor the reverse
+            try:
+                for line in lines:
+                    self.process.stdin.write(f"{line}\n{SENTINEL}\n")
+                self.process.stdin.flush()
+            except (OSError, ValueError):  # the process died; the reader sees its output end
+                pass
+
+        writer = threading.Thread(target=write, daemon=True)
+        watchdog = threading.Timer(TIMEOUT * len(lines) + 60, self.process.kill)
+        writer.start()
+        watchdog.start()
+        parses: list[Optional[Parse]] = []
+        current: Optional[Parse] = None
+        try:
+            for line in self.process.stdout:
+                if line.startswith(_ECHO):
+                    parses.append(current)
+                    current = None
+                    if len(parses) == len(lines):
+                        break
+                elif current is None:
+                    cost = _COST.search(line)
+                    current = Parse(int(cost.group(1)), ()) if cost else None
+                elif line.startswith("(") and not current.words:  # the constituents of that parse
+                    current = current._replace(words=tuple(
+                        w for w in (_TAG.sub("", w) for w in _NULL.findall(line)) if any(c.isalpha() for c in w)))
+        finally:
+            watchdog.cancel()
+        writer.join()
+        return parses
+
+    def close(self) -> None:
+        try:
+            self.process.stdin.close()  # the parser ends at the end of its input
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+
+
+def _close_all(idle: "queue.Queue[_Process]") -> None:
+    while True:
+        try:
+            idle.get_nowait().close()
+        except queue.Empty:
+            return
+
+
 class Parser:
     def __init__(self, command: Optional[str] = None):
         found = command or os.environ.get(_ENV) or shutil.which("link-parser")
         if not found or not shutil.which(found):
             raise Unavailable("no English parser: `make checkers` installs Debian's link-grammar "
                               f"(or set {_ENV} to a link-parser program)")
+        if not shutil.which(_STDBUF):
+            raise Unavailable("no stdbuf (coreutils), which the English parser's processes need")
         self.command = found
         self.name = "link-grammar"
         self._parsed: dict[str, Optional[Parse]] = {}
         self._pending: list[threading.Thread] = []
         self._failed: list[BaseException] = []
+        self._idle: queue.Queue[_Process] = queue.Queue()  # started processes no thread is using
+        weakref.finalize(self, _close_all, self._idle)
 
     def in_background(self, work: Callable[[], None]) -> None:
         """Run work (calls of add) on a thread; parse() waits for it. A daemon thread: Ctrl-C (which the parser
@@ -95,26 +166,33 @@ class Parser:
         if self._failed:
             raise self._failed.pop(0)
 
-    def _run(self, lines: list[str]) -> Optional[list[Parse]]:
-        """The parses of these lines, or None when the parser failed (its sentences are then not measured:
-        a broken parser must not lose the run)."""
-        args = [self.command, "en", "-graphics=0", "-verbosity=1", "-constituents=3", f"-timeout={TIMEOUT}"]
-        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    def _parse_chunk(self, chunk: list[str]) -> list[Optional[Parse]]:
+        """The parses of these lines by an idle process (started when none is idle); None for a line the
+        parser gave no parse, or that it failed on (a broken parser must not lose the run)."""
         try:
-            done = subprocess.run(args, input="\n".join(lines) + "\n", capture_output=True, text=True, env=env,
-                                  timeout=TIMEOUT * len(lines) + 60)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        parses: list[Parse] = []
-        for line in done.stdout.splitlines():
-            cost = _COST.search(line)
-            if cost:
-                parses.append(Parse(int(cost.group(1)), ()))
-            elif line.startswith("(") and parses and not parses[-1].words:  # the constituents of that parse
-                words = tuple(w for w in (_TAG.sub("", w) for w in _NULL.findall(line))
-                              if any(c.isalpha() for c in w))
-                parses[-1] = parses[-1]._replace(words=words)
+            process = self._idle.get_nowait()
+        except queue.Empty:
+            process = None
+        parses: list[Optional[Parse]] = []
+        while len(parses) < len(chunk):
+            if process is None:
+                try:
+                    process = _Process(self.command)
+                except OSError:
+                    return parses + [None] * (len(chunk) - len(parses))
+            got = process.parse(chunk[len(parses):])
+            parses += got
+            if len(parses) < len(chunk):  # it died on the next line: that line gets none, a new process the rest
+                process.close()
+                process = None
+                parses.append(None)
+        if process is not None:
+            self._idle.put(process)
         return parses
+
+    def close(self) -> None:
+        """End the idle parser processes (they also end with the Parser, or the program)."""
+        _close_all(self._idle)
 
     def add(self, texts: Iterable[str]) -> None:
         """Parse these texts now, in batches, so that unlinked() finds them ready."""
@@ -135,12 +213,6 @@ class Parser:
                 for line, parse in zip(chunk, parses):
                     for text in todo[line]:
                         self._parsed[text] = parse
-
-    def _parse_chunk(self, chunk: list[str]) -> list[Optional[Parse]]:
-        parses: list[Optional[Parse]] = self._run(chunk) or [None] * len(chunk)
-        if len(parses) != len(chunk):  # the output lost step with the input: parse one at a time
-            parses = [next(iter(self._run([line]) or []), None) for line in chunk]
-        return parses
 
     def parse(self, text: str) -> Optional[Parse]:
         self.wait()
