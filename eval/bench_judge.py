@@ -131,7 +131,9 @@ def main(argv=None) -> int:
 
         # the same texts and pairs through the libraries' own batched calls
         texts = list(dict.fromkeys(t for b in beads for t in [b.translation, *b.renderings.values()]))
-        st_model = resources.get("embedder", embedding.default).model
+        from sentence_transformers import SentenceTransformer
+
+        st_model = SentenceTransformer(str(resources.get("embedder", embedding.default).folder), device="cpu")
         with Clock() as library_encode:
             st_model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False,
                             convert_to_numpy=True)

