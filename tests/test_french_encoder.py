@@ -102,7 +102,8 @@ def test_the_name_says_which_adapter_recipe_and_data(tiny_base, artifact):
     folder, _ = artifact
     digest = json.loads((folder / sentence.RECIPE).read_text())["adapter_sha256"]
     name = sentence.AdaptedEncoder(folder, base=tiny_base).name
-    assert name.startswith(f"tiny-bert+fr-lora.{digest[:12]}|recipe.") and name.endswith("|data.0123456789ab")
+    assert name.startswith(f"tiny-bert+fr-lora.{digest[:12]}~recipe.") and name.endswith("~data.0123456789ab")
+    assert "|" not in name and ":" not in name  # they separate a signature's fields
 
 
 def _copy(folder, tmp_path):
@@ -149,6 +150,30 @@ def test_an_adapter_for_another_shape_does_not_load(tiny_base, artifact, tmp_pat
     with pytest.raises(Unavailable) as wrong:
         sentence.AdaptedEncoder(folder, base=tiny_base)
     assert "does not fit this base model" in _one_line(wrong)
+
+
+def test_french_without_its_base_model_says_why(monkeypatch, artifact, tmp_path):
+    from toolkit.alignment.meaning import encoder_for
+
+    monkeypatch.setattr(sentence, "FRENCH", artifact[0])
+    monkeypatch.setenv("TOOLKIT_LEARNT_BASE", str(tmp_path / "no-base"))
+    with pytest.raises(Unavailable) as missing:
+        sentence.AdaptedEncoder()
+    assert "no base model" in _one_line(missing)
+    with pytest.raises(ToolkitError, match="no base model"):
+        encoder_for("fr", mode="on")
+
+
+def test_french_gets_the_adapted_encoder_only_when_asked(monkeypatch, tiny_base, artifact):
+    from toolkit.alignment.meaning import encoder_for
+
+    monkeypatch.setenv("TOOLKIT_LEARNT_BASE", str(tiny_base))
+    monkeypatch.setattr(sentence, "FRENCH", artifact[0])
+    encoder, why = encoder_for("fr", mode="on")
+    assert why == "" and isinstance(encoder, sentence.AdaptedEncoder) and "+fr-lora." in encoder.name
+    # it did not beat the n-gram aligner on dev, so "auto" leaves it out and says why
+    encoder, why = encoder_for("fr")
+    assert encoder is None and "did not beat the n-gram aligner" in why and "--meaning on" in why
 
 
 def _document(segments: int, names=("ref_A_fr", "wmt21_A", "wmt21_B")) -> recipe.Document:

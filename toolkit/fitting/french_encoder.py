@@ -173,6 +173,14 @@ class DevSet:
     beads: int
 
 
+def split_gold(gold: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> tuple[int, dict[str, int]]:
+    """Where the dev document is cut: (the first gold bead of the second half, the first German and French
+    line of the second half). Gold beads are in order, so every line before the cut is in a bead before it."""
+    middle = len(gold) // 2
+    return middle, {"de": 1 + max((k for o, _ in gold[:middle] for k in o), default=-1),
+                    "fr": 1 + max((k for _, t in gold[:middle] for k in t), default=-1)}
+
+
 def halves(data_dir: Path) -> tuple[list[Bead], list[Bead], dict[str, int]]:
     """The dev document's both-sided gold beads, cut at its middle gold bead: (first half, second half,
     where the cut falls: the first German and French line of the second half)."""
@@ -186,9 +194,7 @@ def halves(data_dir: Path) -> tuple[list[Bead], list[Bead], dict[str, int]]:
     french = lines(f"{DEV_DOC}.fr")
     renderings = {s: lines(f"{DEV_DOC}.de.mt-{s}.fr") for s in TRAIN_SYSTEMS}
     gold = read_beads(folder / f"{DEV_DOC}.defr")
-    middle = len(gold) // 2
-    cut = {"de": 1 + max((k for o, _ in gold[:middle] for k in o), default=-1),
-           "fr": 1 + max((k for _, t in gold[:middle] for k in t), default=-1)}
+    middle, cut = split_gold(gold)
     out: tuple[list[Bead], list[Bead]] = ([], [])
     for number, (o, t) in enumerate(gold):
         if not (o and t):

@@ -69,12 +69,13 @@ def read_recipe(folder: Path) -> dict:
 
 
 def signature(folder: Path) -> str:
-    """The encoder's name in alignment signatures: base, adapter hash, recipe hash, data digest."""
+    """The encoder's name in alignment signatures: base, adapter hash, recipe hash, data digest (no "|" or ":",
+    which separate a signature's fields)."""
     recipe = read_recipe(folder)
     signed = json.dumps({k: v for k, v in recipe.items() if k not in UNSIGNED}, sort_keys=True)
     return (f"{recipe.get('base', 'unknown')}+{recipe.get('name', Path(folder).name)}"
-            f".{str(recipe.get('adapter_sha256', '?'))[:12]}|recipe.{hashlib.sha256(signed.encode()).hexdigest()[:12]}"
-            f"|data.{str(recipe.get('data_digest', '?'))[:12]}")
+            f".{str(recipe.get('adapter_sha256', '?'))[:12]}~recipe.{hashlib.sha256(signed.encode()).hexdigest()[:12]}"
+            f"~data.{str(recipe.get('data_digest', '?'))[:12]}")
 
 
 def _base(base: Optional[str | Path]) -> Path:
