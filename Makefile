@@ -12,7 +12,7 @@ CHECKER_PACKAGES := trans-de-en link-grammar link-grammar-dictionaries-en
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help how-to-run install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train train-damage clean
+.PHONY: help how-to-run install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train train-damage train-align clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
@@ -20,6 +20,7 @@ help:
 	@echo "make export - the seed run as a Hugging Face dataset in $(DATASET) (runs make demo first if needed)"
 	@echo "make models - download the open MT models for MODEL_PAIRS=$(MODEL_PAIRS) (needs internet, a few GB)"
 	@echo "make train  - train the learnt divergence model on $(EVAL_DATA) into toolkit/learnt/data (about an hour on 2 cores)"
+	@echo "make train-align - train the aligner's French sentence encoder into toolkit/learnt/french (part of make train)"
 
 $(STAMP): pyproject.toml
 	@echo "installing toolkit and its Python packages into $(VENV) (a few minutes the first time; quick after)"
@@ -114,13 +115,20 @@ wordnet:
 # The learnt divergence model (toolkit/fitting/train.py): seeded, resumable (checkpoints in runs/train), writes
 # toolkit/learnt/data. TRAIN_ARGS="--threads 2" where the two cores are free; the defaults are what ships.
 TRAIN_ARGS ?=
-train: install wordnet train-damage
+train: install wordnet train-damage train-align
 	$(BIN)/python -m toolkit.fitting.train --data $(EVAL_DATA) --work runs/train $(TRAIN_ARGS)
 
 # The damage checks' model of sentences run together (toolkit/fitting/boundary.py): seeded, writes
 # toolkit/damage/data/boundary.json; 10-20 minutes on 2 cores.
 train-damage: install
 	$(BIN)/python -m toolkit.fitting.boundary --data $(EVAL_DATA)
+
+# The aligner's French sentence encoder (toolkit/fitting/french_encoder.py): LoRA over the packaged MiniLM,
+# seeded, writes toolkit/learnt/french; 30-50 minutes on one thread of two busy cores (ALIGN_ARGS="--threads 2"
+# where they are free).
+ALIGN_ARGS ?=
+train-align: install
+	$(BIN)/python -m toolkit.fitting.french_encoder --data $(EVAL_DATA) $(ALIGN_ARGS)
 
 clean:
 	rm -rf $(VENV) runs

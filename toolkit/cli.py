@@ -224,7 +224,7 @@ def cmd_batch(args) -> int:
 
 
 def cmd_align(args) -> int:
-    from .alignment import align, signature
+    from .alignment import align, meaning_settings, signature
     from .alignment.meaning import encoder_for
     from .quiet import quiet_libraries
     from .reading import read_lines
@@ -243,9 +243,10 @@ def cmd_align(args) -> int:
         if why_not and args.meaning == "auto" and args.lang:
             print(f"toolkit align: note: no meaning source ({why_not}); aligning on n-grams and lengths",
                   file=sys.stderr)
+        settings = meaning_settings(args.lang) if encoder else None
         beads = align(original, translation, forward, reverse, max_side=args.max_side, max_bead=args.max_bead,
-                      encoder=encoder)
-    used = signature(bool(forward or reverse), args.max_side, args.max_bead,
+                      encoder=encoder, settings=settings)
+    used = signature(bool(forward or reverse), args.max_side, args.max_bead, settings=settings,
                      meaning=encoder.name if encoder else None)
     print(f"toolkit align: {used}", file=sys.stderr)  # which cost sources made these beads
     _emit((bead.vecalign() for bead in beads), args.out)
@@ -396,7 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "with an embedding model for it, beads are also priced by meaning")
     align.add_argument("--meaning", choices=["auto", "on", "off"], default="auto",
                        help="embedding similarity of merged sentences as a cost source: auto (default) when "
-                       "a model reads --lang (English: all-MiniLM-L6-v2), on (fail without one), off")
+                       "a model reads --lang (English: all-MiniLM-L6-v2), on (fail without one; French: all-MiniLM-L6-v2 with "
+                       "the shipped French adapter, which auto leaves out), off")
     align.add_argument("--embedding-model", metavar="DIR", help="a sentence-transformers folder that reads "
                        "the translation's language (default: $TOOLKIT_EMBEDDING_MODEL or the packaged "
                        "all-MiniLM-L6-v2, English only)")
