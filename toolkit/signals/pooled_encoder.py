@@ -48,15 +48,12 @@ class PooledEncoder:
         import numpy as np  # here, not at the top: the CLI's start imports this module and must not pay for it
         import torch
 
+        from ..learnt.sentence import mean_pooled
+
         order = np.argsort([-len(t) for t in texts])  # longest first, as sentence-transformers batches them
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         with torch.inference_mode():
             for at in range(0, len(texts), batch_size):
                 rows = order[at:at + batch_size]
-                batch = self.tokenizer([texts[r] for r in rows], padding=True, truncation=True,
-                                       max_length=self.max_length, return_tensors="pt")
-                states = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
-                mean = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                out[rows] = torch.nn.functional.normalize(mean, dim=-1).numpy()
+                out[rows] = mean_pooled(self.model, self.tokenizer, [texts[r] for r in rows], self.max_length).numpy()
         return out
