@@ -66,6 +66,7 @@ def meaning_settings(lang: str | None) -> Settings:
     """The cost's defaults with a meaning source for a translation in `lang`."""
     return BY_LANGUAGE.get(lang or "", MEANING_SETTINGS)
 
+
 __all__ = ["align", "signature", "shapes", "bead_limits", "Settings", "MEANING_SETTINGS", "FRENCH_MEANING_SETTINGS",
            "meaning_settings", "SentenceEncoder",
            "MAX_SIDE", "MAX_BEAD", "MEANING_MAX_SIDE", "MEANING_MAX_BEAD"]
