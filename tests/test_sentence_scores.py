@@ -79,16 +79,21 @@ def _shifted(words: list[str]) -> list[list[str]]:
     return found
 
 
-def test_edit_distance_and_trace_are_lib_ters_also_after_cached_prefixes():
-    # the trace is worked out from the costs, after the fact, and only on demand: it must be the one lib_ter
-    # stores cell by cell, for a first call and for calls that start from cached rows alike
+def _edit_distances():
+    """(words, reference, ours, theirs) for every pair with words on both sides: our beam edit distance and
+    lib_ter's, each over the reference."""
     from sacrebleu.metrics import lib_ter
 
     for text, other in _pairs():
         words, reference = text.split(), other.split()
-        if not words or not reference:
-            continue
-        ours, theirs = sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
+        if words and reference:
+            yield words, reference, sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
+
+
+def test_edit_distance_and_trace_are_lib_ters_also_after_cached_prefixes():
+    # the trace is worked out from the costs, after the fact, and only on demand: it must be the one lib_ter
+    # stores cell by cell, for a first call and for calls that start from cached rows alike
+    for words, reference, ours, theirs in _edit_distances():
         for hypothesis in _shifted(words):
             got, expected = ours(hypothesis), theirs(hypothesis)
             assert got[0] == expected[0], (hypothesis, reference)  # the distance alone, as a candidate
@@ -98,13 +103,7 @@ def test_edit_distance_and_trace_are_lib_ters_also_after_cached_prefixes():
 def test_candidate_distances_from_the_rounds_suffix_costs_are_lib_ters():
     # as lib_ter._shift calls it: the round's words with their trace read, then only the distance of each
     # candidate shift (computed down to where its suffix joins the round's words, then the cost to the end)
-    from sacrebleu.metrics import lib_ter
-
-    for text, other in _pairs():
-        words, reference = text.split(), other.split()
-        if not words or not reference:
-            continue
-        ours, theirs = sentence_scores._BeamEditDistance(reference), lib_ter.BeamEditDistance(reference)
+    for words, reference, ours, theirs in _edit_distances():
         for base in _shifted(words)[:3]:
             assert tuple(ours(base)) == theirs(base)
             for candidate in _shifted(base)[::3]:

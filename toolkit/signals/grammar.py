@@ -180,8 +180,7 @@ class Parser:
                     process = _Process(self.command)
                 except OSError:
                     return parses + [None] * (len(chunk) - len(parses))
-            got = process.parse(chunk[len(parses):])
-            parses += got
+            parses += process.parse(chunk[len(parses):])
             if len(parses) < len(chunk):  # it died on the next line: that line gets none, a new process the rest
                 process.close()
                 process = None
