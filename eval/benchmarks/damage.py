@@ -64,23 +64,6 @@ TARGET_RECALL = 0.90
 TARGET_CLEAN = 0.03
 
 
-class _Parser:
-    """spaCy's parse of each sentence text, once."""
-
-    def __init__(self, nlp):
-        self.nlp = nlp
-        self.docs: dict[str, object] = {}
-
-    def warm(self, texts):
-        todo = [t for t in dict.fromkeys(texts) if t not in self.docs]
-        for text, doc in zip(todo, self.nlp.pipe(todo, batch_size=256, disable=["lemmatizer"])):
-            self.docs[text] = doc
-
-    def parse(self, sentences: list[Sentence]) -> list[Sentence]:
-        self.warm(s.text for s in sentences if s.doc is None)
-        return [s if s.doc is not None else Sentence(s.text, s.paragraph, self.docs[s.text]) for s in sentences]
-
-
 def _headline(text: str) -> bool:
     return not text.rstrip().endswith((".", "!", "?", ":", "\"", "\u201d", "'", "\u2019", ")"))
 
@@ -136,7 +119,7 @@ def documents(data_dir: Path) -> dict[str, dict[str, list[Piece]]]:
     return out
 
 
-def _parsed(parser: _Parser, pieces: list[Piece]) -> list[Piece]:
+def _parsed(parser: damage.ParseCache, pieces: list[Piece]) -> list[Piece]:
     parser.warm(p.text for p in pieces)
     return [Piece(p.text, p.paragraph, parser.docs[p.text], p.german) for p in pieces]
 
@@ -146,7 +129,7 @@ def _people(docs: dict[str, list[Piece]]) -> list[str]:
                    if e.label_ == "PERSON" and len(e.text.split()) >= 2})
 
 
-def evaluate(docs: dict[str, list[Piece]], parser: _Parser, per_kind: int = PER_KIND, seed: int = SEED_RNG) -> dict:
+def evaluate(docs: dict[str, list[Piece]], parser: damage.ParseCache, per_kind: int = PER_KIND, seed: int = SEED_RNG) -> dict:
     """{"clean": (flagged, sentences, {kind: flagged}), kind: (caught, injected)} over these documents."""
     docs = {key: _parsed(parser, pieces) for key, pieces in sorted(docs.items())}
     clean_total, clean_flagged, clean_kinds = 0, 0, defaultdict(int)
@@ -248,7 +231,7 @@ def run(data_dir: Path) -> dict:
         sides = documents(Path(data_dir))
     except DataMissing as why:
         return {"skipped": str(why)}
-    parser = _Parser(nlp)
+    parser = damage.ParseCache(nlp)
     results = evaluate(sides["test"], parser)
     seed = seed_run()
     (RESULTS / "damage_seed.json").write_text(json.dumps(seed, indent=2, ensure_ascii=False) + "\n",

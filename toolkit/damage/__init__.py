@@ -13,7 +13,7 @@ typed findings (base.Finding) whose severity is fixed by their kind.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from .. import english
 from ..resources import Unavailable
@@ -26,14 +26,36 @@ CHECKS: tuple[Check, ...] = (lost_text.CHECK, quotes.CHECK, notes.CHECK, fragmen
 LANGUAGES = {"en"}  # the checks read English (German left in English text, English quotation marks)
 
 
+def parses(nlp, texts: Iterable[str]) -> Iterator[object]:
+    """spaCy's parse of each text as the checks read it (no lemmatizer: no check reads lemmas), in batches."""
+    return nlp.pipe(texts, batch_size=256, disable=["lemmatizer"])
+
+
 def parsed(texts: Sequence[str], paragraphs: Sequence[int]) -> tuple[list[Sentence], Optional[str]]:
     """The sentences with spaCy's parse, or without it and the reason it is unavailable."""
     try:
         nlp = english.load()
     except Unavailable as why:
         return [Sentence(t, p) for t, p in zip(texts, paragraphs)], str(why)
-    docs = nlp.pipe(texts, batch_size=256, disable=["lemmatizer"])
-    return [Sentence(t, p, d) for t, p, d in zip(texts, paragraphs, docs)], None
+    return [Sentence(t, p, d) for t, p, d in zip(texts, paragraphs, parses(nlp, texts))], None
+
+
+class ParseCache:
+    """parses() of each distinct text, made once: for the recipes and benchmarks that meet a text many times
+    (every injected copy of a document repeats its undamaged sentences)."""
+
+    def __init__(self, nlp=None):
+        self.nlp = nlp or english.load()
+        self.docs: dict[str, object] = {}
+
+    def warm(self, texts: Iterable[str]) -> None:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.docs]
+        self.docs.update(zip(todo, parses(self.nlp, todo)))
+
+    def parse(self, sentences: Sequence[Sentence]) -> list[Sentence]:
+        """The sentences, each with its parse."""
+        self.warm(s.text for s in sentences if s.doc is None)
+        return [s if s.doc is not None else Sentence(s.text, s.paragraph, self.docs[s.text]) for s in sentences]
 
 
 def check(sentences: Sequence[Sentence], lang: Optional[str] = "en") -> Findings:

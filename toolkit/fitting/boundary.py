@@ -26,12 +26,11 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import numpy as np
 
-from .. import english
-from ..damage import boundary, lost_text
+from ..damage import ParseCache, boundary, lost_text
 from ..damage.base import Sentence
 from ..damage.inject import Piece, lost_text as inject_lost_text
 from ..segment import split_sentences
@@ -87,17 +86,6 @@ class Example:
     clean: bool  # from a clean sentence
 
 
-class _Parser:
-    def __init__(self):
-        self.nlp = english.load()
-        self.docs: dict[str, object] = {}
-
-    def warm(self, texts: Iterable[str]) -> None:
-        todo = [t for t in dict.fromkeys(texts) if t not in self.docs]
-        for text, doc in zip(todo, self.nlp.pipe(todo, batch_size=256, disable=["lemmatizer"])):
-            self.docs[text] = doc
-
-
 def _examples_of(doc, context: boundary.Context, known: frozenset[str], sentence: int, clean: bool,
                  glue: Optional[int]) -> list[Example]:
     out = []
@@ -113,7 +101,7 @@ def _examples_of(doc, context: boundary.Context, known: frozenset[str], sentence
 def build(data_dir: Path, seed: int = SEED) -> tuple[dict[str, list[Example]], frozenset[str], int]:
     """{side: examples}, the known words, and the number of clean sentences per side."""
     documents = english_documents(data_dir)
-    parser = _Parser()
+    parser = ParseCache()
     pieces: dict[str, list[Piece]] = {}
     for key, document in sorted(documents.items()):
         out = []
