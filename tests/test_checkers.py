@@ -209,10 +209,15 @@ def test_commands_and_overlong_lines_never_reach_the_parser(fake_parser):
     assert fake_parser.unlinked("word " * (grammar.MAX_WORDS + 1)) is None
 
 
-def test_a_parser_that_fails_mid_run_leaves_its_sentences_unmeasured(fake_parser, tmp_path):
+def test_a_parser_that_fails_mid_run_leaves_its_sentences_unmeasured(fake_parser, tmp_path, monkeypatch):
     fake_parser.command = str(tmp_path / "vanished")
     assert fake_parser.unlinked("The man said .") is None
     assert grammar.grammar_signals(fake_parser, "The man said .", {"a": "The man said ."}, "en") == ({}, [])
+    started = []
+    monkeypatch.setattr(grammar, "_Process", lambda command: started.append(command))
+    fake_parser.add([f"sentence {n} zz" for n in range(20)])
+    assert started == []  # a vanished parser is not started again for every line
+    assert fake_parser.unlinked("sentence 7 zz") is None
 
 
 def test_no_parser_is_unavailable_with_the_fix(tmp_path):

@@ -177,6 +177,8 @@ class Parser:
         while len(parses) < len(chunk):
             if process is None:
                 try:
+                    if not shutil.which(self.command):  # gone mid-run: stdbuf would start and fail once a line
+                        raise FileNotFoundError(self.command)
                     process = _Process(self.command)
                 except OSError:
                     return parses + [None] * (len(chunk) - len(parses))
