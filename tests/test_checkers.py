@@ -189,13 +189,13 @@ def test_a_line_the_parser_says_nothing_about_gets_no_count_and_keeps_its_neighb
     assert fake_parser.unlinked("LOSE zz zz") is None
 
 
-def test_parser_processes_live_across_batches_and_one_that_dies_is_replaced(fake_parser, tmp_path, monkeypatch):
+def test_parser_processes_live_across_batches_and_one_that_dies_is_replaced(fake_parser, tmp_path):
     fake_parser.add(["one zz", "two"])
     fake_parser.add(["three zz zz", "four"])
     # the dictionary is loaded once per process, not once per batch
-    assert 1 <= _starts(tmp_path) <= grammar.WORKERS
+    assert 1 <= _starts(tmp_path) <= fake_parser.processes
     before = _starts(tmp_path)
-    monkeypatch.setattr(grammar, "WORKERS", 1)  # one chunk, one process: the death and the replacement in one place
+    fake_parser.processes = 1  # one chunk, one process: the death and the replacement in one place
     fake_parser.add(["five zz", "DIE now", "six zz zz", "seven"])
     assert [fake_parser.unlinked(t) for t in ("five zz", "DIE now", "six zz zz", "seven")] == [1, None, 2, 0]
     assert _starts(tmp_path) > before  # the lines after the one it died on went to a new process
@@ -255,6 +255,19 @@ def test_renderings_are_parsed_only_for_translations_that_leave_a_word_unlinked(
 
 def test_a_fully_linked_translation_with_no_parsable_rendering_is_not_measured(fake_parser):
     assert grammar.grammar_signals(fake_parser, "The man said .", {"a": "..."}, "en") == ({}, [])
+
+
+def test_parser_processes_are_held_to_the_threads_the_process_is_allowed(monkeypatch):
+    monkeypatch.setattr(grammar.os, "cpu_count", lambda: 8)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert grammar.workers() == grammar.WORKERS
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # a batch worker of one thread
+    assert grammar.workers() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "junk")
+    assert grammar.workers() == grammar.WORKERS
+    monkeypatch.setattr(grammar.os, "cpu_count", lambda: 1)
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert grammar.workers() == 1
 
 
 def test_many_sentences_are_shared_among_parser_processes_in_order(fake_parser, monkeypatch):

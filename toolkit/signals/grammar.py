@@ -6,8 +6,8 @@ while a rendering of the same original does. The Link Grammar parser (CMU; Debia
 unlinked; `grammar_unlinked` is how many more words the translation leaves unlinked than the renderings do
 (their median), 0 if not more. Only for English translations with the parser installed; otherwise absent.
 
-The parser runs as `link-parser` processes (its Python binding is built for Debian's own Python only), WORKERS
-of them at once, each kept alive for the Parser's life: loading its dictionary takes 0.8 s of CPU, and a batch
+The parser runs as `link-parser` processes (its Python binding is built for Debian's own Python only), up to
+WORKERS of them at once (no more than the threads the process is allowed: see workers()), each kept alive for the Parser's life: loading its dictionary takes 0.8 s of CPU, and a batch
 job judges a few dozen pairs a call, so a process a call spent more on starting than on parsing. Each sentence
 is followed by a command that changes nothing (SENTINEL), whose echo marks where the sentence's output ends, so
 a sentence the parser says nothing about gets no count and never shifts its neighbours'. Parsing is the
@@ -45,7 +45,7 @@ MAX_WORDS = 60
 MAX_CHARS = 1000
 TIMEOUT = 30
 CHUNK = 200
-WORKERS = min(2, os.cpu_count() or 1)  # parser processes at once
+WORKERS = 2  # parser processes at once, at most
 _COST = re.compile(r"cost vector = \(UNUSED=(\d+)")
 _NULL = re.compile(r"\{([^{}\s]+)\}")  # an unlinked word in the constituent line: {the}, {said.v-d}
 _TAG = re.compile(r"(?:\[[^\]]*\])?(?:\.[a-z0-9-]+)?$")  # the parser's marks after a word: [?], .v-d
@@ -131,8 +131,17 @@ def _close_all(idle: "queue.Queue[_Process]") -> None:
             return
 
 
+def workers() -> int:
+    """Parser processes at once: WORKERS, but no more than the CPUs, nor than the threads this process is allowed
+    (OMP_NUM_THREADS, which `toolkit batch` sets for each worker): a batch worker held to one CPU that ran two
+    parsers would take a second CPU from the worker beside it."""
+    allowed = os.environ.get("OMP_NUM_THREADS", "")
+    limit = int(allowed) if allowed.isdigit() and int(allowed) > 0 else WORKERS
+    return max(1, min(WORKERS, limit, os.cpu_count() or 1))
+
+
 class Parser:
-    def __init__(self, command: Optional[str] = None):
+    def __init__(self, command: Optional[str] = None, processes: Optional[int] = None):
         found = command or os.environ.get(_ENV) or shutil.which("link-parser")
         if not found or not shutil.which(found):
             raise Unavailable("no English parser: `make checkers` installs Debian's link-grammar "
@@ -140,6 +149,7 @@ class Parser:
         if not shutil.which(_STDBUF):
             raise Unavailable("no stdbuf (coreutils), which the English parser's processes need")
         self.command = found
+        self.processes = processes or workers()
         self.name = "link-grammar"
         self._parsed: dict[str, Optional[Parse]] = {}
         self._pending: list[threading.Thread] = []
@@ -207,9 +217,9 @@ class Parser:
         lines = list(todo)
         if not lines:
             return
-        size = min(CHUNK, -(-len(lines) // WORKERS))  # every worker gets a share of a small batch too
+        size = min(CHUNK, -(-len(lines) // self.processes))  # every process gets a share of a small batch too
         chunks = [lines[at:at + size] for at in range(0, len(lines), size)]
-        with ThreadPoolExecutor(WORKERS) as pool:  # threads wait on the parser processes, which do the work
+        with ThreadPoolExecutor(self.processes) as pool:  # threads wait on the parser processes, which do the work
             for chunk, parses in zip(chunks, pool.map(self._parse_chunk, chunks)):
                 for line, parse in zip(chunk, parses):
                     for text in todo[line]:
