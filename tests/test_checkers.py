@@ -41,18 +41,35 @@ def lexicon(tmp_path):
     return dictionary.Dictionary.load(path)
 
 
-def test_the_parsed_dictionary_is_cached_as_json_and_a_damaged_cache_is_reparsed(lexicon, tmp_path):
+def test_the_parsed_dictionary_is_cached_and_a_damaged_or_cut_cache_is_reparsed(lexicon, tmp_path):
     cached = dictionary._cache_file(tmp_path / "de-en")
-    assert cached.exists() and "truppen" in cached.read_text(encoding="utf-8")
+    whole = cached.read_text(encoding="utf-8")
+    assert "truppen" in whole
     assert dictionary.Dictionary.load(tmp_path / "de-en").entries == lexicon.entries
-    cached.write_text("{not json", encoding="utf-8")
-    assert dictionary.Dictionary.load(tmp_path / "de-en").entries == lexicon.entries
+    with open(tmp_path / "de-en", encoding="utf-8") as handle:
+        fresh, english = dictionary.parse(handle)
+    assert {w: frozenset(s) for w, s in lexicon.entries.items()} == fresh and lexicon.english == english
+    for damaged in ("{not json", whole[: len(whole) // 2], whole.replace("#end", "#end 1"), b"\xff\xfe"):
+        if isinstance(damaged, bytes):
+            cached.write_bytes(damaged)
+        else:
+            cached.write_text(damaged, encoding="utf-8")
+        assert dictionary.Dictionary.load(tmp_path / "de-en").entries == lexicon.entries
+        assert cached.read_text(encoding="utf-8") == whole  # parsed again and stored whole
+
+
+def test_entries_share_their_stems_and_sets(lexicon):
+    # synonyms of one sub-entry ("schicken; senden") map to one set of stems, stored once
+    assert lexicon.entries["schicken"] is lexicon.entries["senden"]
+    assert lexicon.entry("senden") == {"send"}
+    stems = [s for found in lexicon.entries.values() for s in found]
+    assert len({id(s) for s in stems}) == len(set(stems))  # each stem one string object
 
 
 def test_ding_lines_map_one_word_synonyms_to_english_stems(lexicon):
-    assert lexicon.entries["truppen"] == {"troop", "units"}  # the plural sub-entry
-    assert lexicon.entries["abholen"] == {"colle"}  # "etw." and "to ... sth." are fillers
-    assert "said" in lexicon.entries["sagte"]  # "ich/er/sie sagte": German pronouns are fillers
+    assert lexicon.entry("truppen") == {"troop", "units"}  # the plural sub-entry
+    assert lexicon.entry("abholen") == {"colle"}  # "etw." and "to ... sth." are fillers
+    assert "said" in lexicon.entry("sagte")  # "ich/er/sie sagte": German pronouns are fillers
 
 
 def test_inflected_and_compound_german_words_find_their_entry(lexicon):
