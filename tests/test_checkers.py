@@ -58,6 +58,15 @@ def test_the_parsed_dictionary_is_cached_and_a_damaged_or_cut_cache_is_reparsed(
         assert cached.read_text(encoding="utf-8") == whole  # parsed again and stored whole
 
 
+def test_a_whole_cache_is_read_without_parsing_the_dictionary_again(lexicon, tmp_path, monkeypatch):
+    def no_parse(lines):
+        raise AssertionError("the dictionary was parsed again")
+
+    monkeypatch.setattr(dictionary, "parse", no_parse)
+    again = dictionary.Dictionary.load(tmp_path / "de-en")
+    assert again.entries == lexicon.entries and again.english == lexicon.english
+
+
 def test_entries_share_their_stems_and_sets(lexicon):
     # synonyms of one sub-entry ("schicken; senden") map to one set of stems, stored once
     assert lexicon.entries["schicken"] is lexicon.entries["senden"]
@@ -154,17 +163,24 @@ def test_the_status_says_whether_the_dictionary_is_installed_without_loading_it(
 FAKE_PARSER = textwrap.dedent("""\
     import os, sys
     # link-parser's cost line for every input line; "zz" words stay unlinked; a "LOSE" line gets no parse, a
-    # "DIE" line ends the process; the echo of the sentinel command; each start is logged, one line a start
+    # "DIE" line ends the process; a "PANIC" line enters panic mode, after which every line of the process gets
+    # one unlinked word more (as the real parser's panic settings linger); the echo of the sentinel command;
+    # each start is logged, one line a start
     with open(os.environ["FAKE_PARSER_STARTS"], "a") as log:
         log.write("start\\n")
+    extra = 0
     for line in sys.stdin:
         if line.startswith("!limit="):
             print("limit set to " + line.strip().split("=")[1], flush=True)
         elif "DIE" in line:
             sys.exit(3)
         elif "LOSE" not in line:
+            if "PANIC" in line:
+                print("Timer is expired!")
+                print('Entering "panic" mode...')
             print("Found 1 linkage")
-            print(f"\\tUnique linkage, cost vector = (UNUSED={line.split().count('zz')} DIS= 0.00 LEN=3)")
+            print(f"\\tUnique linkage, cost vector = (UNUSED={line.split().count('zz') + extra} DIS= 0.00 LEN=3)")
+            extra += "PANIC" in line
             print("(S " + " ".join("{zz.n}" if w == "zz" else w for w in line.split()) + ")", flush=True)
     """)
 
@@ -177,7 +193,7 @@ def fake_parser(tmp_path, monkeypatch):
     command = tmp_path / "link-parser"
     command.write_text(f"#!/bin/sh\nexec {sys.executable} {script} \"$@\"\n", encoding="utf-8")
     command.chmod(0o755)
-    parser = grammar.Parser(str(command))
+    parser = grammar.Parser(str(command), processes=2)  # two, whatever this machine's CPUs or OMP_NUM_THREADS
     yield parser
     parser.close()
 
@@ -218,6 +234,15 @@ def test_parser_processes_live_across_batches_and_one_that_dies_is_replaced(fake
     assert _starts(tmp_path) > before  # the lines after the one it died on went to a new process
 
 
+def test_a_process_that_panicked_takes_no_more_sentences(fake_parser, tmp_path):
+    fake_parser.processes = 1
+    texts = ["one zz", "PANIC zz zz", "three zz", "four"]
+    fake_parser.add(texts)
+    # the panicked line keeps its own count; the lines after it are parsed by a fresh process, as if alone
+    assert [fake_parser.unlinked(t) for t in texts] == [1, 2, 1, 0]
+    assert _starts(tmp_path) == 2
+
+
 def test_commands_and_overlong_lines_never_reach_the_parser(fake_parser):
     assert grammar._parsable("!exit") == "exit"
     assert grammar._parsable("...") is None
@@ -235,6 +260,21 @@ def test_a_parser_that_fails_mid_run_leaves_its_sentences_unmeasured(fake_parser
     fake_parser.add([f"sentence {n} zz" for n in range(20)])
     assert started == []  # a vanished parser is not started again for every line
     assert fake_parser.unlinked("sentence 7 zz") is None
+
+
+def test_a_parser_that_cannot_start_is_not_started_again_for_every_line(tmp_path):
+    # installed but broken (e.g. its English dictionary missing): every start exits at once
+    log = tmp_path / "starts.log"
+    command = tmp_path / "link-parser"
+    command.write_text(f"#!/bin/sh\necho start >> {log}\nexit 1\n", encoding="utf-8")
+    command.chmod(0o755)
+    parser = grammar.Parser(str(command), processes=1)
+    texts = [f"sentence {n}" for n in range(20)]
+    parser.add(texts)
+    assert all(parser.unlinked(t) is None for t in texts)
+    assert len(log.read_text().splitlines()) == 2  # the second start that parsed nothing ends the tries
+    with pytest.raises(ValueError, match="at least one process"):
+        grammar.Parser(str(command), processes=0)
 
 
 def test_no_parser_is_unavailable_with_the_fix(tmp_path):
@@ -280,8 +320,14 @@ def test_parser_processes_are_held_to_the_threads_the_process_is_allowed(monkeyp
     assert grammar.workers() == grammar.WORKERS
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # a batch worker of one thread
     assert grammar.workers() == 1
-    monkeypatch.setenv("OMP_NUM_THREADS", "junk")
-    assert grammar.workers() == grammar.WORKERS
+    for allowed in (" 1 ", "1,1"):  # as OpenMP reads them: one thread
+        monkeypatch.setenv("OMP_NUM_THREADS", allowed)
+        assert grammar.workers() == 1
+    for unusable in ("junk", "0", "\u00b2"):
+        monkeypatch.setenv("OMP_NUM_THREADS", unusable)
+        assert grammar.workers() == grammar.WORKERS
+    monkeypatch.setenv("OMP_NUM_THREADS", "16")
+    assert grammar.workers() == grammar.WORKERS  # never more than WORKERS
     monkeypatch.setattr(grammar.os, "cpu_count", lambda: 1)
     monkeypatch.delenv("OMP_NUM_THREADS")
     assert grammar.workers() == 1

@@ -204,3 +204,15 @@ def test_a_few_training_steps_lower_the_loss(tiny_base):
     for name, parameter in network.named_parameters():
         if name in frozen:
             assert torch.equal(parameter, frozen[name]), name
+
+
+def test_drop_long_takes_a_value_and_old_checkpoints_still_resume():
+    from toolkit.fitting import train
+
+    assert train.parse([]).drop_long is False  # off by default, as it was
+    bare, synthetic = train.parse(["--drop-long"]), train.parse(["--drop-long", "synthetic", "--steps", "3"])
+    assert (bare.drop_long, synthetic.drop_long, synthetic.steps) == ("all", "synthetic", 3)
+    # checkpoints written when the flag took no value stored it as True: a bare --drop-long resumes them
+    assert train._resumable(bare)["drop_long"] is True and train._resumable(synthetic)["drop_long"] == "synthetic"
+    with pytest.raises(SystemExit):
+        train.parse(["--drop-long", "some"])

@@ -45,7 +45,7 @@ class ParseCache:
     (every injected copy of a document repeats its undamaged sentences)."""
 
     def __init__(self, nlp=None):
-        self.nlp = nlp or english.load()
+        self.nlp = nlp if nlp is not None else english.load()
         self.docs: dict[str, object] = {}
 
     def warm(self, texts: Iterable[str]) -> None:

@@ -15,8 +15,8 @@ injector (toolkit/damage/inject.py) in clean English that the damage benchmark n
 toolkit/damage/data/boundary.json: its weights, its threshold and the signature of its recipe and data.
 
 It does not see everything: a name glued on after a noun ("the US Governor Greg Abbott") or a noun after an
-adjective ("the public Damages") still reads like one good English phrase to it, and stays under the threshold
-(0.9) in the benchmark's cases of both kinds, so the check misses most of those.
+adjective ("the public Damages") still reads like one good English phrase to it, and stays under its threshold
+in most of the benchmark's cases of both kinds, so the check misses those.
 """
 from __future__ import annotations
 

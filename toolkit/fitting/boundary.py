@@ -30,7 +30,8 @@ from typing import Optional
 
 import numpy as np
 
-from ..damage import ParseCache, boundary, lost_text
+from .. import damage
+from ..damage import boundary, lost_text
 from ..damage.base import Sentence
 from ..damage.inject import Piece, lost_text as inject_lost_text
 from ..segment import split_sentences
@@ -101,7 +102,7 @@ def _examples_of(doc, context: boundary.Context, known: frozenset[str], sentence
 def build(data_dir: Path, seed: int = SEED) -> tuple[dict[str, list[Example]], frozenset[str], int]:
     """{side: examples}, the known words, and the number of clean sentences per side."""
     documents = english_documents(data_dir)
-    parser = ParseCache()
+    parser = damage.ParseCache()
     pieces: dict[str, list[Piece]] = {}
     for key, document in sorted(documents.items()):
         out = []
@@ -192,7 +193,8 @@ def rates_at(examples: list[Example], logits: np.ndarray, threshold: float, clea
 
 def recipe_digest() -> str:
     h = hashlib.sha256()
-    for module in (boundary, sys.modules[__name__]):
+    # damage/__init__ holds parses(): how spaCy is run decides the features too
+    for module in (damage, boundary, sys.modules[__name__]):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:12]
 

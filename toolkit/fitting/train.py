@@ -137,7 +137,7 @@ def parse(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         help="stop training now: write the artifact from the best state of the checkpoint")
     parser.add_argument("--no-wordnet", action="store_true", help="train without the WordNet edits")
     parser.add_argument("--window", type=int, default=64, help="batches sorted by length together")
-    parser.add_argument("--drop-long", nargs="?", const="all", choices=("all", "synthetic"),
+    parser.add_argument("--drop-long", nargs="?", const="all", choices=("all", "synthetic"), default=False,
                         help="redraw triplets with a pair over --max-length tokens (instead of cutting them) and sort "
                              "batches by token length: ~23%% fewer padded tokens a step (3,000 steps in the hour); "
                              "'synthetic': cut, as before, the real errors' triplets (22%% of them are long, against "
@@ -159,7 +159,10 @@ def load_data(args):
 
 def _resumable(args) -> dict:
     """The arguments a checkpoint must share with the run that resumes it."""
-    return {k: v for k, v in vars(args).items() if k not in ("finish", "eval_every", "checkpoint_every", "out", "threads")}
+    out = {k: v for k, v in vars(args).items() if k not in ("finish", "eval_every", "checkpoint_every", "out", "threads")}
+    if out.get("drop_long") == "all":  # a bare --drop-long was stored as True before it took a value
+        out["drop_long"] = True
+    return out
 
 
 def _sample(items: list, n: int, seed: int) -> list:
@@ -204,10 +207,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         lengths = None
     else:
         triplets, lengths, drawn = [], {}, 0
+        keep_long = (lambda t: t.edit == "mqm") if args.drop_long == "synthetic" else (lambda t: False)
         while len(triplets) < wanted:
             more = maker.many(wanted - len(triplets) + 64)
             drawn += len(more)
-            fit = fitting(more, tokenizer, args.max_length, keep=lambda t: args.drop_long == "synthetic" and t.edit == "mqm")
+            fit = fitting(more, tokenizer, args.max_length, keep=keep_long)
             lengths.update(fit)
             triplets.extend(t for t in more if t in fit)
             if drawn > 10 * wanted and len(triplets) < wanted:  # texts far too long for max_length: take them cut

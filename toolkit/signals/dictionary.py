@@ -125,7 +125,7 @@ def _read_cache(cache: Path) -> Optional[tuple[dict[str, tuple[str, ...]], froze
 
     try:
         with open(cache, encoding="utf-8") as handle:
-            english = frozenset(handle.readline().rstrip("\n").split("\t"))
+            english = frozenset(w for w in handle.readline().rstrip("\n").split("\t") if w)
             entries = _compact(lines(handle))
     except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
         return None
@@ -133,7 +133,7 @@ def _read_cache(cache: Path) -> Optional[tuple[dict[str, tuple[str, ...]], froze
 
 
 def _parsed(where: Path) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
-    """parse() of the file, kept as text beside the other caches: parsing takes ~7 s, reading the cache ~1 s."""
+    """parse() of the file, kept as text beside the other caches: parsing takes ~7 s, reading the cache 1-1.5 s."""
     cache = _cache_file(where)
     stored = _read_cache(cache)
     if stored is not None:
@@ -142,7 +142,7 @@ def _parsed(where: Path) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
         entries, english = parse(handle)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # batch workers that start together each write their own
         with open(tmp, "w", encoding="utf-8") as out:
             out.write("\t".join(sorted(english)) + "\n")
             for word, stems in entries.items():

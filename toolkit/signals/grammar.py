@@ -6,9 +6,10 @@ while a rendering of the same original does. The Link Grammar parser (CMU; Debia
 unlinked; `grammar_unlinked` is how many more words the translation leaves unlinked than the renderings do
 (their median), 0 if not more. Only for English translations with the parser installed; otherwise absent.
 
-The parser runs as `link-parser` processes (its Python binding is built for Debian's own Python only), up to
-WORKERS of them at once (no more than the threads the process is allowed: see workers()), each kept alive for the Parser's life: loading its dictionary takes 0.8 s of CPU, and a batch
-job judges a few dozen pairs a call, so a process a call spent more on starting than on parsing. Each sentence
+The parser runs as `link-parser` processes (its Python binding is built for Debian's own Python only), by
+default up to WORKERS of them at once but no more than the threads the process is allowed (workers()), each
+kept alive for the Parser's life: loading its dictionary takes 0.8 s of CPU, and a batch job judges a few
+dozen pairs a call, so a process a call spent more on starting than on parsing. Each sentence
 is followed by a command that changes nothing (SENTINEL), whose echo marks where the sentence's output ends, so
 a sentence the parser says nothing about gets no count and never shifts its neighbours'. Parsing is the
 costliest signal (about 0.1 s of CPU a news sentence). Its per-sentence time limit is generous (TIMEOUT seconds)
@@ -52,6 +53,10 @@ _TAG = re.compile(r"(?:\[[^\]]*\])?(?:\.[a-z0-9-]+)?$")  # the parser's marks af
 _ENV = "TOOLKIT_LINK_PARSER"
 SENTINEL = "!limit=1000"  # sets what is already the default; its echo ends the output of the line before it
 _ECHO = "limit set to"
+# a sentence that runs out of time is parsed again in "panic" mode, whose settings stay for the sentences after
+# it in the same process (link-grammar 5.12: 48 of 120 long MQM sentences got other counts than in a fresh
+# process); so a process that panicked takes no more sentences
+_PANIC = 'Entering "panic" mode'
 _STDBUF = "stdbuf"
 
 
@@ -79,10 +84,11 @@ class _Process:
         env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, env=env, bufsize=1)
+        self.panicked = False
 
     def parse(self, lines: list[str]) -> list[Optional[Parse]]:
         """A parse (or None) for each line, in order; fewer when the process dies (or is killed for taking far
-        longer than its time limit allows) before the end."""
+        longer than its time limit allows) before the end, or panics (then it stops after that line's parse)."""
         def write() -> None:  # on its own thread: a full output pipe must not stop the input, nor the reverse
             try:
                 for line in lines:
@@ -102,8 +108,10 @@ class _Process:
                 if line.startswith(_ECHO):
                     parses.append(current)
                     current = None
-                    if len(parses) == len(lines):
+                    if len(parses) == len(lines) or self.panicked:
                         break
+                elif line.startswith(_PANIC):
+                    self.panicked = True
                 elif current is None:
                     cost = _COST.search(line)
                     current = Parse(int(cost.group(1)), ()) if cost else None
@@ -135,9 +143,11 @@ def workers() -> int:
     """Parser processes at once: WORKERS, but no more than the CPUs, nor than the threads this process is allowed
     (OMP_NUM_THREADS, which `toolkit batch` sets for each worker): a batch worker held to one CPU that ran two
     parsers would take a second CPU from the worker beside it."""
-    allowed = os.environ.get("OMP_NUM_THREADS", "")
-    limit = int(allowed) if allowed.isdigit() and int(allowed) > 0 else WORKERS
-    return max(1, min(WORKERS, limit, os.cpu_count() or 1))
+    try:  # OpenMP reads "2", " 2 " and the nested form "2,1" all as 2
+        limit = int(os.environ.get("OMP_NUM_THREADS", "").split(",")[0])
+    except ValueError:
+        limit = WORKERS
+    return max(1, min(WORKERS, limit if limit > 0 else WORKERS, os.cpu_count() or 1))
 
 
 class Parser:
@@ -149,6 +159,8 @@ class Parser:
         if not shutil.which(_STDBUF):
             raise Unavailable("no stdbuf (coreutils), which the English parser's processes need")
         self.command = found
+        if processes is not None and processes < 1:
+            raise ValueError(f"a parser needs at least one process, not {processes}")
         self.processes = processes or workers()
         self.name = "link-grammar"
         self._parsed: dict[str, Optional[Parse]] = {}
@@ -184,16 +196,25 @@ class Parser:
         except queue.Empty:
             process = None
         parses: list[Optional[Parse]] = []
+        stillborn = 0  # new processes in a row that parsed nothing: the program is broken, not one line
         while len(parses) < len(chunk):
-            if process is None:
+            fresh = process is None
+            if fresh:
                 try:
-                    if not shutil.which(self.command):  # gone mid-run: stdbuf would start and fail once a line
+                    # gone mid-run, or a program that cannot even start (no English dictionary installed): stdbuf
+                    # would start it, and it fail, once a line
+                    if not shutil.which(self.command) or stillborn >= 2:
                         raise FileNotFoundError(self.command)
                     process = _Process(self.command)
                 except OSError:
                     return parses + [None] * (len(chunk) - len(parses))
-            parses += process.parse(chunk[len(parses):])
-            if len(parses) < len(chunk):  # it died on the next line: that line gets none, a new process the rest
+            found = process.parse(chunk[len(parses):])
+            stillborn = stillborn + 1 if fresh and not found else 0
+            parses += found
+            if process.panicked:  # its parse stands; a new process takes the rest
+                process.close()
+                process = None
+            elif len(parses) < len(chunk):  # it died on the next line: that line gets none, a new process the rest
                 process.close()
                 process = None
                 parses.append(None)
