@@ -119,11 +119,6 @@ def documents(data_dir: Path) -> dict[str, dict[str, list[Piece]]]:
     return out
 
 
-def _parsed(parser: damage.ParseCache, pieces: list[Piece]) -> list[Piece]:
-    parser.warm(p.text for p in pieces)
-    return [Piece(p.text, p.paragraph, parser.docs[p.text], p.german) for p in pieces]
-
-
 def _people(docs: dict[str, list[Piece]]) -> list[str]:
     return sorted({e.text for pieces in docs.values() for p in pieces for e in p.doc.ents
                    if e.label_ == "PERSON" and len(e.text.split()) >= 2})
@@ -131,7 +126,7 @@ def _people(docs: dict[str, list[Piece]]) -> list[str]:
 
 def evaluate(docs: dict[str, list[Piece]], parser: damage.ParseCache, per_kind: int = PER_KIND, seed: int = SEED_RNG) -> dict:
     """{"clean": (flagged, sentences, {kind: flagged}), kind: (caught, injected)} over these documents."""
-    docs = {key: _parsed(parser, pieces) for key, pieces in sorted(docs.items())}
+    docs = {key: parser.parse(pieces) for key, pieces in sorted(docs.items())}
     clean_total, clean_flagged, clean_kinds = 0, 0, defaultdict(int)
     for pieces in docs.values():
         found = damage.check([Sentence(p.text, p.paragraph, p.doc) for p in pieces])

@@ -13,7 +13,8 @@ typed findings (base.Finding) whose severity is fixed by their kind.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional, Sequence
+import dataclasses
+from typing import Iterable, Iterator, Optional, Sequence, TypeVar
 
 from .. import english
 from ..resources import Unavailable
@@ -24,6 +25,7 @@ from .base import SEVERITY, Check, Finding, Findings, Sentence
 CHECKS: tuple[Check, ...] = (lost_text.CHECK, quotes.CHECK, notes.CHECK, fragments.CHECK, repeated.CHECK,
                              untranslated.CHECK, attribution.CHECK)
 LANGUAGES = {"en"}  # the checks read English (German left in English text, English quotation marks)
+Parsable = TypeVar("Parsable")  # a frozen dataclass with `text` and `doc`: base.Sentence, inject.Piece
 
 
 def parses(nlp, texts: Iterable[str]) -> Iterator[object]:
@@ -52,10 +54,10 @@ class ParseCache:
         todo = [t for t in dict.fromkeys(texts) if t not in self.docs]
         self.docs.update(zip(todo, parses(self.nlp, todo)))
 
-    def parse(self, sentences: Sequence[Sentence]) -> list[Sentence]:
-        """The sentences, each with its parse."""
+    def parse(self, sentences: Sequence[Parsable]) -> list[Parsable]:
+        """The sentences (Sentences, or injector Pieces), each with its parse."""
         self.warm(s.text for s in sentences if s.doc is None)
-        return [s if s.doc is not None else Sentence(s.text, s.paragraph, self.docs[s.text]) for s in sentences]
+        return [s if s.doc is not None else dataclasses.replace(s, doc=self.docs[s.text]) for s in sentences]
 
 
 def check(sentences: Sequence[Sentence], lang: Optional[str] = "en") -> Findings:

@@ -109,8 +109,8 @@ def build(data_dir: Path, seed: int = SEED) -> tuple[dict[str, list[Example]], f
         for p, paragraph in enumerate(document.paragraphs):
             out += [Piece(paragraph[a:b], p) for a, b in split_sentences(paragraph, "en")]
         pieces[key] = out
-    parser.warm(p.text for ps in pieces.values() for p in ps)
-    pieces = {key: [Piece(p.text, p.paragraph, parser.docs[p.text]) for p in ps] for key, ps in pieces.items()}
+    parser.warm(p.text for ps in pieces.values() for p in ps)  # all at once: spaCy batches across documents
+    pieces = {key: parser.parse(ps) for key, ps in pieces.items()}
     counts = Counter(t.lower_ for ps in pieces.values() for p in ps for t in p.doc if t.is_alpha)
     known = frozenset(w for w, _ in counts.most_common(KNOWN_WORDS))
     by_group = assign_splits((d.group for d in documents.values()), seed=seed, test=TUNE, dev=0.0)

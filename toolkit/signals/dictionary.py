@@ -155,11 +155,12 @@ def _parsed(where: Path) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 
 
 class Dictionary:
-    def __init__(self, entries: Mapping[str, Iterable[str]], english: frozenset[str] = frozenset(),
+    def __init__(self, entries: Mapping[str, tuple[str, ...]], english: frozenset[str] = frozenset(),
                  name: str = "dictionary"):
+        """entries: as _compact() makes them (load() does)."""
         if not entries:
             raise Unavailable(f"{name} has no German-English entries (expected Ding's `German :: English` lines)")
-        self.entries = entries if all(isinstance(v, tuple) for v in entries.values()) else _compact(entries.items())
+        self.entries = entries
         self.english = english  # the English side's one-word synonyms: "film" is English too, "Saison" is not
         self.name = name
 

@@ -211,13 +211,11 @@ class Parser:
             found = process.parse(chunk[len(parses):])
             stillborn = stillborn + 1 if fresh and not found else 0
             parses += found
-            if process.panicked:  # its parse stands; a new process takes the rest
+            if process.panicked or len(parses) < len(chunk):  # a new process takes the rest
+                if not process.panicked:  # it died on the next line, which gets none (a panicked parse stands)
+                    parses.append(None)
                 process.close()
                 process = None
-            elif len(parses) < len(chunk):  # it died on the next line: that line gets none, a new process the rest
-                process.close()
-                process = None
-                parses.append(None)
         if process is not None:
             self._idle.put(process)
         return parses
