@@ -92,7 +92,7 @@ bench: deps
 # Refit the fusion on $(EVAL_DATA) (DEMETR, MQM-TED) and write toolkit/data/fusion.json; seeded, so a rerun
 # on the same data gives the same coefficients. Signals are cached in ~/.cache/toolkit/features.
 calibrate: install checkers
-	$(BIN)/python -m toolkit.fitting.calibrate --data $(EVAL_DATA)
+	$(BIN)/python -m training.calibrate --data $(EVAL_DATA)
 
 # Every offline benchmark on $(EVAL_DATA); missing data is skipped with a message.
 eval: deps
@@ -112,23 +112,23 @@ wordnet:
 	  echo "note: installing wordnet failed; make train needs it (or --no-wordnet in TRAIN_ARGS)"; \
 	else echo "note: make train needs the Debian package wordnet (install it as root)"; fi
 
-# The learnt divergence model (toolkit/fitting/train.py): seeded, resumable (checkpoints in runs/train), writes
+# The learnt divergence model (training/train.py): seeded, resumable (checkpoints in runs/train), writes
 # toolkit/learnt/data. TRAIN_ARGS="--threads 2" where the two cores are free; the defaults are what ships.
 TRAIN_ARGS ?=
 train: install wordnet train-damage train-align
-	$(BIN)/python -m toolkit.fitting.train --data $(EVAL_DATA) --work runs/train $(TRAIN_ARGS)
+	$(BIN)/python -m training.train --data $(EVAL_DATA) --work runs/train $(TRAIN_ARGS)
 
-# The damage checks' model of sentences run together (toolkit/fitting/boundary.py): seeded, writes
+# The damage checks' model of sentences run together (training/train_boundary.py): seeded, writes
 # toolkit/damage/data/boundary.json; 10-20 minutes on 2 cores.
 train-damage: install
-	$(BIN)/python -m toolkit.fitting.boundary --data $(EVAL_DATA)
+	$(BIN)/python -m training.train_boundary --data $(EVAL_DATA)
 
-# The aligner's French sentence encoder (toolkit/fitting/french_encoder.py): LoRA over the packaged MiniLM,
+# The aligner's French sentence encoder (training/french_encoder.py): LoRA over the packaged MiniLM,
 # seeded, writes toolkit/learnt/french; 30-50 minutes on one thread of two busy cores (ALIGN_ARGS="--threads 2"
 # where they are free).
 ALIGN_ARGS ?=
 train-align: install
-	$(BIN)/python -m toolkit.fitting.french_encoder --data $(EVAL_DATA) $(ALIGN_ARGS)
+	$(BIN)/python -m training.french_encoder --data $(EVAL_DATA) $(ALIGN_ARGS)
 
 clean:
 	rm -rf $(VENV) runs

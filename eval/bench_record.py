@@ -9,7 +9,7 @@ from pathlib import Path
 
 def default_data() -> str:
     """$EVAL_DATA (as `make eval` takes it), else ../shared/data beside the project."""
-    from toolkit.fitting.sources import DEFAULT_DATA
+    from training.sources import DEFAULT_DATA
 
     return os.environ.get("EVAL_DATA") or str(DEFAULT_DATA)
 

@@ -1,5 +1,5 @@
 """The learnt model of sentences run together (toolkit/damage/boundary.py) and its recipe
-(toolkit/fitting/boundary.py)."""
+(training/train_boundary.py)."""
 from __future__ import annotations
 
 import gzip
@@ -10,7 +10,7 @@ import pytest
 
 from toolkit import damage, english
 from toolkit.damage import boundary
-from toolkit.fitting import boundary as recipe
+from training import train_boundary as recipe
 from english_parser import needs_parser
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import damage
-from toolkit.damage import inject
+from training import inject
 from toolkit.damage.base import SEVERITY, Sentence
 from toolkit.judge import Layout, judge
 from toolkit.segment import segment_text

@@ -12,7 +12,7 @@ import pytest
 tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11")
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED = ("toolkit", "eval")
+SCANNED = ("toolkit", "training", "eval")
 
 
 def _normal(name: str) -> str:

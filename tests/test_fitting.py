@@ -1,4 +1,4 @@
-"""Training-side code of the learnt model (toolkit/fitting): the readers on small fake data in the shared data's
+"""Training-side code of the learnt model (training/): the readers on small fake data in the shared data's
 formats, the document split, the synthetic shifts and harmless edits, and `make train` end to end on a tiny
 random model for a few steps."""
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.fitting import pairs as P
-from toolkit.fitting import shifts as S
-from toolkit.fitting import sources
-from toolkit.fitting.wordnet import DEFAULT as WORDNET_DIR
+from training import pairs as P
+from training import shifts as S
+from training import sources
+from training.wordnet import DEFAULT as WORDNET_DIR
 
 SENTENCES = [
     "The minister said on Monday that 2,000 soldiers were sent to Minsk.",
@@ -90,7 +90,7 @@ def test_name_role_tense_modality_gender_question_shifts():
 
 @pytest.mark.skipif(not (WORDNET_DIR / "index.noun").exists(), reason="WordNet (Debian wordnet) is not installed")
 def test_wordnet_shifts_and_synonyms():
-    from toolkit.fitting.wordnet import WordNet
+    from training.wordnet import WordNet
 
     wordnet = WordNet()
     assert "little" in wordnet.antonyms("big") or "small" in wordnet.antonyms("big")
@@ -106,7 +106,7 @@ def test_wordnet_shifts_and_synonyms():
 
 @pytest.mark.skipif(not (WORDNET_DIR / "index.noun").exists(), reason="WordNet (Debian wordnet) is not installed")
 def test_tense_aspect_and_modifier_shifts():
-    from toolkit.fitting.wordnet import WordNet
+    from training.wordnet import WordNet
 
     wordnet = WordNet()
     assert wordnet.verb_exceptions["went"] == "go"
@@ -272,7 +272,7 @@ def test_make_train_end_to_end_on_a_tiny_model(fake_data, tmp_path, monkeypatch)
     from test_learnt import WORDS
 
     from toolkit import learnt
-    from toolkit.fitting import train
+    from training import train
     from transformers import BertConfig, BertModel, BertTokenizer
 
     base = tmp_path / "tiny"
@@ -310,7 +310,7 @@ def test_make_train_end_to_end_on_a_tiny_model(fake_data, tmp_path, monkeypatch)
 
 
 def test_make_train_without_data_skips(tmp_path, capsys):
-    from toolkit.fitting import train
+    from training import train
 
     assert train.main(["--data", str(tmp_path / "none")]) == 0
     assert "skipped" in capsys.readouterr().err
@@ -329,7 +329,7 @@ def test_importing_the_scorer_and_asking_if_it_is_available_loads_no_torch():
 def test_learnt_scores_are_kept_on_disk_across_runs(tmp_path):
     """A re-keyed feature cache must not redo the learnt model's inference: a second store reads what the first
     scored, and asks the model only for new pairs."""
-    from toolkit.fitting.stored_scores import StoredScores
+    from training.stored_scores import StoredScores
 
     class Model:
         signature = "toy-model|v1"

@@ -1,4 +1,4 @@
-"""The adapted sentence encoder (toolkit/learnt/sentence.py) and its recipe (toolkit/fitting/french_encoder.py) on a
+"""The adapted sentence encoder (toolkit/learnt/sentence.py) and its recipe (training/french_encoder.py) on a
 tiny random-weight BERT built here: folded adapters equal unfolded ones, unit vectors, one-line failures, the
 encoder choice for French, the training examples. No network, no real base model, no real training."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ from toolkit.resources import Unavailable
 torch = pytest.importorskip("torch", reason="the sentence encoder needs torch (pip install -e .[mt])")
 pytest.importorskip("transformers", reason="the sentence encoder needs transformers (pip install -e .[mt])")
 
-from toolkit.fitting import french_encoder as recipe  # noqa: E402
+from training import french_encoder as recipe  # noqa: E402
 from toolkit.learnt import sentence  # noqa: E402
 
 WORDS = ("le la les un une de des du et ou ne pas est sont a ont il elle ils nous montagne sommet glacier "

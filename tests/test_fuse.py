@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from toolkit import fuse
-from toolkit.fitting import calibrate
+from training import calibrate
 from toolkit.records import Reason
 from toolkit.signals import REGISTRY, Resources, measure_one
 from toolkit.signals.base import CONSENSUS
@@ -128,7 +128,7 @@ def test_weights_move_the_fit_towards_the_heavier_data():
     plain = calibrate.SignedLogisticRegression(1.0, features).fit(X, y)
     ones = calibrate.SignedLogisticRegression(1.0, features).fit(X, y, np.ones(2 * n))
     assert np.allclose(plain.coef_, ones.coef_)
-    from toolkit.fitting.benchdata import Example
+    from training.benchdata import Example
     from toolkit.signals import BeadTexts
 
     def dataset(labels):
@@ -202,7 +202,7 @@ def test_derived_conjunctions():
 
 def test_new_data_is_scored_by_the_shipped_model_as_is():
     """On data the shipped model was not fitted on (the held-out part kept elsewhere), no refitting happens."""
-    from toolkit.fitting.benchdata import Example
+    from training.benchdata import Example
     from toolkit.signals import BeadTexts, measure
 
     beads = [BeadTexts(t, {"r": RENDERINGS["a"]}, SOURCE, {}, "en") for t in
@@ -257,7 +257,7 @@ def test_checks_of_one_family_count_once():
 
 def test_the_flag_budget_is_spent_on_real_translations_only():
     """The reference judged against itself can never be flagged: it must not widen the budget for mt_en."""
-    from toolkit.fitting.benchdata import Example
+    from training.benchdata import Example
     from toolkit.signals import BeadTexts
 
     reference = "The army is ready."
@@ -283,8 +283,8 @@ def test_the_flag_is_moved_until_real_error_free_translations_stay_within_the_bu
 
 
 def test_one_rendering_prefers_a_reference():
-    from toolkit.fitting.benchdata import Example
-    from toolkit.fitting.realdata import one_rendering
+    from training.benchdata import Example
+    from training.realdata import one_rendering
     from toolkit.signals import BeadTexts
 
     beads = [BeadTexts("t", {"wmt22_A": "a", "ref_A_en": "r"}), BeadTexts("t", {"sys1": "a", "sys2": "b"})]

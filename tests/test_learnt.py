@@ -207,7 +207,7 @@ def test_a_few_training_steps_lower_the_loss(tiny_base):
 
 
 def test_drop_long_takes_a_value_and_old_checkpoints_still_resume():
-    from toolkit.fitting import train
+    from training import train
 
     assert train.parse([]).drop_long is False  # off by default, as it was
     bare, synthetic = train.parse(["--drop-long"]), train.parse(["--drop-long", "synthetic", "--steps", "3"])

@@ -73,7 +73,7 @@ def test_no_sentence_initial_common_word_is_a_name_in_news():
     path = DATA / "wmt21_newstest_deen"
     if not path.is_dir():
         pytest.skip(f"{path} is not there (shared data)")
-    from toolkit.fitting.sources import read_wmt
+    from training.sources import read_wmt
 
     references = [s.translations["ref_A_en"] for s in read_wmt(DATA, "wmt21_newstest_deen")
                   if s.translations.get("ref_A_en")]
@@ -95,7 +95,7 @@ def _seed_and_wmt21_texts() -> list[str]:
     texts = segment_text(SEED.read_text(encoding="utf-8"), "en").sentences
     path = DATA / "wmt21_newstest_deen"
     if path.is_dir():
-        from toolkit.fitting.sources import read_wmt
+        from training.sources import read_wmt
 
         texts += [t for s in read_wmt(DATA, "wmt21_newstest_deen")[:40] for t in s.translations.values() if t]
     return list(dict.fromkeys(t for t in texts if t.strip()))

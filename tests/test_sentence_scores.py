@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.signals import sentence_scores
-from toolkit.signals.overlap import metrics
+from toolkit.signals.sentence_scores import metrics
 
 SENTENCES = [
     "The minister said on Tuesday that the government would review the plan.",

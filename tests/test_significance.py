@@ -49,7 +49,7 @@ def test_seeded_results_repeat_exactly(items):
 
 
 def test_rank_swapping_makes_different_scales_comparable(items):
-    from toolkit.evaluation import auroc
+    from training.evaluation import auroc
 
     labels, good, noise = items
     scaled = good * 100  # the same ranking on another scale

@@ -84,7 +84,7 @@ def load(path: str | None = None) -> dict:
     except FileNotFoundError:
         from .errors import ToolkitError
 
-        raise ToolkitError(f"no fusion model at {where}: run `make calibrate` (needs ../shared/data)") from None
+        raise ToolkitError(f"no fusion model at {where}: run `make calibrate` (it needs the shared evaluation data, see the README)") from None
 
 
 def choose(models: list[dict], signals: dict[str, float], lang: Optional[str], renderings: int) -> Optional[dict]:

@@ -1,6 +1,6 @@
 """Sentence alignment on MAC-Test (Bertalign's literary test set: Chinese chapters, their published English
 translations, and an English MT of each Chinese chapter), scored with vecalign's strict and lax F1 overall and by
-bead type (toolkit.alignment.scoring).
+bead type (training.alignment_scoring).
 
 Rows: the toolkit aligner with the English MT as rendering and the sentence embedding (all-MiniLM-L6-v2, or
 $TOOLKIT_EMBEDDING_MODEL) as a meaning source beside the n-grams; the n-gram-only aligner (what `toolkit align`
@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a check
 
 from toolkit import __version__  # noqa: E402
 from toolkit.alignment import MEANING_SETTINGS, SentenceEncoder, Settings, align, signature  # noqa: E402
-from toolkit.alignment.scoring import flat_metrics, read_beads, score, type_table  # noqa: E402
+from training.alignment_scoring import flat_metrics, read_beads, score, type_table  # noqa: E402
 from toolkit.resources import Unavailable  # noqa: E402
 
 FOLDER = "mac_align_zhen"

@@ -13,7 +13,7 @@ test documents (test0, 2, 3, 4, 6; test1 and 5 are held out elsewhere).
 `+meaning` rows add the French sentence encoder (toolkit/learnt/sentence.py, the packaged all-MiniLM-L6-v2 with
 the shipped French adapter) as a meaning source on the forward renderings. That encoder was trained on the
 first half of the dev document and chosen on its second half, so for every row `dev2` is the second half alone
-(cut at the middle gold bead, toolkit.fitting.french_encoder.split_gold): the dev score that no row has
+(cut at the middle gold bead, training.french_encoder.split_gold): the dev score that no row has
 trained on, and where the meaning settings were chosen.
 """
 from __future__ import annotations
@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a check
 
 from toolkit import __version__  # noqa: E402
 from toolkit.alignment import FRENCH_MEANING_SETTINGS, Settings, align, signature  # noqa: E402
-from toolkit.alignment.scoring import flat_metrics, read_beads, score, type_table  # noqa: E402
-from toolkit.fitting.french_encoder import split_gold  # noqa: E402
+from training.alignment_scoring import flat_metrics, read_beads, score, type_table  # noqa: E402
+from training.french_encoder import split_gold  # noqa: E402
 from toolkit.resources import Unavailable  # noqa: E402
 
 FOLDER = "textberg_gold_align_defr"

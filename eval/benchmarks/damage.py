@@ -5,7 +5,7 @@ documents as the fitting code does (WMT21 `block_id`, WMT22 contiguous 50-line b
 exist), each line cut into sentences by the toolkit's segmenter. The files have no paragraph breaks either:
 a paragraph here runs until a headline-like line (no final . ! ? : or closing quotation mark, as the data's
 README describes headlines), which is its own paragraph. The documents are split in two
-by a seeded hash of their group (toolkit.fitting.sources.assign_splits): `dev` for any tuning of the checks,
+by a seeded hash of their group (training.sources.assign_splits): `dev` for any tuning of the checks,
 `test` for this table; each line's German source rides along for the untranslated-words injection.
 One repair of the data: WMT22's segmentation split some quotations of several sentences and lost their opening
 mark in both languages (`That was just a bad game that we need to forget," said team captain Emily Bölk.`,
@@ -15,7 +15,7 @@ the translation's, and a clean side that carries it would count the quotes check
 false alarm.
 
 What the injection leaves out, because the text it would make is not damaged English that a careful reader
-could see (toolkit/damage/inject.py says the same): a lost_text cut right after "and"/"but"/"or" before a
+could see (training/inject.py says the same): a lost_text cut right after "and"/"but"/"or" before a
 sentence that opens with its subject, whose first word is a name or "I" ("... cucumbers, cabbage and Mamming
 is a rural community ...", "Thank you for reading and I hope that ..." is a whole coordinated sentence); and a
 fragment made of a clause of "so" ("So you can connect it directly to your tripod." is whole English). Both
@@ -23,13 +23,13 @@ rules came from reading the dev side's misses; the draw otherwise stays as it wa
 place where a kind does not lend itself).
 
 Per kind of damage: for up to PER_KIND sentences of the test documents (seeded draw among those the injector
-can damage), the document is damaged at that one place (toolkit/damage/inject.py) and checked whole; recall is
+can damage), the document is damaged at that one place (training/inject.py) and checked whole; recall is
 the share where a finding of that kind lands on the damaged sentence. Clean: the share of the test documents'
 sentences with any finding before injection (every such finding is a false alarm on a professional reference,
 or damage the reference really has: either way, the cost a user pays).
 
 lost_text's learnt model of sentences run together (toolkit/damage/boundary.py) is trained on other English
-(toolkit/fitting/boundary.py) and its threshold was chosen on the dev documents here, never the test ones.
+(training/train_boundary.py) and its threshold was chosen on the dev documents here, never the test ones.
 
 Seed: the checks over corpora/belarus-army/translation.en.txt, segmented as `toolkit compare` does, against the
 hand-made list of its damage (tests/fixtures/seed_damage.json): which damaged sentences are caught with the
@@ -47,9 +47,9 @@ from pathlib import Path
 
 from toolkit import damage, english
 from toolkit.damage.base import Sentence
-from toolkit.damage.inject import INJECTORS, Piece
+from training.inject import INJECTORS, Piece
 from toolkit.damage.quotes import DOUBLE, _role
-from toolkit.fitting.sources import DataMissing, assign_splits, read_wmt
+from training.sources import DataMissing, assign_splits, read_wmt
 from toolkit.resources import Unavailable
 from toolkit.segment import segment_text, split_sentences
 

@@ -9,7 +9,7 @@ alone (1 - best score / 100) in the same run. Precision counts the unperturbed t
 negatives, so it depends on the 1:1 balance of each row.
 
 Held out: on the data the shipped fusion was fitted on, every example is scored by a model refitted without
-its group (grouped cross-fitting, see toolkit.fitting.calibrate.held_out); on other data (the held-out part kept
+its group (grouped cross-fitting, see training.calibrate.held_out); on other data (the held-out part kept
 elsewhere) the shipped model scores it as is. Significance: paired bootstrap of AUROC, fusion vs chrF++.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from toolkit import fuse
-from toolkit.fitting import benchdata, calibrate
-from toolkit.evaluation import auroc, flag_rate, pairwise_accuracy, precision_recall_f1
+from training import benchdata, calibrate
+from training.evaluation import auroc, flag_rate, pairwise_accuracy, precision_recall_f1
 
 # setting, the fusion variants to report in order of preference (the first whose signals are all measured here:
 # with the learnt model, without it, without the embedding model), and today's fusion without the learnt model

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from toolkit import fuse
-from toolkit.evaluation import auroc, flag_rate
-from toolkit.fitting import benchdata, realdata
+from training.evaluation import auroc, flag_rate
+from training import benchdata, realdata
 from toolkit.signals import REGISTRY, status
 from toolkit.signals.base import LEARNT
 

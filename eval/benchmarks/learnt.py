@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit.evaluation import auroc
+from training.evaluation import auroc
 
 MAX_WMT22 = 400  # outputs scored (a seeded sample), to keep `make eval` within minutes on 2 cores
 
@@ -95,7 +95,7 @@ def _demetr(data_dir: Path, model, chrf, metrics: dict) -> list[str]:
 def _wmt22(data_dir: Path, model, split, recipe, metrics: dict) -> list[str]:
     import random
 
-    from toolkit.fitting import pairs as P
+    from training import pairs as P
 
     scores_path = data_dir / "wmt22_generaltest_deen" / "ad-seg-scores-de-en.csv"
     test = [s for s in split["test"] if s.dataset == "wmt22_generaltest_deen"]
@@ -126,8 +126,8 @@ def _wmt22(data_dir: Path, model, split, recipe, metrics: dict) -> list[str]:
 
 def run(data_dir: Path) -> dict:
     from toolkit import learnt
-    from toolkit.fitting import pairs as P
-    from toolkit.fitting import sources
+    from training import pairs as P
+    from training import sources
 
     data_dir = Path(data_dir)
     ok, detail = learnt.available()

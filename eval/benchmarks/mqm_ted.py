@@ -6,7 +6,7 @@ expert rater marked at least one Major error in an Accuracy category. AUROC of t
 and of BLEU alone, plus precision / recall / F1 of the flag and how often error-free outputs are flagged.
 
 Held out: on the data the shipped fusion was fitted on, cross-fitted by source segment (no segment on both
-sides); on other data, the shipped model as is (toolkit.fitting.calibrate.held_out).
+sides); on other data, the shipped model as is (training.calibrate.held_out).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from toolkit import fuse
-from toolkit.fitting import benchdata, calibrate
-from toolkit.evaluation import auroc, flag_rate, precision_recall_f1
+from training import benchdata, calibrate
+from training.evaluation import auroc, flag_rate, precision_recall_f1
 
 VARIANT = "de-consensus"
 

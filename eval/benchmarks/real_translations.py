@@ -1,6 +1,6 @@
 """Real translations the fusion never saw: does the flag find real meaning errors, and leave correct output alone?
 
-Data (toolkit/fitting/realdata.py), always the `test` side of the learnt model's split (MQM: by document;
+Data (training/realdata.py), always the `test` side of the learnt model's split (MQM: by document;
 WMT22: by contiguous 50-line block), never the `dev` side the flag was calibrated on:
 - MQM zh-en (WMT23, expert side-by-side MQM): each system's English output against the other nine systems'
   outputs (all renderings) or against one of them (one rendering). Label: a Major Accuracy error marked by at
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from toolkit import fuse
-from toolkit.evaluation import auroc, flag_rate
-from toolkit.fitting import benchdata, realdata
+from training.evaluation import auroc, flag_rate
+from training import benchdata, realdata
 from toolkit.signals import REGISTRY, status
 from toolkit.signals.base import LEARNT
 

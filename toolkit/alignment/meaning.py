@@ -24,6 +24,8 @@ from typing import Optional, Protocol, Sequence
 
 import numpy as np
 
+from .features import block_sum
+from .ngram_pair import NgramPair
 from .search import Band, Shape
 
 TILE_ROWS = 256
@@ -136,7 +138,7 @@ class MeaningPair:
     """Embedding similarity of one forward rendering's windows against the translation's windows.
 
     x[a]: unit vectors of the rendering windows of a original sentences, by first sentence; y[b]: the same for
-    the translation. Same face as cost._Pair: `cosines(band, shapes)`, `coarsen(factor)`, `weight`.
+    the translation. Same face as ngram_pair.NgramPair: `cosines(band, shapes)`, `coarsen(factor)`, `weight`.
     """
 
     covers = True
@@ -190,8 +192,5 @@ class MeaningPair:
         return (_banded(self.x[a], self.y[b], band, back_x, back_y) - base) / max(1.0 - base, 1e-3)
 
     def coarsen(self, factor: int):
-        from .cost import _Pair
-        from .features import block_sum
-
         lags = max(max(self.x), max(self.y))
-        return _Pair(block_sum(self.x[1], factor), block_sum(self.y[1], factor), lags, self.weight)
+        return NgramPair(block_sum(self.x[1], factor), block_sum(self.y[1], factor), lags, self.weight)

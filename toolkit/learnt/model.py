@@ -66,7 +66,7 @@ def _check(base: Optional[str | Path], folder: Optional[str | Path]) -> tuple[Pa
     for name in (ADAPTER, RECIPE):
         if not (artifact / name).exists():
             raise ToolkitError(f"the learnt divergence model is missing {artifact / name}; "
-                               "`make train` builds it (needs ../shared/data)")
+                               "`make train` builds it from the shared evaluation data")
     for module in ("torch", "transformers", "safetensors"):
         if importlib.util.find_spec(module) is None:
             raise ToolkitError(f"the learnt divergence model needs {module}: pip install 'toolkit[mt]'")

@@ -1,5 +1,5 @@
 """The learnt divergence network: a BERT-like cross-encoder over "translation [SEP] rendering" with LoRA
-adapters and a small head. Shared by training (toolkit.fitting.train) and scoring (toolkit.learnt.model);
+adapters and a small head. Shared by training (training.train) and scoring (toolkit.learnt.model);
 imports torch and transformers, so only those import it.
 
 The head reads the [CLS] vector and the mean of the token vectors (padding masked out), concatenated, through

@@ -1,6 +1,6 @@
 """A sentence encoder for one more language: the packaged all-MiniLM-L6-v2 with LoRA adapters folded into its
 weights, mean pooling, unit vectors. The shipped one reads French (`toolkit/learnt/french/`, trained by
-toolkit/fitting/french_encoder.py) and gives the aligner its meaning source for French translations.
+training/french_encoder.py) and gives the aligner its meaning source for French translations.
 
 The artifact is a folder with `adapter.safetensors` (the adapters' A and B tensors only, float16) and
 `recipe.json` (how they were trained, on which data; the LoRA shape under "network"). The base model is found
@@ -57,7 +57,7 @@ def read_recipe(folder: Path) -> dict:
     path = Path(folder) / RECIPE
     if not path.exists():
         raise Unavailable(f"no sentence encoder in {folder}: {RECIPE} is missing "
-                          "(`make train-align` builds it from ../shared/data)")
+                          "(`make train-align` builds it from the shared evaluation data)")
     try:
         recipe = json.loads(path.read_text())
         shape = recipe["network"]

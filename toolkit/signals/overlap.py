@@ -1,26 +1,13 @@
 """Surface overlap with each rendering: sacrebleu's sentence-level chrF++, BLEU and TER."""
 from __future__ import annotations
 
-import functools
 import statistics
 
 from . import sentence_scores
+from .sentence_scores import metrics, signatures  # noqa: F401 - the family's metrics and their signatures
 from .base import BeadTexts, Family, Measured, Resources, Signal
 
 SCORES = {"chrf": sentence_scores.chrf, "bleu": sentence_scores.bleu, "ter": sentence_scores.ter}
-
-
-@functools.lru_cache(maxsize=None)
-def metrics():
-    from sacrebleu.metrics import BLEU, CHRF, TER
-
-    return {"chrf": CHRF(word_order=2), "bleu": BLEU(effective_order=True), "ter": TER()}
-
-
-def signatures() -> dict[str, str]:
-    for metric in metrics().values():  # sacrebleu knows its signature only once it has scored something
-        metric.sentence_score("a", ["a"])
-    return {name: str(metric.get_signature()) for name, metric in metrics().items()}
 
 
 def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:

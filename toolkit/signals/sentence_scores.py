@@ -5,7 +5,7 @@ A bead's translation meets each of its renderings, and consensus.py scores every
 (leave one out): sacrebleu's `sentence_score` extracts both sides' n-grams (or words) again at every call, and
 its TER runs an edit distance in pure Python that is most of the overlap family's time. Here each text's n-grams
 and words are extracted once (kept per text, LRU), the match statistics and the final score come from
-sacrebleu's own methods on the metric objects of overlap.metrics(), and TER's edit distance is the same
+sacrebleu's own methods on the metric objects of metrics(), and TER's edit distance is the same
 dynamic programme as sacrebleu's BeamEditDistance (same band, same tie order, same trace, same cache) kept
 in plain lists of costs, the operations worked out only along the trace and only when lib_ter's shift search asks
 for it (once a round), and each candidate shift's distance computed over its moved block only (see
@@ -24,17 +24,25 @@ import operator
 _TEXTS = 65536  # texts whose n-grams are kept: a chunk's translations and renderings, many times over
 
 
-def _metrics():
-    from .overlap import metrics  # overlap imports this module: the metric objects are its
+@functools.lru_cache(maxsize=None)
+def metrics():
+    """sacrebleu's metric objects with the overlap family's settings (imported here, not at the CLI's start)."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
 
-    return metrics()
+    return {"chrf": CHRF(word_order=2), "bleu": BLEU(effective_order=True), "ter": TER()}
+
+
+def signatures() -> dict[str, str]:
+    for metric in metrics().values():  # sacrebleu knows its signature only once it has scored something
+        metric.sentence_score("a", ["a"])
+    return {name: str(metric.get_signature()) for name, metric in metrics().items()}
 
 
 @functools.lru_cache(maxsize=_TEXTS)
 def _chrf_ngrams(text: str) -> tuple[tuple[dict, int, dict], ...]:
     """Per n-gram order (characters, then words): the text's n-gram counts, their total, and the n-grams it has
     more than once with their counts."""
-    metric = _metrics()["chrf"]
+    metric = metrics()["chrf"]
     # the same extraction sacrebleu applies to a hypothesis and to a reference
     orders = metric._extract_reference_info([metric._preprocess_segment(text)])["ref_ngrams"][0]
     return tuple((counts, sum(counts.values()), {g: n for g, n in counts.items() if n > 1}) for counts in orders)
@@ -44,7 +52,7 @@ def _chrf_ngrams(text: str) -> tuple[tuple[dict, int, dict], ...]:
 def chrf(text: str, other: str) -> float:
     """chrF++ of text against other as the one reference (kept per pair: consensus.py asks for each rendering
     against every other, and for the translation against each, as overlap.py did)."""
-    metric = _metrics()["chrf"]
+    metric = metrics()["chrf"]
     stats = []
     for (ours, our_total, our_repeats), (theirs, their_total, their_repeats) in zip(_chrf_ngrams(text),
                                                                                      _chrf_ngrams(other)):
@@ -59,14 +67,14 @@ def chrf(text: str, other: str) -> float:
 
 @functools.lru_cache(maxsize=_TEXTS)
 def _bleu_ngrams(text: str):
-    metric = _metrics()["bleu"]
+    metric = metrics()["bleu"]
     info = metric._extract_reference_info([metric._preprocess_segment(text)])
     return info["ref_ngrams"], info["ref_lens"][0]
 
 
 def bleu(text: str, other: str) -> float:
     """Sentence BLEU (the overlap family's settings: effective order) of text against other."""
-    metric = _metrics()["bleu"]
+    metric = metrics()["bleu"]
     ours, length = _bleu_ngrams(text)
     theirs, other_length = _bleu_ngrams(other)
     order = metric.max_ngram_order
@@ -81,7 +89,7 @@ def bleu(text: str, other: str) -> float:
 
 @functools.lru_cache(maxsize=_TEXTS)
 def _ter_words(text: str, reference: bool) -> list[str]:
-    metric = _metrics()["ter"]
+    metric = metrics()["ter"]
     text = metric._preprocess_segment(text)
     # sacrebleu tokenizes a reference twice (once when caching it, once when splitting it), a hypothesis once
     return (metric._preprocess_segment(text) if reference else text).split()
@@ -91,7 +99,7 @@ def ter(text: str, other: str) -> float:
     """TER of text (the hypothesis) against other (the reference)."""
     words, reference = _ter_words(text, False), _ter_words(other, True)
     edits, length = _edit_rate(words, reference)
-    return _metrics()["ter"]._compute_score_from_stats([edits, length / 1]).score  # /1: sacrebleu's average
+    return metrics()["ter"]._compute_score_from_stats([edits, length / 1]).score  # /1: sacrebleu's average
 
 
 def _edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[int, int]:

@@ -7,7 +7,7 @@
   label 0 when its crowd DA z-score is in the top half of all scored outputs (correct translations by the
   crowd's judgement). One line in SAMPLE_EVERY is used, to keep the cost of the signals reasonable.
 
-The split is the learnt model's (toolkit/fitting/sources.py: by document for MQM, by contiguous 50-line
+The split is the learnt model's (training/sources.py: by document for MQM, by contiguous 50-line
 block for WMT22, seeded): the flag is calibrated on the `dev` side, never trained on, and the tables report
 the `test` side.
 """
@@ -17,8 +17,8 @@ import statistics
 from dataclasses import replace
 from pathlib import Path
 
-from ..languages import Language
-from ..signals import BeadTexts
+from toolkit.languages import Language
+from toolkit.signals import BeadTexts
 from .benchdata import Example
 from .sources import DataMissing, Segment, _folder, read_mqm, read_wmt, split_segments
 

@@ -13,8 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable
 
-from ..paths import cache_root
-from ..signals import learnt as learnt_signals
+from toolkit.paths import cache_root
+from toolkit.signals import learnt as learnt_signals
 
 CHUNK = 512  # pairs scored and committed at a time: an interrupted run keeps all but the last chunk
 
@@ -55,7 +55,7 @@ class StoredScores(learnt_signals.Scores):
 def stored() -> StoredScores | None:
     """The shipped model with its stored scores; None where the model is unavailable (its signals are then
     absent, as the feature cache's key says)."""
-    from ..resources import Unavailable
+    from toolkit.resources import Unavailable
 
     try:
         return StoredScores(learnt_signals.default().model)

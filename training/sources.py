@@ -29,7 +29,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 # ../shared/data beside the project, found from this file rather than from the working directory, so that
 # training, calibration and the benchmarks read the same folder wherever they are started
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 BLOCK_LINES = 50  # WMT22's contiguous blocks (no document ids in that set)
 MQM = "wmt23_sxs_mqm_zhen"
 WMT = ("wmt21_newstest_deen", "wmt22_generaltest_deen", "wmt23_generaltest_deen")

@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
-from ..signals.text import tokens
-from .base import (ATTRIBUTION, EDITORIAL_NOTE, FRAGMENT, LOST_TEXT, QUOTES, REPEATED, UNTRANSLATED, Sentence)
-from .quotes import DOUBLE
+from toolkit.signals.text import tokens
+from toolkit.damage.base import (ATTRIBUTION, EDITORIAL_NOTE, FRAGMENT, LOST_TEXT, QUOTES, REPEATED, UNTRANSLATED, Sentence)
+from toolkit.damage.quotes import DOUBLE
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ Recipe (every number is an argument; the defaults are what ships):
 - base: all-MiniLM-L6-v2 from the offline package, frozen; LoRA r=16 (alpha 32) on every attention and
   feed-forward linear layer, and a head over [CLS] + mean pooling (toolkit/learnt/network.py);
 - data: ../shared/data, split by document (MQM `doc`; WMT21/23 `block_id`; WMT22 contiguous 50-line blocks):
-  25% of each dataset's groups are test, 10% dev, the rest train (toolkit/fitting/sources.py); DEMETR and
+  25% of each dataset's groups are test, 10% dev, the rest train (training/sources.py); DEMETR and
   the WMT21 lines it uses are never read for training;
-- each step: 8 triplets (toolkit/fitting/pairs.py) = 16 labelled pairs; loss = binary cross-entropy on the pairs
+- each step: 8 triplets (training/pairs.py) = 16 labelled pairs; loss = binary cross-entropy on the pairs
   + a logistic ranking loss that puts each triplet's changed pair above its same-meaning pair;
 - AdamW, lr 5e-4 for the adapters and 1e-3 for the head, linear warm-up then linear decay to 10%, gradients
   clipped at 1; batches of similar length (triplets sorted by length in windows of 64 batches); with --drop-long
@@ -34,11 +34,11 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from ..evaluation import auroc
+from .evaluation import auroc
 from . import pairs as P
 from . import sources
 
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "learnt" / "data"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "toolkit" / "learnt" / "data"
 
 
 def log(message: str) -> None:
@@ -113,7 +113,7 @@ def score_items(score, items: Sequence[P.Item], max_renderings: Optional[int] = 
 
 
 def parse(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m toolkit.fitting.train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n")[0])
     parser.add_argument("--data", default=os.environ.get("EVAL_DATA", str(sources.DEFAULT_DATA)))
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="where the artifact is written")
     parser.add_argument("--work", default="runs/train", help="checkpoints and the log")
@@ -182,8 +182,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     import torch
 
-    from ..learnt.model import base_dir
-    from ..learnt.network import NetworkConfig, adapter_tensors, load_tokenizer, save_adapter, trainable
+    from toolkit.learnt.model import base_dir
+    from toolkit.learnt.network import NetworkConfig, adapter_tensors, load_tokenizer, save_adapter, trainable
     from .wordnet import WordNet, WordNetMissing
 
     torch.set_num_threads(args.threads)

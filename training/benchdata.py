@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..paths import cache_root
-from ..records import Reason
-from ..signals import AUTO, BeadTexts, Resources, measure, status
+from toolkit.paths import cache_root
+from toolkit.records import Reason
+from toolkit.signals import AUTO, BeadTexts, Resources, measure, status
 from .sources import DEFAULT_DATA
 
 DEMETR_FILE = Path("demetr_de") / "demetr_de.joined.tsv.gz"
@@ -142,7 +142,7 @@ def mqm_examples(data_dir: Path) -> list[Example]:
 
 def _code_hash() -> str:
     digest = hashlib.sha256()
-    for path in sorted((Path(__file__).parents[1] / "signals").glob("*.py")):
+    for path in sorted((Path(__file__).resolve().parents[1] / "toolkit" / "signals").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -160,7 +160,7 @@ def _bead_key(bead: BeadTexts) -> str:
 
 def featurise(examples: list[Example], name: str, embedder=AUTO) -> list[tuple[dict[str, float], list]]:
     """Signals of every example, from the cache when the bead and the signal code are unchanged."""
-    from ..signals import embedding
+    from toolkit.signals import embedding
 
     model = "none" if embedder is None else embedding.available()[1] if embedder == AUTO else embedder.name
     key = hashlib.sha256(f"{name}|{_code_hash()}|{model}|{status()}".encode()).hexdigest()[:20]

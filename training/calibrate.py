@@ -43,9 +43,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .. import fuse
-from ..signals import REGISTRY
-from ..signals.base import CONSENSUS, EMBEDDING, LEARNT
+from toolkit import fuse
+from toolkit.signals import REGISTRY
+from toolkit.signals.base import CONSENSUS, EMBEDDING, LEARNT
 from . import benchdata
 from .sources import DataMissing
 
@@ -181,7 +181,7 @@ def _oof_logits(X, y, groups, C, seed, features, weight, k=FOLDS) -> np.ndarray:
 
 
 def _auroc(y, s) -> float:
-    from ..evaluation import auroc
+    from .evaluation import auroc
 
     return auroc(y, s)
 
@@ -532,7 +532,7 @@ def fitted_models(data_dir: Path, log=print) -> dict:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m toolkit.fitting.calibrate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m training.calibrate", description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="shared data folder (default ../shared/data)")
     parser.add_argument("--out", default=str(fuse.MODEL_FILE))
     args = parser.parse_args(argv)

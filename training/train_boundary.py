@@ -6,7 +6,7 @@ reads: the references of `wmt23_generaltest_deen` (documents: block_id), the Eng
 sentences by the toolkit's segmenter; a line is a paragraph.
 
 Examples: every candidate word (boundary.candidates) of the clean sentences is a negative; then, CUTS times
-for each sentence, the project's injector (toolkit/damage/inject.lost_text, seeded) cuts it after a random
+for each sentence, the project's injector (training/inject.lost_text, seeded) cuts it after a random
 word and glues the next sentence on: the glued sentence's first word is a positive, its other candidates are
 negatives. Documents are split (seeded hash, TUNE of them) into a fitting side and a tuning side.
 
@@ -30,11 +30,11 @@ from typing import Optional
 
 import numpy as np
 
-from .. import damage
-from ..damage import boundary, lost_text
-from ..damage.base import Sentence
-from ..damage.inject import Piece, lost_text as inject_lost_text
-from ..segment import split_sentences
+from toolkit import damage
+from toolkit.damage import boundary, lost_text
+from toolkit.damage.base import Sentence
+from .inject import Piece, lost_text as inject_lost_text
+from toolkit.segment import split_sentences
 from .sources import DEFAULT_DATA, DataMissing, _folder, _tsv, assign_splits, data_digest
 
 SEED = 20261201
