@@ -30,38 +30,33 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-apertium:
-	@if command -v apertium >/dev/null && apertium -l | tr -d " " | grep -qx eng-spa && apertium -l | tr -d " " | grep -qx eng-cat; then :; \
+# $(call debian,PACKAGES,CHECK,WHAT FOR): the Debian packages, installed as root when CHECK fails; otherwise (not root,
+# no apt, or the install fails) one line saying what is left out, and make goes on.
+define debian
+	@if $(2); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing $(APERTIUM_PACKAGES) from Debian"; \
-	  (apt-get install -y -qq $(APERTIUM_PACKAGES) >/dev/null 2>&1 || \
-	   (apt-get update -qq && apt-get install -y -qq $(APERTIUM_PACKAGES) >/dev/null)); \
-	else echo "note: Apertium is missing; install the Debian packages $(APERTIUM_PACKAGES) (as root)"; fi
+	  echo "installing $(1) from Debian ($(3))"; \
+	  (apt-get install -y -qq $(1) >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(1) >/dev/null 2>&1)) || \
+	  echo "note: installing $(1) failed: $(3) will be left out"; \
+	else echo "note: install the Debian packages $(1) as root for $(3)"; fi
+endef
+
+apertium:
+	$(call debian,$(APERTIUM_PACKAGES),command -v apertium >/dev/null && apertium -l | tr -d " " | grep -qx eng-spa && apertium -l | tr -d " " | grep -qx eng-cat,the default round-trip engines)
 
 # Without them the coverage and grammar signals are left out and the fusion reads them as "no evidence".
 checkers:
-	@if [ -f /usr/share/trans/de-en ] && command -v link-parser >/dev/null && [ -d /usr/share/link-grammar/en ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing $(CHECKER_PACKAGES) from Debian"; \
-	  (apt-get install -y -qq $(CHECKER_PACKAGES) >/dev/null 2>&1 || \
-	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(CHECKER_PACKAGES) >/dev/null 2>&1)) || \
-	  echo "note: installing $(CHECKER_PACKAGES) failed; the coverage and grammar signals will be absent"; \
-	else echo "note: install the Debian packages $(CHECKER_PACKAGES) (as root) for the coverage and grammar signals"; fi
+	$(call debian,$(CHECKER_PACKAGES),[ -f /usr/share/trans/de-en ] && command -v link-parser >/dev/null && [ -d /usr/share/link-grammar/en ],the coverage and grammar signals)
 
 deps: install apertium checkers
 
 # Headless Chromium for the browser test of report.html. It is only for that test: when it cannot be
 # installed, make test still runs and that test skips, saying why.
 chromium:
-	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing chromium from Debian (for the browser test of report.html)"; \
-	  (apt-get install -y -qq chromium >/dev/null 2>&1 || \
-	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
-	  echo "note: installing chromium failed; the browser test will skip"; \
-	else echo "note: Chromium is missing; the browser test skips (install the Debian package chromium as root)"; fi
+	$(call debian,chromium,command -v chromium >/dev/null || command -v chromium-browser >/dev/null,the browser test of report.html)
 
-test: deps chromium
+test: deps chromium wordnet
 	$(BIN)/python -m pytest
 
 demo: deps
@@ -104,13 +99,7 @@ eval-live: deps
 
 # WordNet for the synthetic shifts and harmless edits of `make train` (antonyms, hypernyms, synonyms).
 wordnet:
-	@if [ -f /usr/share/wordnet/index.noun ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing wordnet from Debian (for make train)"; \
-	  (apt-get install -y -qq wordnet >/dev/null 2>&1 || \
-	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wordnet >/dev/null 2>&1)) || \
-	  echo "note: installing wordnet failed; make train needs it (or --no-wordnet in TRAIN_ARGS)"; \
-	else echo "note: make train needs the Debian package wordnet (install it as root)"; fi
+	$(call debian,wordnet,[ -f /usr/share/wordnet/index.noun ],make train and its tests)
 
 # The learnt divergence model (training/train.py): seeded, resumable (checkpoints in runs/train), writes
 # toolkit/learnt/data. TRAIN_ARGS="--threads 2" where the two cores are free; the defaults are what ships.
