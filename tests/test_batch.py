@@ -18,6 +18,7 @@ from toolkit.batch import BatchSpec, run
 from toolkit.batch.inputs import read_corpus
 from toolkit.cli import main
 from toolkit.errors import ToolkitError
+from toolkit.schema import SEVERITIES
 from toolkit.score import score_records
 
 from conftest import ROOT
@@ -143,7 +144,7 @@ def test_pairs_get_the_verdicts_score_gives_on_two_nodes(tmp_path, cluster):
     assert [r["id"] for r in rows] == [str(r["id"]) for r in PAIRS]
     for got, want in zip(rows, expected):
         assert got["divergence"] == pytest.approx(want["divergence"], abs=1e-6)
-        assert (got["flag"], got["severity"]) == (want["flag"], want["severity"])
+        assert (got["flag"], SEVERITIES[got["severity"]]) == (want["flag"], want["severity"])
         assert [r["signal"] for r in got["reasons"]] == [r["signal"] for r in want["reasons"]]
         assert got["error"] is None
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
@@ -213,3 +214,20 @@ def test_documents_are_rendered_by_actors_and_judged(tmp_path, cluster):
     assert rows[2]["error"] and "no rendering" in rows[2]["error"]
     assert result.summary["errors"] == 1 and result.summary["beads"] == 4
     assert result.summary["first_errors"][0]["row"] == 2
+    # a shard's beads and the export of the same document through compare: the same columns, types and values
+    import pyarrow.parquet as pq
+
+    from toolkit import export, pipeline
+    from toolkit.output import write_run
+    from toolkit.segment import segment_text
+
+    compared = pipeline.compare(segment_text("The army has 90,000 soldiers. It is ready.", "en"), [f"file:{tsv}"])
+    exported = export.export_parquet(write_run(compared, tmp_path / "run"), tmp_path / "seed.parquet")
+    shard = pq.read_table(sorted((tmp_path / "out" / "shards").glob("*.parquet"))[0])
+    bead_type = shard.schema.field("beads").type.value_type
+    export_schema = pq.read_schema(exported)
+    assert [bead_type.field(k).name for k in range(bead_type.num_fields)] == export_schema.names
+    assert all(bead_type.field(name).type == export_schema.field(name).type for name in export_schema.names)
+    export_rows = pq.read_table(exported).to_pylist()
+    assert [(b["divergence"], b["flag"], b["severity"], b["reasons"]) for b in first] == \
+        [(b["divergence"], b["flag"], b["severity"], b["reasons"]) for b in export_rows]

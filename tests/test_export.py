@@ -11,7 +11,7 @@ import pytest
 
 from report_fixtures import aligned_run, hostile_run, round_trip_run
 
-from toolkit import export
+from toolkit import export, schema
 from toolkit.cli import main
 from toolkit.output import write_run
 
@@ -25,7 +25,7 @@ def _run_dir(tmp_path: Path, run=None, name="run") -> Path:
     folder.mkdir()
     # beads.jsonl and summary.json as write_run writes them, without the report: the plot is not under test here
     (folder / "beads.jsonl").write_text(
-        "".join(json.dumps(j.to_json(), ensure_ascii=False) + "\n" for j in run.judgements), encoding="utf-8")
+        "".join(json.dumps(schema.to_json(j), ensure_ascii=False) + "\n" for j in run.judgements), encoding="utf-8")
     (folder / "summary.json").write_text(json.dumps(run.summary), encoding="utf-8")
     return folder
 
@@ -34,21 +34,21 @@ def test_export_dir_round_trips_through_load_from_disk_parquet_and_jsonl(tmp_pat
     run = aligned_run()
     out = export.export_dir(_run_dir(tmp_path, run), tmp_path / "dataset")
     loaded = datasets.load_from_disk(str(out))
-    assert loaded.features == export.features()
+    assert loaded.features == schema.features()
     assert loaded.features["severity"].names == ["none", "minor", "major", "critical"]
-    assert [export.from_row(row) for row in loaded] == run.judgements
+    assert [schema.from_row(row) for row in loaded] == run.judgements
     from_parquet = datasets.Dataset.from_parquet(str(out / "beads.parquet"))
-    assert from_parquet.features == export.features()  # the ClassLabel travels in the parquet metadata
-    assert [export.from_row(row) for row in from_parquet] == run.judgements
+    assert from_parquet.features == schema.features()  # the ClassLabel travels in the parquet metadata
+    assert [schema.from_row(row) for row in from_parquet] == run.judgements
     lines = (out / "beads.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [export.from_row(json.loads(line)) for line in lines] == run.judgements
+    assert [schema.from_row(json.loads(line)) for line in lines] == run.judgements
 
 
 def test_every_run_shape_gets_the_same_declared_schema(tmp_path):
     exported = [datasets.load_from_disk(str(export.export_dir(_run_dir(tmp_path, run, name), tmp_path / f"{name}.ds")))
                 for name, run in (("aligned", aligned_run()), ("round", round_trip_run()),
                                   ("hostile", hostile_run()))]
-    assert all(d.features == export.features() for d in exported)
+    assert all(d.features == schema.features() for d in exported)
     both = datasets.concatenate_datasets(exported)  # possible only because renderings are not per-run columns
     assert len(both) == sum(len(d) for d in exported)
     row = exported[1][0]
@@ -67,8 +67,8 @@ def test_card_has_signature_languages_licence_and_its_loading_recipe_works(tmp_p
     assert meta.configs == [{"config_name": "default", "data_files": [{"split": "train", "path": "beads.parquet"}]}]
     loaded = datasets.load_dataset("parquet", data_files=str(out / "beads.parquet"), split="train",
                                    cache_dir=str(tmp_path / "hf-cache"))
-    assert loaded.features == export.features()
-    assert [export.from_row(row) for row in loaded] == run.judgements
+    assert loaded.features == schema.features()
+    assert [schema.from_row(row) for row in loaded] == run.judgements
 
 
 def test_card_survives_hostile_names(tmp_path):
@@ -91,7 +91,7 @@ def test_parquet_export(tmp_path):
     run = round_trip_run()
     target = export.export_parquet(_run_dir(tmp_path, run), tmp_path / "out" / "beads.parquet")
     loaded = datasets.Dataset.from_parquet(str(target))
-    assert [export.from_row(row) for row in loaded] == run.judgements
+    assert [schema.from_row(row) for row in loaded] == run.judgements
 
 
 class _Hub:
@@ -102,7 +102,7 @@ class _Hub:
         hub = self
 
         def push_to_hub(dataset, repo_id, **kwargs):
-            hub.pushed.append((repo_id, kwargs, [export.from_row(row) for row in dataset], dataset.features))
+            hub.pushed.append((repo_id, kwargs, [schema.from_row(row) for row in dataset], dataset.features))
 
         def upload_file(api, **kwargs):
             hub.uploaded.append((api.token, kwargs))
@@ -120,7 +120,7 @@ def test_push_to_hub_sends_the_dataset_and_the_card(tmp_path, monkeypatch, capsy
     assert main(["export", str(_run_dir(tmp_path, run)), "--hub", "someone/belarus-beads", "--private"]) == 0
     (repo_id, kwargs, records, features), = hub.pushed
     assert repo_id == "someone/belarus-beads" and kwargs["token"] == "hf_test_token" and kwargs["private"]
-    assert records == run.judgements and features == export.features()
+    assert records == run.judgements and features == schema.features()
     (token, upload), = hub.uploaded
     assert token == "hf_test_token" and upload["path_in_repo"] == "README.md"
     assert upload["repo_id"] == "someone/belarus-beads" and upload["repo_type"] == "dataset"
@@ -210,4 +210,4 @@ def test_report_and_export_agree_on_a_written_run(tmp_path):
     folder = write_run(run, tmp_path / "written")
     assert (folder / "report.html").read_text(encoding="utf-8").count('<article class="bead ') == len(run.judgements)
     loaded = datasets.load_from_disk(str(export.export_dir(folder, tmp_path / "ds")))
-    assert [export.from_row(row) for row in loaded] == run.judgements
+    assert [schema.from_row(row) for row in loaded] == run.judgements

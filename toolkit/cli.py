@@ -97,6 +97,7 @@ def _check_format(value: str) -> str:
 
 def cmd_compare(args) -> int:
     from .output import beads_tsv, top_table, write_run
+    from .schema import to_json
     from .pipeline import compare
     from .render import tqdm_progress
     from .segment import read_document
@@ -129,7 +130,7 @@ def cmd_compare(args) -> int:
     )
     out = write_run(run, args.out)
     if args.format == "json":  # for scripts: the run's place, its summary and every bead, as one JSON object
-        print(json.dumps({"out": str(out), "summary": run.summary, "beads": [j.to_json() for j in run.judgements]},
+        print(json.dumps({"out": str(out), "summary": run.summary, "beads": [to_json(j) for j in run.judgements]},
                          ensure_ascii=False))
     elif args.format == "tsv":
         print("\n".join(beads_tsv(run.judgements)))
@@ -254,14 +255,14 @@ def cmd_align(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import export
+    from . import export, schema
     from .writable import check_file, check_folder
 
     if args.to:
         check_folder(args.to, "--to")
     elif args.parquet:
         check_file(args.parquet, "--parquet")
-    export.datasets_module().disable_progress_bars()  # hundreds of beads, not millions: the bars are noise
+    schema.datasets_module().disable_progress_bars()  # hundreds of beads, not millions: the bars are noise
     if args.hub:
         where = export.push_to_hub(args.run_dir, args.hub, private=args.private, license=args.license)
     elif args.parquet:

@@ -24,9 +24,10 @@ from typing import Optional, Sequence
 from . import __version__, fuse, render, signals
 from .engines import Engine, load
 from .errors import ToolkitError
-from .judge import OMISSION, judge
+from .judge import OMISSION, judge, judgement
 from .languages import Language
 from .records import Document, Rendering, Segment
+from .schema import verdict_json
 from .signals import BeadTexts
 from .signature import Signature
 
@@ -149,13 +150,9 @@ def pair_tests(a: Sequence[float], b: Sequence[float], flags_a: Sequence[bool], 
     }
 
 
-def _verdict(translation: str, judged) -> dict:
-    v = judged.verdict
-    return {"translation": translation, "divergence": v.divergence, "flag": v.flag, "severity": v.severity,
-            "reasons": [{"signal": r.signal, "detail": r.detail,
-                         "translation_span": list(r.translation_span) if r.translation_span else None,
-                         "technical": r.technical} for r in v.reasons],
-            "chrf_best": judged.measured.values.get("chrf_best")}
+def _verdict(bead: BeadTexts, judged) -> dict:
+    """A system's line: its text and the bead schema's verdict (toolkit/schema.py)."""
+    return {"translation": bead.translation, **verdict_json(judgement(0, bead, judged))}
 
 
 def contrast(
@@ -200,7 +197,7 @@ def contrast(
 
     with quiet_libraries():
         rendered = _render(loaded, docs, source_doc, cache, progress) if loaded else {s.name: [] for s in systems}
-        beads, keys = [], []
+        beads: dict[tuple[str, int], BeadTexts] = {}
         for s in systems:
             for i in kept:
                 references = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind != "back"}
@@ -210,14 +207,13 @@ def contrast(
                 references = {k: v for k, v in references.items() if v.strip()} or references
                 back = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind == "back"}
                 gap = OMISSION if not s.lines[i].strip() else None  # a blank line where others have a sentence
-                beads.append(BeadTexts(s.lines[i], references, source[i] if source is not None else "", back,
-                                       lang, source_lang, gap))
-                keys.append((s.name, i))
+                beads[s.name, i] = BeadTexts(s.lines[i], references, source[i] if source is not None else "", back,
+                                             lang, source_lang, gap)
         # judged lines kept beside the renderings as they are made: a rerun or a resumed run reuses them
         from .judged_cache import JudgedCache
 
         store = JudgedCache(cache.path) if cache is not None else None
-        judged = dict(zip(keys, judge(beads, threshold, store=store, progress=progress)))
+        judged = dict(zip(beads, judge(list(beads.values()), threshold, store=store, progress=progress)))
 
     names = [s.name for s in systems]
     count = len(kept)
@@ -225,7 +221,7 @@ def contrast(
         raise ToolkitError("every line is blank in every file: there is nothing to contrast")
     lines = []
     for i in kept:
-        verdicts = {s.name: _verdict(s.lines[i], judged[(s.name, i)]) for s in systems}
+        verdicts = {s.name: _verdict(beads[s.name, i], judged[s.name, i]) for s in systems}
         ranked = sorted(names, key=lambda n: -verdicts[n]["divergence"])
         top = verdicts[ranked[0]]["divergence"]
         second = verdicts[ranked[1]]["divergence"] if len(ranked) > 1 else top  # one system drifts "most" nowhere

@@ -16,105 +16,11 @@ from typing import Optional, Sequence
 from . import __version__
 from .errors import ToolkitError
 from .output import read_run
-from .records import BeadRendering, Judgement, Reason
+from .records import Judgement
+from .schema import SEVERITIES, features, to_row
 
-SEVERITIES = ["none", "minor", "major", "critical"]  # ClassLabel order: index = how bad
 DEFAULT_LICENSE = "other"
 DATA_FILES = {"dir": "beads.parquet", "hub": "data/train-*"}
-
-
-def datasets_module():
-    """The `datasets` package, or a ToolkitError saying how to get it (it is the optional `export` extra)."""
-    try:
-        import datasets
-    except ImportError:
-        raise ToolkitError("export needs the datasets package: pip install 'toolkit[export]'") from None
-    return datasets
-
-
-def features():
-    """The schema, declared once for every run.
-
-    The run's `renderings` ({engine signature: text}) and `signals` ({signal name: value}) have different keys
-    in every run: as structs with those keys for fields, each run would get its own schema, two runs' datasets
-    could not be concatenated, and a column name would be a long engine signature. A list of {name, ...}
-    entries is the same type for one engine or five, keeps the order the run wrote, and the name stays data.
-    A reason's translation_span is a list of [start, end] or null, as in beads.jsonl.
-    """
-    datasets_module()  # a clear error when the optional package is missing
-    from datasets import ClassLabel, Features, List, Value
-
-    return Features({
-        "bead": Value("int32"),
-        "original_ids": List(Value("int32")),
-        "translation_ids": List(Value("int32")),
-        "original": Value("string"),
-        "translation": Value("string"),
-        "renderings": List({"name": Value("string"), "kind": Value("string"), "engine": Value("string"),
-                            "label": Value("string"), "text": Value("string"),
-                            "scores": List({"name": Value("string"), "value": Value("float64")})}),
-        "signals": List({"name": Value("string"), "value": Value("float64")}),
-        "divergence": Value("float64"),
-        "flag": Value("bool"),
-        "severity": ClassLabel(names=SEVERITIES),
-        "reasons": List({"signal": Value("string"), "detail": Value("string"),
-                         "translation_span": List(Value("int32")), "technical": Value("string")}),
-    })
-
-
-def _check(j: Judgement) -> None:
-    """beads.jsonl may be edited by hand: name the first field that does not fit, instead of an Arrow error."""
-    def fits(value, kind) -> bool:
-        return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-
-    problems = [
-        ("bead", fits(j.bead, int)),
-        ("original_ids", isinstance(j.original_ids, list) and all(fits(i, int) for i in j.original_ids)),
-        ("translation_ids", isinstance(j.translation_ids, list) and all(fits(i, int) for i in j.translation_ids)),
-        ("original", fits(j.original, str)), ("translation", fits(j.translation, str)),
-        ("renderings", isinstance(j.renderings, list) and all(isinstance(r, BeadRendering) and fits(r.text, str)
-                                                              for r in j.renderings)),
-        ("signals", isinstance(j.signals, dict) and all(fits(v, (int, float)) for v in j.signals.values())),
-        ("divergence", fits(j.divergence, (int, float))), ("flag", isinstance(j.flag, bool)),
-        ("severity", j.severity in SEVERITIES),
-    ]
-    bad = [name for name, ok in problems if not ok]
-    if bad:
-        raise ToolkitError(f"bead {j.bead!r}: {bad[0]} does not fit the dataset schema "
-                           f"(severity is one of {', '.join(SEVERITIES)}; ids are integers; texts are strings)")
-
-
-def to_row(j: Judgement) -> dict:
-    _check(j)
-    return {
-        "bead": j.bead, "original_ids": list(j.original_ids), "translation_ids": list(j.translation_ids),
-        "original": j.original, "translation": j.translation,
-        "renderings": [{"name": r.name, "kind": r.kind, "engine": r.engine, "label": r.label, "text": r.text,
-                        "scores": [{"name": m, "value": float(v)} for m, v in r.scores.items()]}
-                       for r in j.renderings],
-        "signals": [{"name": n, "value": float(v)} for n, v in j.signals.items()],
-        "divergence": float(j.divergence), "flag": bool(j.flag), "severity": j.severity,
-        "reasons": [{"signal": r.signal, "detail": r.detail,
-                     "translation_span": list(r.translation_span) if r.translation_span else None,
-                     "technical": r.technical} for r in j.reasons],
-    }
-
-
-def from_row(row: dict) -> Judgement:
-    """The inverse of to_row, for a row read back from any of the exports (severity as index or name)."""
-    severity = row["severity"]
-    return Judgement(
-        bead=row["bead"], original_ids=list(row["original_ids"]), translation_ids=list(row["translation_ids"]),
-        original=row["original"], translation=row["translation"],
-        renderings=[BeadRendering(r["name"], r["kind"], r.get("engine") or "", r["text"], r.get("label") or "",
-                                  scores={s["name"]: s["value"] for s in r.get("scores") or []})
-                    for r in row["renderings"]],
-        signals={s["name"]: s["value"] for s in row["signals"]},
-        divergence=row["divergence"], flag=row["flag"],
-        severity=SEVERITIES[severity] if isinstance(severity, int) else severity,
-        reasons=[Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r["translation_span"] else None,
-                        r.get("technical") or "") for r in row["reasons"]],
-    )
 
 
 def build_dataset(judgements: Sequence[Judgement], summary: dict, license: str = DEFAULT_LICENSE):

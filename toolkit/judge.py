@@ -20,7 +20,7 @@ from typing import Callable, Optional, Sequence
 
 from . import damage, fuse, severity, signals
 from .damage.base import Finding
-from .records import Reason
+from .records import BeadRendering, Judgement, Reason, RenderingKind
 from .signals import BeadTexts, Measured, Resources
 
 OMISSION = "omission"
@@ -154,3 +154,17 @@ def with_damage(judged: Sequence[Judged], beads: Sequence[BeadTexts], layout: Op
     so that beads of several documents can be measured together and checked each in its own document)."""
     found = _damage(beads, layout)
     return [Judged(j.measured, _with_damage(j.verdict, f), [x for x, _ in f]) for j, f in zip(judged, found)]
+
+
+def judgement(index: int, bead: BeadTexts, judged: Judged, shares: Optional[Sequence[BeadRendering]] = None,
+              original_ids: Sequence[int] = (), translation_ids: Sequence[int] = (0,)) -> Judgement:
+    """One judged bead as the typed record every front end writes. shares: the bead's share of each rendering
+    (default: its renderings as given); each gets its own scores from the measurement."""
+    if shares is None:
+        shares = [BeadRendering(name, RenderingKind.GIVEN, "", text) for name, text in bead.renderings.items()]
+    for share in shares:
+        share.scores.update({metric: by_name[share.name] for metric, by_name in judged.measured.per_rendering.items()
+                             if share.name in by_name})
+    v = judged.verdict
+    return Judgement(index, list(original_ids), list(translation_ids), bead.original, bead.translation, list(shares),
+                     judged.measured.values, v.divergence, v.flag, v.severity, v.reasons)

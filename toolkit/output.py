@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .errors import ToolkitError
 from .records import Judgement, Run
+from .schema import from_json, to_json
 
 
 def write_run(run: Run, out_dir: str | Path) -> Path:
@@ -18,7 +19,7 @@ def write_run(run: Run, out_dir: str | Path) -> Path:
         out_dir.mkdir(parents=True, exist_ok=True)
         with open(out_dir / "beads.jsonl", "w", encoding="utf-8") as handle:
             for judgement in run.judgements:
-                handle.write(json.dumps(judgement.to_json(), ensure_ascii=False) + "\n")
+                handle.write(json.dumps(to_json(judgement), ensure_ascii=False) + "\n")
         (out_dir / "summary.json").write_text(json.dumps(run.summary, ensure_ascii=False, indent=2) + "\n",
                                               encoding="utf-8")
         (out_dir / "report.html").write_text(render_html(run.judgements, run.summary), encoding="utf-8")
@@ -34,7 +35,7 @@ def read_run(run_dir: str | Path) -> tuple[list[Judgement], dict]:
         raise ToolkitError(f"{run_dir} is not a run folder: it needs beads.jsonl and summary.json "
                            "(made by `toolkit compare ... --out DIR`)")
     try:
-        judgements = [Judgement.from_json(json.loads(line))
+        judgements = [from_json(json.loads(line))
                       for line in beads.read_text(encoding="utf-8").splitlines() if line.strip()]
         return judgements, json.loads(summary.read_text(encoding="utf-8"))
     except (ValueError, KeyError, TypeError) as err:

@@ -11,7 +11,7 @@ from .alignment import align, signature as align_signature
 from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
-from .judge import ADDITION, OMISSION, Layout, judge, with_damage
+from .judge import ADDITION, OMISSION, Layout, judge, judgement, with_damage
 from .judged_cache import JudgedCache
 from .quiet import quiet_libraries
 from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
@@ -123,16 +123,8 @@ def _layout(translation: Document, beads: list[Bead]) -> Layout:
 
 
 def _judgements(beads: list[Bead], made: list[tuple[BeadTexts, list[BeadRendering]]], verdicts) -> list[Judgement]:
-    judgements = []
-    for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts)):
-        for share in shares:  # each rendering's own scores (none for a gap, which is not measured)
-            share.scores.update({metric: by_name[share.name]
-                                 for metric, by_name in judged.measured.per_rendering.items()})
-        verdict = judged.verdict
-        judgements.append(Judgement(index, list(bead.original_ids), list(bead.translation_ids), texts.original,
-                                    texts.translation, shares, judged.measured.values, verdict.divergence,
-                                    verdict.flag, verdict.severity, verdict.reasons))
-    return judgements
+    return [judgement(index, texts, judged, shares, bead.original_ids, bead.translation_ids)
+            for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts))]
 
 
 def render_document(translation: Document, original: Optional[Document], engines: Sequence[Engine],

@@ -1,10 +1,33 @@
-"""Typed records that flow through the pipeline (see DESIGN.md: Document -> Rendering -> Bead -> Judgement)."""
+"""Typed records that flow through the pipeline: Document -> Rendering -> Bead -> Judgement."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Optional
 
 from .languages import Language
+
+
+class RenderingKind(StrEnum):
+    """What a rendering was made from and is compared with."""
+
+    FORWARD = "forward"  # original -> T, compared with the translation
+    BACK = "back"  # translation -> S, compared with the original
+    ROUND_TRIP = "round-trip"  # translation -> pivot -> T, compared with the translation
+    GIVEN = "given"  # a rendering handed in with the translation (`score`, `batch` pairs)
+
+
+class Severity(StrEnum):
+    """How bad a flagged bead is, in increasing order (toolkit/severity.py says what gives each)."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
 
 
 @dataclass(frozen=True)
@@ -33,14 +56,11 @@ class Document:
 
 @dataclass(frozen=True)
 class Rendering:
-    """One engine's output, line-aligned with the sentences it was made from.
-
-    kind is "forward" (original -> T, aligned with the original), "back" (translation -> S, aligned with the
-    translation) or "round-trip" (translation -> pivot -> T, aligned with the translation).
-    """
+    """One engine's output, line-aligned with the sentences it was made from (a forward rendering with the
+    original, the others with the translation)."""
 
     engine: str  # the engine signature
-    kind: str
+    kind: RenderingKind
     src: str
     tgt: str
     sentences: list[str]
@@ -95,7 +115,7 @@ class BeadRendering:
     rendering, against the original)."""
 
     name: str  # unique in the run: the rendering's kind and engine (Rendering.name)
-    kind: str  # "forward", "back" or "round-trip"
+    kind: RenderingKind
     engine: str  # the engine signature
     text: str
     label: str = ""  # the engine as the user named it, for display
@@ -115,50 +135,12 @@ class Judgement:
     signals: dict[str, float] = field(default_factory=dict)
     divergence: float = 0.0
     flag: bool = False
-    severity: str = "none"
+    severity: Severity = Severity.NONE
     reasons: list[Reason] = field(default_factory=list)
 
     def rendering_texts(self, back: bool = False) -> dict[str, str]:
         """{name: text} of the renderings on the translation's side, or (back=True) of the back renderings."""
-        return {r.name: r.text for r in self.renderings if (r.kind == "back") == back}
-
-    def to_json(self) -> dict:
-        """The beads.jsonl record (DESIGN.md): `renderings` {name: text}, and `signals` with each rendering's
-        scores flattened in as `<metric>:<name>`; `rendering_details` keeps their kinds, engines and scores."""
-        per_rendering = {f"{metric}:{r.name}": score for r in self.renderings for metric, score in r.scores.items()}
-        return {
-            "bead": self.bead, "original_ids": list(self.original_ids),
-            "translation_ids": list(self.translation_ids), "original": self.original,
-            "translation": self.translation, "renderings": {r.name: r.text for r in self.renderings},
-            "rendering_details": [{"name": r.name, "kind": r.kind, "engine": r.engine, "label": r.label,
-                                   "scores": r.scores} for r in self.renderings],
-            "signals": {**self.signals, **per_rendering}, "divergence": self.divergence, "flag": self.flag,
-            "severity": self.severity,
-            "reasons": [{**asdict(r), "translation_span": list(r.translation_span) if r.translation_span else None}
-                        for r in self.reasons],
-        }
-
-    @classmethod
-    def from_json(cls, record: dict) -> "Judgement":
-        if not isinstance(record, dict):
-            raise TypeError(f"a bead is a JSON object, not {type(record).__name__}")
-        texts = record.get("renderings") or {}
-        details = {d["name"]: d for d in record.get("rendering_details") or []}
-
-        def rendering(name: str, text: str) -> BeadRendering:
-            known = details.get(name, {})  # a run written before rendering_details existed has none
-            return BeadRendering(name, known.get("kind", ""), known.get("engine", name), text,
-                                 known.get("label", ""), dict(known.get("scores") or {}))
-
-        renderings = [rendering(n, t) for n, t in texts.items()] if isinstance(texts, dict) else texts
-        flattened = {f"{metric}:{r.name}" for r in renderings if isinstance(r, BeadRendering) for metric in r.scores}
-        signals = record.get("signals", {})
-        if isinstance(signals, dict):
-            signals = {k: v for k, v in signals.items() if k not in flattened}
-        reasons = [Reason(r["signal"], r["detail"], tuple(r["translation_span"]) if r.get("translation_span") else None,
-                          r.get("technical") or "") for r in record.get("reasons", [])]
-        fields = {**record, "renderings": renderings, "signals": signals, "reasons": reasons}
-        return cls(**{k: v for k, v in fields.items() if k in cls.__dataclass_fields__})
+        return {r.name: r.text for r in self.renderings if (r.kind == RenderingKind.BACK) == back}
 
 
 @dataclass

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Iterable, Iterator, Optional, Sequence
 
 from . import fuse, languages
 from .errors import ToolkitError
-from .judge import Judged, judge
+from .judge import judge, judgement
+from .schema import verdict_json
 from .signals import BeadTexts
 
 
@@ -51,28 +51,13 @@ def parse_record(record, where: str = "record") -> BeadTexts:
                      _lang(record, "lang", where), _lang(record, "source_lang", where))
 
 
-def _output(record: dict, judged: Judged) -> dict:
-    measured, verdict = judged.measured, judged.verdict
-    per_rendering = {f"{metric}:{name}": v for metric, scores in measured.per_rendering.items()
-                     for name, v in scores.items()}
-    return {
-        **record,
-        "signals": {**measured.values, **per_rendering},
-        "divergence": verdict.divergence,
-        "flag": verdict.flag,
-        "severity": verdict.severity,
-        "reasons": [{**asdict(r), "translation_span": list(r.translation_span) if r.translation_span else None}
-                    for r in verdict.reasons],
-    }
-
-
 def score_records(records: Sequence[tuple[dict, str]], threshold: float = fuse.THRESHOLD, store=None,
                   progress=None) -> list[dict]:
     """Judge (record, where) pairs together; every record is checked before any is judged. store: a
     JudgedCache (toolkit/judged_cache.py) that keeps measured beads, so a rerun or a resumed run reuses them."""
     beads = [parse_record(record, where) for record, where in records]
-    return [_output(record, judged)
-            for (record, _), judged in zip(records, judge(beads, threshold, store=store, progress=progress))]
+    judged = judge(beads, threshold, store=store, progress=progress)
+    return [{**record, **verdict_json(judgement(0, bead, one))} for (record, _), bead, one in zip(records, beads, judged)]
 
 
 def score_record(record: dict, where: str = "record", threshold: float = fuse.THRESHOLD) -> dict:

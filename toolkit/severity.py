@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-NONE, MINOR, MAJOR, CRITICAL = "none", "minor", "major", "critical"
-ORDER = (NONE, MINOR, MAJOR, CRITICAL)
+from .records import Severity
+
+NONE, MINOR, MAJOR, CRITICAL = Severity
+ORDER = tuple(Severity)
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Kind:
     gap, or a check on the translation itself."""
 
     name: str
-    severity: str
+    severity: Severity
     reads: str  # what it is, in words, for the legend
 
 
@@ -60,8 +62,8 @@ def rank(severity: str) -> int:
     return ORDER.index(severity) if severity in ORDER else 0
 
 
-def highest(severities: Iterable[str]) -> str:
-    return max(severities, key=rank, default=NONE)
+def highest(severities: Iterable[str]) -> Severity:
+    return Severity(max(severities, key=rank, default=NONE))
 
 
 def worst_first(judgements: Iterable) -> list:
@@ -70,7 +72,7 @@ def worst_first(judgements: Iterable) -> list:
     return sorted((j for j in judgements if j.flag), key=lambda j: (-rank(j.severity), -j.divergence, j.bead))
 
 
-def of_kinds(kinds: Iterable[str]) -> str:
+def of_kinds(kinds: Iterable[str]) -> Severity:
     """The severity these kinds of finding give (none for kinds without one)."""
     return highest(KINDS[k].severity for k in kinds if k in KINDS)
 

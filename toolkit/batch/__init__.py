@@ -141,6 +141,14 @@ def run(spec: BatchSpec, on_shard: Optional[Callable[[ShardDone], None]] = None)
     return BatchResult(out, summary, [plan.path(k) for k in range(plan.count)], todo, resumed, nodes)
 
 
+def _count(severity: dict[str, int], index) -> None:
+    """Count a shard's severity (its ClassLabel index; none for an error row) among the flagged ones."""
+    from ..schema import SEVERITIES
+
+    if index:
+        severity[SEVERITIES[index]] += 1
+
+
 def summarise(plan: ShardPlan, corpus: Corpus) -> dict:
     """Counts over every shard (read back column by column, so an archive's summary costs little memory), and
     the one signature of the verdicts."""
@@ -157,9 +165,8 @@ def summarise(plan: ShardPlan, corpus: Corpus) -> dict:
             beads = table.to_pydict()
             counts["beads"] += table.num_rows
             counts["flagged"] += sum(beads["flag"])
-            for name in beads["severity"]:
-                if name in severity:
-                    severity[name] += 1
+            for index in beads["severity"]:
+                _count(severity, index)
         else:
             table = pq.read_table(path, columns=["row", "beads_count", "flagged", "beads", "signature", "error"])
             beads = table.to_pydict()
@@ -167,8 +174,7 @@ def summarise(plan: ShardPlan, corpus: Corpus) -> dict:
             counts["flagged"] += sum(beads["flagged"])
             for document in beads["beads"]:
                 for bead in document:
-                    if bead["severity"] in severity:
-                        severity[bead["severity"]] += 1
+                    _count(severity, bead["severity"])
         counts["rows"] += table.num_rows
         signatures.update(s for s in beads["signature"] if s)
         for row, error in zip(beads["row"], beads["error"]):

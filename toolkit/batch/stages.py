@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 
 from .. import __version__, fuse
 from ..errors import ToolkitError
-from ..records import BeadRendering, Document, Judgement, Rendering
+from ..records import Document, Rendering
 from ..signature import Signature
 from .schema import bead_fields, documents_schema, pairs_schema, record_id
 
@@ -79,7 +79,7 @@ class JudgePairs(_Judging):
     """Signals and fusion over a batch of pairs, as `toolkit score` judges them (the same judge())."""
 
     def __call__(self, batch: dict):
-        from ..judge import judge
+        from ..judge import judge, judgement
         from ..quiet import quiet_libraries
         from ..score import parse_record
 
@@ -89,18 +89,9 @@ class JudgePairs(_Judging):
             judged = judge(beads, self.threshold, self.resources)
             if self.signature is None:  # after the first judging: the resources are loaded by then
                 self.signature = str(batch_signature("pairs", (), self.threshold))
-        rows = []
-        for row, record, bead, one in zip(batch["row"], records, beads, judged):
-            per_rendering = one.measured.per_rendering
-            renderings = [BeadRendering(name, "given", "", text,
-                                        scores={m: s[name] for m, s in per_rendering.items() if name in s})
-                          for name, text in bead.renderings.items()]
-            verdict = one.verdict
-            judgement = Judgement(0, [], [0], bead.original, bead.translation, renderings, one.measured.values,
-                                  verdict.divergence, verdict.flag, verdict.severity, verdict.reasons)
-            rows.append({"row": int(row), "id": record_id(record), "lang": bead.lang,
-                         "source_lang": bead.original_lang, **bead_fields(judgement),
-                         "signature": self.signature, "error": None})
+        rows = [{"row": int(row), "id": record_id(record), "lang": bead.lang, "source_lang": bead.original_lang,
+                 **bead_fields(judgement(0, bead, one)), "signature": self.signature, "error": None}
+                for row, record, bead, one in zip(batch["row"], records, beads, judged)]
         return _table(rows, pairs_schema(), batch, self.node)
 
 
