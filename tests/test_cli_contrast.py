@@ -48,11 +48,11 @@ def test_three_systems_against_each_other_name_the_drifting_one(files, capsys):
     # real output, a name that no other system has is a reason, not evidence on its own
     assert overall["drifting"]["flagged"] >= 2 and overall["good"]["flagged"] == 0
     by_line = {line["line"]: line for line in result["lines"]}
-    for changed in (1, 2, 5):  # 30,000 for 3,000; the negation dropped; Friday for Monday
+    for changed in (0, 1, 4):  # 30,000 for 3,000; the negation dropped; Friday for Monday (0-based lines)
         assert by_line[changed]["drifts_most"] == "drifting"
         assert by_line[changed]["systems"]["drifting"]["reasons"]
-    assert by_line[1]["systems"]["drifting"]["flag"] and by_line[2]["systems"]["drifting"]["flag"]
-    assert by_line[1]["source"] == SOURCE[0]
+    assert by_line[0]["systems"]["drifting"]["flag"] and by_line[1]["systems"]["drifting"]["flag"]
+    assert by_line[0]["source"] == SOURCE[0]
     pair = next(p for p in result["pairs"] if (p["a"], p["b"]) == ("good", "drifting"))
     assert pair["divergence"]["delta"] > 0 and pair["divergence"]["test"] == "paired-bootstrap"
     assert pair["divergence"]["delta_ci"][0] > 0  # the whole interval says the drifting system diverges more
@@ -158,7 +158,7 @@ def test_blank_lines_a_paragraph_break_is_left_out_a_missing_line_is_an_omission
     assert main(["contrast", "--lang", "en", "--no-cache", "-t", str(a), "-t", str(b), "-t", str(c),
                  "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert [line["line"] for line in result["lines"]] == [1, 3, 4] and result["summary"]["blank_lines_left_out"] == 1
+    assert [line["line"] for line in result["lines"]] == [0, 2, 3] and result["summary"]["blank_lines_left_out"] == 1
     missing = result["lines"][1]
     assert missing["drifts_most"] == "b" and missing["systems"]["b"]["flag"]
     assert missing["systems"]["b"]["reasons"][0]["signal"] == "omission"

@@ -225,7 +225,7 @@ def contrast(
         ranked = sorted(names, key=lambda n: -verdicts[n]["divergence"])
         top = verdicts[ranked[0]]["divergence"]
         second = verdicts[ranked[1]]["divergence"] if len(ranked) > 1 else top  # one system drifts "most" nowhere
-        lines.append({"line": i + 1, "source": source[i] if source is not None else None, "systems": verdicts,
+        lines.append({"line": i, "source": source[i] if source is not None else None, "systems": verdicts,
                       "drifts_most": ranked[0] if top - second >= TIE else None,
                       "spread": round(top - verdicts[ranked[-1]]["divergence"], 4)})
     overall = {}
