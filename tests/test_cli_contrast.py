@@ -70,7 +70,7 @@ def test_three_systems_against_each_other_name_the_drifting_one(files, capsys):
     rows = [row.split("\t") for row in capsys.readouterr().out.splitlines()]
     assert rows[0] == ["line", "system", "divergence", "flag", "severity", "drifts_most", "reasons", "translation"]
     assert len(rows) == 1 + 3 * 5
-    drifting_2 = next(r for r in rows[1:] if r[0] == "2" and r[1] == "drifting")
+    drifting_2 = next(r for r in rows[1:] if r[0] == "1" and r[1] == "drifting")  # 0-based: the second line
     assert drifting_2[3] == "true" and drifting_2[5] == "true" and drifting_2[7] == DRIFTING[1]
 
 

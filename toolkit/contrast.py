@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
-from . import __version__, fuse, render, signals
+from . import fuse, render
 from .engines import Engine, load
 from .errors import ToolkitError
 from .judge import OMISSION, judge, judgement
 from .languages import Language
+from .provenance import run_signature
 from .records import Document, Rendering, Segment
 from .schema import verdict_json
 from .signals import BeadTexts
-from .signature import Signature
 
 AGAINST = ("auto", "engines", "systems", "both")
 TIE = 0.05  # a line's divergences closer than this drift alike: no system is said to drift more there
@@ -249,10 +249,8 @@ def contrast(
                                    [line["systems"][b]["flag"] for line in lines], samples, trials)
                 pairs.append({"a": a, "b": b, **tests})
     references = sorted({r.name for made in rendered.values() for r in made})
-    sig = Signature.of(" # ", toolkit=__version__, against=against, references=references,
-                       chrf=signals.signatures()["chrf"], fusion=fuse.signature(threshold),
-                       resources=signals.status(),
-                       significance=f"bootstrap:{samples}|ar:{trials}|seed:12345")
+    sig = run_signature(references, threshold, context={"against": against},
+                        significance=f"bootstrap:{samples}|ar:{trials}|seed:12345")
     summary = {"signature": str(sig), "signature_fields": sig.as_dict(), "lang": lang, "source_lang": source_lang,
                "lines": count, "blank_lines_left_out": total - count, "against": against, "threshold": threshold,
                "systems": {s.name: s.path for s in systems}, "renderings": references,

@@ -6,18 +6,18 @@ import platform
 from pathlib import Path
 from typing import Optional, Sequence
 
-from . import __version__, damage, fuse, languages, render, signals
-from .alignment import align, signature as align_signature
+from . import __version__, damage, fuse, languages, render
+from .alignment import align
 from .cache import RenderingCache
 from .engines import Engine, load
 from .errors import ToolkitError
 from .judge import ADDITION, OMISSION, Layout, judge, judgement, with_damage
 from .judged_cache import JudgedCache
+from .provenance import run_signature
 from .quiet import quiet_libraries
 from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
 from .segment import read_document
 from .signals import BeadTexts
-from .signature import Signature
 
 
 def _plan(translation: Document, original: Optional[Document], engines: Sequence[Engine]) -> list[tuple[Engine, str]]:
@@ -162,21 +162,6 @@ def unique_engines(engines: Sequence[Engine]) -> list[Engine]:
     return list(seen.values())
 
 
-def signature(renderings: list[Rendering], aligned: bool, threshold: float) -> Signature:
-    return Signature.of(
-        " # ",
-        toolkit=__version__,
-        engines=sorted({r.name for r in renderings}),
-        align=align_signature() if aligned else "none",
-        chrf=signals.signatures()["chrf"],
-        bleu=signals.signatures()["bleu"],
-        ter=signals.signatures()["ter"],
-        fusion=fuse.signature(threshold),
-        resources=signals.status(),
-        damage=damage.signature(),
-    )
-
-
 def compare(
     translation: Document,
     engines: Sequence[Engine | str],
@@ -195,11 +180,11 @@ def compare(
         renderings = _render_all(translation, original, loaded, cache, progress)
         beads = _beads(translation, original, renderings)
         judgements = _judge_all(beads, translation, original, renderings, threshold, cache, progress)
-    run_signature = signature(renderings, original is not None, threshold)
+    signed = run_signature({r.name for r in renderings}, threshold, aligned=original is not None)
     severities = {name: sum(j.severity == name for j in judgements) for name in ("minor", "major", "critical")}
     summary = {
-        "signature": str(run_signature),
-        "signature_fields": run_signature.as_dict(),
+        "signature": str(signed),
+        "signature_fields": signed.as_dict(),
         "toolkit_version": __version__,
         "translation": _described(translation),
         "original": _described(original) if original else None,

@@ -15,10 +15,9 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from .. import __version__, fuse
+from .. import fuse
 from ..errors import ToolkitError
 from ..records import Document, Rendering
-from ..signature import Signature
 from .schema import bead_fields, documents_schema, pairs_schema, record_id
 
 
@@ -40,18 +39,11 @@ def _node() -> str:
     return ray.get_runtime_context().get_node_id()
 
 
-def batch_signature(kind: str, engines: Sequence[str], threshold: float) -> Signature:
+def batch_signature(kind: str, engines: Sequence[str], threshold: float):
     """What produced a batch's verdicts, made where they are made (a worker's installed resources count)."""
-    from .. import signals
-    from ..alignment import signature as align_signature
+    from ..provenance import run_signature
 
-    return Signature.of(
-        " # ", toolkit=__version__, input=kind,
-        engines=sorted(engines) if engines else "given renderings",
-        align=align_signature() if engines else "none",
-        chrf=signals.signatures()["chrf"], bleu=signals.signatures()["bleu"], ter=signals.signatures()["ter"],
-        fusion=fuse.signature(threshold), resources=signals.status(),
-    )
+    return run_signature(engines or "given renderings", threshold, aligned=bool(engines), context={"input": kind})
 
 
 def _table(rows: list[dict], schema, batch: dict, node: str):

@@ -14,13 +14,13 @@ import hashlib
 import importlib.util
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
 
 from ..errors import ToolkitError
+from ..signature import Signature
 
 DATA = Path(__file__).resolve().parent / "data"
 ADAPTER = "adapter.safetensors"
@@ -30,17 +30,6 @@ _BASE_ENV = "TOOLKIT_LEARNT_BASE"
 _MODEL_ENV = "TOOLKIT_LEARNT_MODEL"
 # recipe keys that describe a run rather than the recipe (timings, measured metrics): not in the signature
 UNSIGNED = ("metrics", "adapter_sha256", "run")
-
-
-@dataclass(frozen=True)
-class Signature:
-    base: str           # the base model's name
-    adapter: str        # sha256 of the adapter file, first 12 hex digits
-    recipe: str         # sha256 of the recipe (training settings, data digest), first 12 hex digits
-    data: str           # the digest of the training data, from the recipe
-
-    def __str__(self) -> str:
-        return f"learnt:{self.base}+adapter.{self.adapter}|recipe.{self.recipe}|data.{self.data}"
 
 
 def artifact_dir(folder: Optional[str | Path] = None) -> Path:
@@ -93,10 +82,12 @@ def read_recipe(folder: Optional[str | Path] = None) -> dict:
 
 
 def signature(folder: Optional[str | Path] = None) -> Signature:
+    """base, adapter (its sha256), recipe (the training settings' sha256) and data digest, 12 hex digits each."""
     recipe = read_recipe(folder)
     text = json.dumps({k: v for k, v in recipe.items() if k not in UNSIGNED}, sort_keys=True)
-    return Signature(base=str(recipe.get("base", "unknown")), adapter=str(recipe.get("adapter_sha256", "?"))[:12],
-                     recipe=hashlib.sha256(text.encode()).hexdigest()[:12], data=str(recipe.get("data_digest", "?"))[:12])
+    return Signature.of(
+        "|", learnt=f"{recipe.get('base', 'unknown')}+adapter.{str(recipe.get('adapter_sha256', '?'))[:12]}",
+        recipe=hashlib.sha256(text.encode()).hexdigest()[:12], data=str(recipe.get("data_digest", "?"))[:12])
 
 
 def threshold(folder: Optional[str | Path] = None) -> float:
