@@ -125,13 +125,13 @@ def download(model_id: str) -> str:
     try:
         files = hub.HfApi().list_repo_files(model_id)
     except Exception as err:
-        raise ToolkitError(f"cannot reach the Hugging Face hub for {model_id}: {str(err).splitlines()[0][:200]}")
+        raise ToolkitError(f"cannot reach the Hugging Face hub for {model_id}: {str(err).splitlines()[0][:200]}") from None
     # Both weight formats are often there; one is enough, and safetensors loads without pickle.
     weights = ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["pytorch_model*.bin"]
     try:
         return hub.snapshot_download(model_id, allow_patterns=_NEEDED + weights)
     except Exception as err:
-        raise ToolkitError(f"downloading {model_id} failed: {str(err).splitlines()[0][:200]}")
+        raise ToolkitError(f"downloading {model_id} failed: {str(err).splitlines()[0][:200]}") from None
 
 
 def rows(pairs: Iterable[str]) -> list[dict]:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import log_ndtr
 
 from . import features
 from .meaning import Encoder, MeaningPair
 from .ngram_pair import NgramPair
 from .search import Band, Shape
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -8,7 +8,8 @@ have the same columns with the same types.
 from __future__ import annotations
 
 from ..records import Judgement
-from ..schema import bead_fields as _bead_columns, to_row
+from ..schema import bead_fields as _bead_columns
+from ..schema import to_row
 
 
 def _types():

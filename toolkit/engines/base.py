@@ -47,7 +47,7 @@ class Engine(ABC):
         """The language a round trip of `lang` goes through with this engine, or None if it cannot."""
         return None
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most engines hold nothing to release
         """Release processes or models held by the engine."""
 
     def __repr__(self) -> str:

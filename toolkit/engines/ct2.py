@@ -75,7 +75,7 @@ def convert(model: Model, compute_type: str) -> Path:
         _converter(model.path).convert(str(partial), quantization=compute_type, force=True)
     except Exception as err:  # the converter raises bare ValueError/RuntimeError/OSError for unsupported models
         shutil.rmtree(partial, ignore_errors=True)
-        raise ToolkitError(f"cannot convert {model.model_id} for CTranslate2: {str(err).splitlines()[0][:200]}")
+        raise ToolkitError(f"cannot convert {model.model_id} for CTranslate2: {str(err).splitlines()[0][:200]}") from None
     try:
         os.replace(partial, target)  # atomic: a killed conversion never leaves a half model behind
     except OSError:  # another process finished first; theirs is as good as ours

@@ -42,7 +42,7 @@ class HFEngine(NeuralEngine):
         try:
             network = AutoModelForSeq2SeqLM.from_pretrained(model.path, dtype=self.dtype)
         except (OSError, ValueError) as err:
-            raise ToolkitError(f"cannot load the weights of {model.model_id}: {str(err).splitlines()[0][:200]}")
+            raise ToolkitError(f"cannot load the weights of {model.model_id}: {str(err).splitlines()[0][:200]}") from None
         return network.to(self.device).eval()
 
     def _generate(self, model: Model, batch: list[list[int]], tgt: str, min_len: int, max_len: int) -> list[str]:
