@@ -27,7 +27,7 @@ from .errors import ToolkitError
 from .judge import OMISSION, judge, judgement
 from .languages import Language
 from .provenance import run_signature
-from .records import Document, Rendering, Segment
+from .records import Document, Rendering, RenderingKind, Segment
 from .schema import verdict_json
 from .signals import BeadTexts
 
@@ -92,22 +92,22 @@ def _document(lines: Sequence[str], lang: Language, path: Optional[str]) -> Docu
     return Document(lang, "\n".join(lines), segments, path)
 
 
-def _plan(engine: Engine, system: Document, source: Optional[Document]) -> list[str]:
+def _plan(engine: Engine, system: Document, source: Optional[Document]) -> list[RenderingKind]:
     """The kinds of rendering an engine gives for one system: forward and back where it translates between
     the languages, else a round trip of the system's lines. A precomputed file gives one kind only (its lines
     are renderings of the source when there is one), since a plain file "serves" any text of its length."""
-    kinds = []
+    kinds: list[RenderingKind] = []
     if source is not None and engine.serves(source.sentences, source.lang, system.lang):
-        kinds.append("forward")
+        kinds.append(RenderingKind.FORWARD)
     if source is not None and (engine.cacheable or not kinds) and \
             engine.serves(system.sentences, system.lang, source.lang):
-        kinds.append("back")
+        kinds.append(RenderingKind.BACK)
     if not kinds:
         if engine.pivot_for(system.lang) is None:
             raise ToolkitError(f"engine {engine.spec} can neither translate between the source and the "
                                f"translations nor make a round trip of {system.lang} text: pick an engine for "
                                f"{system.lang}, or leave out --engine to judge the systems against each other")
-        kinds.append("round-trip")
+        kinds.append(RenderingKind.ROUND_TRIP)
     return kinds
 
 
@@ -120,11 +120,11 @@ def _render(engines: Sequence[Engine], systems: dict[str, Document], source: Opt
     for name, plan in plans.items():
         doc, made[name] = systems[name], []
         for engine, kind in plan:
-            if kind == "forward":
+            if kind == RenderingKind.FORWARD:
                 if engine.signature not in shared:
                     shared[engine.signature] = render.forward(engine, source, doc.lang, cache, progress)
                 made[name].append(shared[engine.signature])
-            elif kind == "back":
+            elif kind == RenderingKind.BACK:
                 made[name].append(render.back(engine, doc, source.lang, cache, progress))
             else:
                 made[name].append(render.round_trip(engine, doc, cache=cache, progress=progress))
@@ -200,12 +200,12 @@ def contrast(
         beads: dict[tuple[str, int], BeadTexts] = {}
         for s in systems:
             for i in kept:
-                references = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind != "back"}
+                references = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind != RenderingKind.BACK}
                 if against in ("systems", "both"):
                     references.update({f"system:{o.name}": o.lines[i] for o in systems if o.name != s.name})
                 # a blank reference says nothing of this line, unless it is all there is
                 references = {k: v for k, v in references.items() if v.strip()} or references
-                back = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind == "back"}
+                back = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind == RenderingKind.BACK}
                 gap = OMISSION if not s.lines[i].strip() else None  # a blank line where others have a sentence
                 beads[s.name, i] = BeadTexts(s.lines[i], references, source[i] if source is not None else "", back,
                                              lang, source_lang, gap)

@@ -15,22 +15,22 @@ from .judge import ADDITION, OMISSION, Layout, judge, judgement, with_damage
 from .judged_cache import JudgedCache
 from .provenance import run_signature
 from .quiet import quiet_libraries
-from .records import Bead, BeadRendering, Document, Judgement, Rendering, Run
+from .records import Bead, BeadRendering, Document, Judgement, Rendering, RenderingKind, Run
 from .segment import read_document
 from .signals import BeadTexts
 
 
-def _plan(translation: Document, original: Optional[Document], engines: Sequence[Engine]) -> list[tuple[Engine, str]]:
+def _plan(translation: Document, original: Optional[Document], engines: Sequence[Engine]) -> list[tuple[Engine, RenderingKind]]:
     """(engine, kind) for every rendering to make, decided before any rendering so a run that cannot succeed
     stops at once. With an original each engine gives what it can of forward and back; without one (or when it
     serves neither direction), a round trip."""
-    plan: list[tuple[Engine, str]] = []
+    plan: list[tuple[Engine, RenderingKind]] = []
     for engine in engines:
-        kinds = []
+        kinds: list[RenderingKind] = []
         if original is not None and engine.serves(original.sentences, original.lang, translation.lang):
-            kinds.append("forward")
+            kinds.append(RenderingKind.FORWARD)
         if original is not None and engine.serves(translation.sentences, translation.lang, original.lang):
-            kinds.append("back")
+            kinds.append(RenderingKind.BACK)
         if not kinds:
             pivot = engine.pivot_for(translation.lang)
             if pivot is None:
@@ -40,9 +40,9 @@ def _plan(translation: Document, original: Optional[Document], engines: Sequence
                 )
             if pivot == translation.lang and not engine.serves(translation.sentences, pivot, pivot):
                 engine.translate(translation.sentences, pivot, pivot)  # precomputed: its own error says what lacks
-            kinds.append("round-trip")
+            kinds.append(RenderingKind.ROUND_TRIP)
         plan.extend((engine, kind) for kind in kinds)
-    if original is not None and not any(kind != "round-trip" for _, kind in plan):
+    if original is not None and not any(kind != RenderingKind.ROUND_TRIP for _, kind in plan):
         raise ToolkitError(no_engine_between(original.lang, translation.lang, [e.spec for e in engines]))
     return plan
 
@@ -63,9 +63,9 @@ def _render_all(
 ) -> list[Rendering]:
     renderings: list[Rendering] = []
     for engine, kind in _plan(translation, original, engines):
-        if kind == "forward":
+        if kind == RenderingKind.FORWARD:
             renderings.append(render.forward(engine, original, translation.lang, cache, progress))
-        elif kind == "back":
+        elif kind == RenderingKind.BACK:
             renderings.append(render.back(engine, translation, original.lang, cache, progress))
         else:
             renderings.append(render.round_trip(engine, translation, cache=cache, progress=progress))
@@ -75,8 +75,8 @@ def _render_all(
 def _beads(translation: Document, original: Optional[Document], renderings: list[Rendering]) -> list[Bead]:
     if original is None:
         return [Bead((), (j,)) for j in range(len(translation.segments))]
-    forward = [r.sentences for r in renderings if r.kind == "forward"]
-    backward = [r.sentences for r in renderings if r.kind == "back"]
+    forward = [r.sentences for r in renderings if r.kind == RenderingKind.FORWARD]
+    backward = [r.sentences for r in renderings if r.kind == RenderingKind.BACK]
     if not forward and not backward:
         raise ToolkitError(
             f"to align the original ({original.lang}) with the translation ({translation.lang}), at least one "
@@ -92,7 +92,7 @@ def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
     o_text = " ".join(original.sentences[i] for i in bead.original_ids) if original else ""
     shares = []
     for r in renderings:
-        ids = bead.original_ids if r.kind == "forward" else bead.translation_ids
+        ids = bead.original_ids if r.kind == RenderingKind.FORWARD else bead.translation_ids
         if ids:
             shares.append(BeadRendering(r.name, r.kind, r.engine, " ".join(r.sentences[k] for k in ids), r.label))
     gap = None
@@ -100,8 +100,8 @@ def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
         gap = OMISSION
     elif original is not None and not bead.original_ids:
         gap = ADDITION
-    texts = BeadTexts(t_text, {s.name: s.text for s in shares if s.kind != "back"}, o_text,
-                      {s.name: s.text for s in shares if s.kind == "back"}, translation.lang,
+    texts = BeadTexts(t_text, {s.name: s.text for s in shares if s.kind != RenderingKind.BACK}, o_text,
+                      {s.name: s.text for s in shares if s.kind == RenderingKind.BACK}, translation.lang,
                       original.lang if original else None, gap)
     return texts, shares
 

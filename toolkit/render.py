@@ -7,7 +7,7 @@ from typing import Callable, Optional
 from .cache import RenderingCache
 from .engines.base import Engine
 from .errors import ToolkitError
-from .records import Document, Rendering
+from .records import Document, Rendering, RenderingKind
 
 Progress = Optional[Callable[[str, int, int], None]]
 
@@ -86,13 +86,13 @@ def _checked(engine: Engine, batch: list[str], outputs: list[str]) -> list[str]:
 def forward(engine: Engine, original: Document, tgt: str, cache=None, progress: Progress = None) -> Rendering:
     """original -> T, line-aligned with the original: compared with the translation."""
     out = translate(engine, original.sentences, original.lang, tgt, cache, progress)
-    return Rendering(engine.signature, "forward", original.lang, tgt, out, label=engine.spec)
+    return Rendering(engine.signature, RenderingKind.FORWARD, original.lang, tgt, out, label=engine.spec)
 
 
 def back(engine: Engine, translation: Document, src: str, cache=None, progress: Progress = None) -> Rendering:
     """translation -> S, line-aligned with the translation: compared with the original."""
     out = translate(engine, translation.sentences, translation.lang, src, cache, progress)
-    return Rendering(engine.signature, "back", translation.lang, src, out, label=engine.spec)
+    return Rendering(engine.signature, RenderingKind.BACK, translation.lang, src, out, label=engine.spec)
 
 
 def round_trip(
@@ -110,11 +110,11 @@ def round_trip(
         raise ToolkitError(f"engine {engine.spec} cannot make a round trip of {lang} text")
     if pivot == lang:  # precomputed round trips (file:) are already back in T
         out = translate(engine, translation.sentences, lang, lang, cache, progress)
-        return Rendering(engine.signature, "round-trip", lang, lang, out, pivot=pivot, label=engine.spec)
+        return Rendering(engine.signature, RenderingKind.ROUND_TRIP, lang, lang, out, pivot=pivot, label=engine.spec)
     back_engine = back_engine or engine
     there = translate(engine, translation.sentences, lang, pivot, cache, progress)
     out = translate(back_engine, there, pivot, lang, cache, progress)
     if back_engine is engine:
-        return Rendering(engine.signature, "round-trip", lang, lang, out, pivot=pivot, label=engine.spec)
-    return Rendering(f"{engine.signature}+{back_engine.signature}", "round-trip", lang, lang, out, pivot=pivot,
+        return Rendering(engine.signature, RenderingKind.ROUND_TRIP, lang, lang, out, pivot=pivot, label=engine.spec)
+    return Rendering(f"{engine.signature}+{back_engine.signature}", RenderingKind.ROUND_TRIP, lang, lang, out, pivot=pivot,
                      label=f"{engine.spec}+{back_engine.spec}")
