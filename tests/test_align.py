@@ -248,7 +248,10 @@ def test_compare_surfaces_unaligned_sentences_as_omissions_and_additions(monkeyp
     assert added.flag and [r.signal for r in added.reasons] == ["addition"]
     assert added.translation == TRANSLATION[5] and added.original_ids == []
     # the metric and fusion parts of the signature need a scored run; only the aligner's part is checked here
-    monkeypatch.setattr(pipeline.signals, "signatures", lambda: {"chrf": "chrF2", "bleu": "BLEU", "ter": "TER"})
-    monkeypatch.setattr(pipeline.fuse, "signature", lambda threshold: "fuse")
-    run_signature = pipeline.signature(renderings, True, 0.5)
+    from toolkit import fuse, signals
+    from toolkit.provenance import run_signature as signed
+
+    monkeypatch.setattr(signals, "signatures", lambda: {"chrf": "chrF2", "bleu": "BLEU", "ter": "TER"})
+    monkeypatch.setattr(fuse, "signature", lambda threshold: "fuse")
+    run_signature = signed([r.name for r in renderings], 0.5, aligned=True)
     assert run_signature["align"] == signature() and f"align:{signature()}" in str(run_signature)

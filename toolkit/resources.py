@@ -6,7 +6,7 @@ process (functools.cache), so asking again costs nothing.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -23,7 +23,7 @@ def optional(loader: Callable[[], T]) -> Optional[T]:
         return None
 
 
-def status(loader: Callable[[], object], name: Callable[[object], str] = lambda r: r.name) -> tuple[bool, str]:
+def status(loader: Callable[[], Any], name: Callable[[Any], str] = lambda r: r.name) -> tuple[bool, str]:
     """(True, the resource's name) when it loads, else (False, why not): for signatures and status lines."""
     try:
         return True, name(loader())

@@ -63,15 +63,15 @@ def paired_bootstrap(
     metric: Metric, labels: Sequence, scores_a: Sequence, scores_b: Sequence,
     samples: int = 1000, seed: int = 12345,
 ) -> Comparison:
-    labels, a, b = _arrays(labels, scores_a, scores_b)
+    y, a, b = _arrays(labels, scores_a, scores_b)
     rng = np.random.default_rng(seed)
-    observed_a, observed_b = metric(labels, a), metric(labels, b)
+    observed_a, observed_b = metric(y, a), metric(y, b)
     sample_a = np.empty(samples)
     sample_b = np.empty(samples)
     for k in range(samples):
-        index = rng.integers(0, len(labels), len(labels))
-        sample_a[k] = metric(labels[index], a[index])
-        sample_b[k] = metric(labels[index], b[index])
+        index = rng.integers(0, len(y), len(y))
+        sample_a[k] = metric(y[index], a[index])
+        sample_b[k] = metric(y[index], b[index])
     deltas = sample_b - sample_a
     observed = observed_b - observed_a
     # A resample can leave a metric undefined (AUROC of one class only): such samples are not counted.
@@ -100,18 +100,18 @@ def approximate_randomisation(
     metric: Metric, labels: Sequence, scores_a: Sequence, scores_b: Sequence,
     trials: int = 10000, seed: int = 12345, ranks: bool = False,
 ) -> Comparison:
-    labels, a, b = _arrays(labels, scores_a, scores_b)
+    y, a, b = _arrays(labels, scores_a, scores_b)
     if ranks:
         a, b = _percentile_ranks(a), _percentile_ranks(b)
     rng = np.random.default_rng(seed)
-    observed_a, observed_b = metric(labels, a), metric(labels, b)
+    observed_a, observed_b = metric(y, a), metric(y, b)
     observed = abs(observed_b - observed_a)
     extreme = 0
     for _ in range(trials):
-        swap = rng.random(len(labels)) < 0.5
+        swap = rng.random(len(y)) < 0.5
         shuffled_a = np.where(swap, b, a)
         shuffled_b = np.where(swap, a, b)
-        if abs(metric(labels, shuffled_b) - metric(labels, shuffled_a)) >= observed:
+        if abs(metric(y, shuffled_b) - metric(y, shuffled_a)) >= observed:
             extreme += 1
     return Comparison("approximate-randomisation", float(observed_a), float(observed_b),
                       float(observed_b - observed_a), float((extreme + 1) / (trials + 1)),

@@ -147,7 +147,7 @@ def align(
     allowed = shapes(max_side, max_bead)
     if renderings or reverse_renderings:
         lags = max(max(a, b) for a, b in allowed)
-        model = MTCost.from_texts(original, translation, renderings, reverse_renderings,
+        model: MTCost | LengthCost = MTCost.from_texts(original, translation, renderings, reverse_renderings,
                                   settings or (MEANING_SETTINGS if encoder else Settings()), lags,
                                   encoder if renderings else None, allowed)
     else:

@@ -120,7 +120,7 @@ class MTCost(_Lengths):
     A 1-0 or 0-1 bead costs skip + length * min(GC(sentence, nothing), skip_cap).
     """
 
-    def __init__(self, pairs: list[NgramPair], original_lengths, translation_lengths, settings: Settings):
+    def __init__(self, pairs: list[NgramPair | MeaningPair], original_lengths, translation_lengths, settings: Settings):
         super().__init__(original_lengths, translation_lengths)
         self.pairs, self.settings = pairs, settings
         # Gale-Church prices leaving a sentence out by its length too (up to a cap): a stray "- _-" line is
@@ -140,7 +140,7 @@ class MTCost(_Lengths):
         def counts(texts):
             return features.ngram_counts(list(texts), settings.orders, words=settings.words)
 
-        pairs = []
+        pairs: list[NgramPair | MeaningPair] = []
         s, t = counts(original), counts(translation)
         if renderings:
             fwd = [counts(r) for r in renderings]
@@ -162,13 +162,14 @@ class MTCost(_Lengths):
         total = sum(p.weight for p in self.pairs)
         # only the n-gram sources say how well each sentence of a merge is explained (meaning.py's do not)
         covering = sum(p.weight for p in self.pairs if p.covers)
-        similarity = weakest = 0.0
+        similarity: np.ndarray | float = 0.0
+        weakest: np.ndarray | float = 0.0
         for p in self.pairs:
             cos, least = p.cosines(band, shapes)
             similarity = similarity + (p.weight / total) * cos
             if p.covers:
                 weakest = weakest + (p.weight / covering) * least
-        out = st.bead - similarity
+        out = np.asarray(st.bead - similarity)
         if st.coverage and covering:
             out += st.coverage * np.maximum(0.0, st.floor - weakest)
         if st.length:

@@ -23,7 +23,7 @@ def _rows_dot(x, y) -> np.ndarray:
 def _lag_dots(x, lags: int) -> list[np.ndarray]:
     """lag_dots[d][r] = x[r] . x[r + d], for d < lags."""
     n = x.shape[0]
-    out = []
+    out: list[np.ndarray] = []
     for d in range(lags):
         if d >= n:
             out.append(np.zeros(0))
@@ -90,15 +90,17 @@ class NgramPair:
 
         # along[t, b]: x[i - t] against the b translation sentences before j; down[u, a]: the a original
         # sentences before i against y[j - u]; dots[a, b]: the whole bead. Each is a running sum of parts.
-        along, down, dots = {}, {}, {}
+        along: dict[tuple[int, int], np.ndarray] = {}
+        down: dict[tuple[int, int], np.ndarray] = {}
+        dots: dict[tuple[int, int], np.ndarray] = {}
         for t in range(1, sa + 1):
             for u in range(1, max((b for a, b in shapes if a >= t), default=0) + 1):
                 p = part(t, u)
                 along[t, u] = p if u == 1 else along[t, u - 1] + p
                 down[u, t] = p if t == 1 else down[u, t - 1] + p
         for a, b in sorted(set(shapes)):
-            dots[a, b] = dots[a - 1, b] + along[a, b] if (a - 1, b) in dots else sum(
-                along[t, b] for t in range(1, a + 1))
+            dots[a, b] = dots[a - 1, b] + along[a, b] if (a - 1, b) in dots else np.sum(
+                [along[t, b] for t in range(1, a + 1)], axis=0)
         inv_x = {a: (1.0 / np.sqrt(_window_norms(self.x_lag, n, a)))[:, None].astype(np.float32)
                  for a in range(1, sa + 1)}
         inv_y = {b: (1.0 / np.sqrt(_window_norms(self.y_lag, m, b)))[safe_cols].astype(np.float32)

@@ -63,15 +63,16 @@ def installed_pairs() -> list[str]:
     for mode in sorted(modes):
         a, _, b = mode.partition("-")
         reverse = f"{b}-{a}"
-        if _langs(mode) and reverse in modes:
+        langs = _langs(mode)
+        if langs and reverse in modes:
             # named as its Debian package names it (eng-cat, not cat-eng) when it has one
-            pairs.setdefault(frozenset(_langs(mode)), reverse if reverse in DEBIAN_PAIRS.values() else mode)
+            pairs.setdefault(frozenset(langs), reverse if reverse in DEBIAN_PAIRS.values() else mode)
     return list(pairs.values())
 
 
 def _serving(pairs, lang: str, other: Optional[str]) -> list[str]:
     want = {lang, other} if other else None
-    found = [p for p in pairs if (set(_langs(p)) == want if want else lang in _langs(p))]
+    found = [p for p in pairs if (set(_langs(p) or ()) == want if want else lang in (_langs(p) or ()))]
     # the engines the README and make demo use first, so the default round trips stay what they were
     return sorted(found, key=lambda p: (p not in ("eng-spa", "eng-cat"), p != "eng-spa", p))
 
@@ -83,14 +84,14 @@ def pairs_serving(lang: str, other: Optional[str] = None) -> list[str]:
 
 def packages_serving(lang: str, other: Optional[str] = None) -> list[str]:
     """Debian packages whose pair would serve lang (with other): e.g. ["apertium-eng-spa (en<->es)"]."""
-    return [f"{package} ({'<->'.join(_langs(DEBIAN_PAIRS[package]))})" for package in DEBIAN_PAIRS
+    return [f"{package} ({'<->'.join(_langs(DEBIAN_PAIRS[package]) or ())})" for package in DEBIAN_PAIRS
             if DEBIAN_PAIRS[package] in _serving(DEBIAN_PAIRS.values(), lang, other)]
 
 
 def _install_hint(pair: str) -> str:
     langs = _langs(pair)
     for package, mode in DEBIAN_PAIRS.items():
-        if langs and _langs(mode) and set(_langs(mode)) == set(langs):
+        if langs and set(_langs(mode) or ()) == set(langs):
             return f"apt-get install {package}" + ("" if mode == pair else f", then use apertium:{mode}")
     if not langs:
         return "Debian has no package for it"
@@ -119,7 +120,7 @@ class ApertiumEngine(Engine):
             raise ToolkitError(f"engine {self.spec}: an Apertium pair looks like eng-spa (two ISO 639-3 codes)")
         self.langs = tuple(languages.check(p) for p in parts)
         # the codes this pair's modes are named with (eng-spa, but fr-es for older packages)
-        self.codes = dict(zip(self.langs, parts))
+        self.codes: dict[str, str] = dict(zip(self.langs, parts))
         modes = installed_modes()
         for mode in (pair, f"{parts[1]}-{parts[0]}"):
             if mode not in modes:

@@ -50,7 +50,8 @@ class CrossEncoder(nn.Module):
         super().__init__()
         self.encoder = encoder
         self.config = config
-        self.head = Head(encoder.config.hidden_size, config.head_hidden)
+        hidden: int = encoder.config.hidden_size  # type: ignore[union-attr, assignment]
+        self.head = Head(hidden, config.head_hidden)
 
     def forward(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
