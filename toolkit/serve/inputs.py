@@ -103,9 +103,10 @@ def _refused(address: str) -> Optional[str]:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for kind, test in (("loopback", ip.is_loopback), ("private", ip.is_private), ("link-local", ip.is_link_local),
-                       ("multicast", ip.is_multicast), ("reserved", ip.is_reserved),
-                       ("unspecified", ip.is_unspecified), ("non-public", not ip.is_global)):
+    # the most telling name first: Python counts link-local and 0.0.0.0 as private too
+    for kind, test in (("loopback", ip.is_loopback), ("unspecified", ip.is_unspecified),
+                       ("link-local", ip.is_link_local), ("multicast", ip.is_multicast), ("reserved", ip.is_reserved),
+                       ("private", ip.is_private), ("non-public", not ip.is_global)):
         if test:
             return kind
     return None
