@@ -73,7 +73,7 @@ function stageLine(stage) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function follow(job) {
-  let wait = 150;
+  const began = Date.now();
   for (;;) {
     const response = await fetch(`/api/jobs/${encodeURIComponent(job)}`);
     const body = await readJson(response);
@@ -86,8 +86,9 @@ async function follow(job) {
     $("stages").replaceChildren(...body.stages.map(stageLine));
     if (body.state === "failed") throw new Error(body.error || "the job failed");
     if (body.state === "done") return body;
-    await sleep(wait);
-    wait = Math.min(wait * 1.5, 1000);
+    // often at first, where a cached run ends within a second, then calmer: a long job need not be polled fast
+    const elapsed = Date.now() - began;
+    await sleep(elapsed < 5000 ? 80 : elapsed < 30000 ? 300 : 1000);
   }
 }
 
@@ -124,7 +125,9 @@ async function submit(event) {
     $("status").hidden = false;
     $("stages").replaceChildren();
     $("progress").value = 0;
-    await follow(body.job);
+    const done = await follow(body.job);
+    const summary = done.result.summary;
+    $("state").textContent = `Done: ${summary.flagged} of ${summary.beads} sentences flagged`;
     const base = `/jobs/${encodeURIComponent(body.job)}`;
     $("open-report").href = base;
     $("get-beads").href = `${base}/beads.jsonl`;
@@ -136,6 +139,7 @@ async function submit(event) {
       frame.contentWindow.addEventListener("resize", fitReport);
       frame.contentDocument.addEventListener("click", () => setTimeout(fitReport, 50));
       frame.dataset.loaded = body.job;
+      $("status").scrollIntoView({ block: "start" });
     };
     frame.src = base;
     $("result").hidden = false;
