@@ -193,6 +193,17 @@ def test_bodies_over_the_cap_are_refused_with_or_without_a_length(setup):
     assert client.post("/api/compare", content=b"{no json").json()["error"].startswith("the body is not JSON")
 
 
+def test_a_job_that_fails_says_why_in_one_line(setup):
+    client, _, _ = setup  # the server's file: engine has no rendering of these sentences: the run stops
+    job = client.post("/api/compare", json={"translation": "The weather is fine. Nobody came.", "lang": "en"})
+    state = wait(client, job.json()["job"])
+    assert state["state"] == "failed" and state["result"] is None
+    assert "has no rendering for 2 sentence(s)" in state["error"] and "\n" not in state["error"]
+    answer = client.get(f"/jobs/{state['job']}")
+    assert answer.status_code == 400 and answer.json()["error"] == state["error"]
+    assert client.get(f"/jobs/{state['job']}/beads.jsonl").status_code == 409
+
+
 def test_unknown_jobs_and_routes_answer_json_not_a_page(setup):
     client, _, _ = setup
     for path in ("/api/jobs/0123456789abcdef", "/api/jobs/..%2f..%2fetc", "/jobs/../../etc/passwd",
@@ -205,12 +216,12 @@ def test_unknown_jobs_and_routes_answer_json_not_a_page(setup):
 def test_every_text_is_escaped_in_the_report(setup, tmp_path):
     client, _, _ = setup
     hostile = 'The army has <script>alert("x")</script> 90,000 soldiers and <img src=x onerror=alert(1)> tanks.'
-    app = create_app(Settings(tmp_path / "server", engines=[f"file:{renderings_tsv(hostile, tmp_path / 'h.tsv')}"],
-                              cache=None))
+    engine = f"file:{renderings_tsv(hostile, tmp_path / 'h.tsv')}"
+    app = create_app(Settings(tmp_path / "server", engines=[engine], cache=None))
     with TestClient(app) as hostile_client:
+        name = "../<img src=y onerror=alert(2)>.txt"
         state = wait(hostile_client, hostile_client.post(
-            "/api/compare", json={"translation": hostile, "lang": "en", "translation_name": "../<img src=y onerror=alert(2)>.txt"}
-        ).json()["job"])
+            "/api/compare", json={"translation": hostile, "lang": "en", "translation_name": name}).json()["job"])
         assert state["state"] == "done", state["error"]
         report = hostile_client.get(f"/jobs/{state['job']}").text
     assert '<script>alert("x")' not in report and "<img src=x" not in report

@@ -29,8 +29,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(host: str = LOOPBACK, port: int = 8000, folder: str | Path = "runs/serve", engines: Optional[list[str]] = None,
-          cache: Optional[str] = "", threshold: Optional[float] = None, fetch: bool = True, quiet: bool = False) -> None:
+def serve(host: str = LOOPBACK, port: int = 8000, folder: str | Path = "runs/serve",
+          engines: Optional[list[str]] = None, cache: Optional[str] = "", threshold: Optional[float] = None,
+          fetch: bool = True, quiet: bool = False) -> None:
+    """Serve the page and API until Ctrl-C: on `host` (loopback unless told; else a warning), `port` (0: a free
+    one; the URL is printed), jobs under `folder`, requests limited to `engines` when given, renderings through
+    `cache` ("" the default file, None none)."""
     try:
         import uvicorn
 

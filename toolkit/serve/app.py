@@ -133,7 +133,7 @@ def create_app(settings: Settings) -> Starlette:
         """The job for a checked request, its inputs written into its own folder; BadInput when refused."""
         job_id, job_folder = queue.new_folder()
         try:
-            text = req.translation
+            text = req.translation or ""  # parse() saw to it that there is a text or an address
             if req.url:
                 if not settings.fetch:
                     raise BadInput("this server does not fetch web addresses: save the page and upload the file")
@@ -141,7 +141,7 @@ def create_app(settings: Settings) -> Starlette:
             translation = inputs.read(job_folder / "input", text, req.lang, "translation",
                                       req.names.get("translation") or req.url)
             original = None
-            if req.original is not None:
+            if req.original is not None and req.original_lang is not None:  # parse() asks for both
                 original = inputs.read(job_folder / "input", req.original, req.original_lang, "original",
                                        req.names.get("original"))
             try:
@@ -189,8 +189,9 @@ def create_app(settings: Settings) -> Starlette:
         if job is None:
             return _error("no such job (jobs are kept while the server runs)", 404)
         if job.state != "done":
-            return _error(job.error if job.state == "failed" else f"the job is {job.state}: its report comes when it "
-                          "is done", 409 if job.state != "failed" else 400)
+            if job.state == "failed":
+                return _error(job.error or "the job failed", 400)
+            return _error(f"the job is {job.state}: its report comes when it is done", 409)
         return FileResponse(job.folder / "report.html", media_type="text/html",
                             headers={**SAFE_HEADERS, "Content-Security-Policy": REPORT_CSP})
 
@@ -230,7 +231,8 @@ def create_app(settings: Settings) -> Starlette:
     return app
 
 
-async def _http_error(request: Request, exc: HTTPException) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
     return _error(exc.detail or "request refused", exc.status_code)
 
 

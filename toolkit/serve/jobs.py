@@ -61,7 +61,8 @@ class Job:
 
     def as_json(self, position: Optional[int] = None) -> dict:
         return {"job": self.id, "state": self.state, "progress": round(self.progress, 3), "stage": self.stage,
-                "stages": [{"stage": s, "done": d, "total": t} for s, (d, t) in self.stages.items()],
+                # list() copies in one step: the worker may add a stage while a request reads them
+                "stages": [{"stage": s, "done": d, "total": t} for s, (d, t) in list(self.stages.items())],
                 "queued_before": position, "error": self.error, "result": self.result,
                 "seconds": round((self.finished or time.time()) - (self.started or self.created), 2)}
 
