@@ -314,10 +314,9 @@ def test_twenty_jobs_at_once_on_loopback_all_complete_as_the_cli(tmp_path, capsy
 
 @needs_apertium
 def test_the_seed_from_the_api_is_the_cli_run(tmp_path, capsys):
-    """The seed with the default Apertium round trips: the API's result is `toolkit compare --format json`'s."""
+    """The seed with the default Apertium round trips: the API's result is `toolkit compare --format json`'s.
+    The server runs first, on an empty cache, so its progress goes through every rendering stage."""
     cache = tmp_path / "cache.sqlite"
-    cli = cli_json(capsys, SEED, "--lang", "en", "--engine", "apertium:eng-spa", "--engine", "apertium:eng-cat",
-                   "--out", tmp_path / "cli", "--cache", cache)
     app = create_app(Settings(tmp_path / "server", cache=str(cache)))
     with TestClient(app) as client:
         engines = client.get("/api/engines?lang=en").json()
@@ -325,6 +324,12 @@ def test_the_seed_from_the_api_is_the_cli_run(tmp_path, capsys):
         state = wait(client, client.post("/api/compare", json={
             "translation": SEED.read_text(encoding="utf-8"), "lang": "en"}).json()["job"])
     assert state["state"] == "done", state["error"]
+    assert [s["stage"] for s in state["stages"]] == [
+        "apertium:eng-spa en->es", "apertium:eng-spa es->en", "apertium:eng-cat en->ca", "apertium:eng-cat ca->en",
+        "signals", "fusion"]
+    assert all(s["done"] == s["total"] for s in state["stages"])
+    cli = cli_json(capsys, SEED, "--lang", "en", "--engine", "apertium:eng-spa", "--engine", "apertium:eng-cat",
+                   "--out", tmp_path / "cli", "--cache", cache)
     assert comparable(state["result"]) == comparable(cli)
     assert state["result"]["summary"]["flagged"] > 0
 
