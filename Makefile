@@ -12,11 +12,12 @@ CHECKER_PACKAGES := trans-de-en link-grammar link-grammar-dictionaries-en
 DATASET ?= $(RUN)-dataset
 MODEL_PAIRS ?= de-en
 
-.PHONY: help how-to-run install deps apertium checkers chromium wordnet test demo export models bench eval eval-live calibrate train train-damage train-align clean
+.PHONY: help how-to-run install deps apertium checkers chromium wordnet test demo serve export models bench eval eval-live calibrate train train-damage train-align clean
 
 help:
 	@echo "make demo   - judge the seed article with Apertium round trips; prints where the report is"
 	@echo "make test   - run the test suite (offline)"
+	@echo "make serve  - the web page and HTTP API on http://127.0.0.1:$(PORT)/ (HOST=0.0.0.0 to share it; warns)"
 	@echo "make export - the seed run as a Hugging Face dataset in $(DATASET) (runs make demo first if needed)"
 	@echo "make models - download the open MT models for MODEL_PAIRS=$(MODEL_PAIRS) (needs internet, a few GB)"
 	@echo "make train  - train the learnt divergence model on $(EVAL_DATA) into toolkit/learnt/data (about an hour on 2 cores)"
@@ -63,6 +64,13 @@ demo: deps
 	$(BIN)/toolkit compare corpora/belarus-army/translation.en.txt --lang en \
 	  --engine apertium:eng-spa --engine apertium:eng-cat --out $(RUN)
 	@$(MAKE) --no-print-directory how-to-run
+
+# The page and HTTP API (toolkit serve) over the same judge as demo; jobs and their reports go into $(SERVE_DIR).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SERVE_DIR ?= runs/serve
+serve: deps
+	$(BIN)/toolkit serve --host $(HOST) --port $(PORT) --folder $(SERVE_DIR)
 
 # `toolkit` lives in the virtualenv, which make does not activate for the shell it was called from.
 how-to-run:

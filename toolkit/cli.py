@@ -13,6 +13,7 @@ from .commands import (
     cmd_export,
     cmd_models,
     cmd_score,
+    cmd_serve,
 )
 from .errors import ToolkitError
 
@@ -134,6 +135,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--private", action="store_true", help="with --hub: create the repository as private")
     export.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     export.set_defaults(func=cmd_export)
+
+    serve = commands.add_parser("serve", help="a local web page and HTTP API over the same judge as compare")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine "
+                       "only; any other warns, as there is no login)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--folder", default="runs/serve", help="the server's run folder: every job's input and "
+                       "output go into FOLDER/jobs/ID (default runs/serve)")
+    serve.add_argument("--engine", action="append", metavar="SPEC", help="the only engines requests may pick, "
+                       "repeatable (default: the installed ones, the command line's defaults preselected)")
+    serve.add_argument("--no-fetch", action="store_true", help="refuse web addresses (only public http(s) pages "
+                       "are fetched anyway)")
+    _common(serve)
+    serve.set_defaults(func=cmd_serve)
 
     models = commands.add_parser("models", help="list or download the open MT models the engines use")
     actions = models.add_subparsers(dest="models_command", metavar="ACTION")

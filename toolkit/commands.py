@@ -274,6 +274,14 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .serve import serve  # Starlette and uvicorn load here, not when the CLI starts
+
+    cache = None if args.no_cache else (args.cache or "")
+    serve(args.host, args.port, args.folder, args.engine, cache, args.threshold, not args.no_fetch, args.quiet)
+    return 0
+
+
 def cmd_models(args) -> int:
     from . import models
 
