@@ -19,33 +19,47 @@ ORDER = tuple(Severity)
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of finding with a severity of its own: a direct check's `check` (signals/base.py), an alignment
-    gap, or a check on the translation itself."""
+    """A kind of reason: a direct check's `check` (signals/base.py), a family's evidence, an alignment gap, or a
+    check on the translation itself. Its severity (none: it gives no severity of its own), what it is in words
+    for the legend, and its short label for the report's filter ("numbers and dates", not `numbers`)."""
 
     name: str
     severity: Severity
-    reads: str  # what it is, in words, for the legend
+    reads: str
+    label: str
 
 
 KINDS = {k.name: k for k in (
-    Kind("numbers", CRITICAL, "a number or date changed"),
-    Kind("negation", CRITICAL, "a negation added or dropped"),
-    Kind("antonyms", CRITICAL, "a word turned into its opposite"),
-    Kind("mood", MAJOR, "a question turned into a statement, or the reverse"),
-    Kind("tense", MAJOR, "a future the original does not have"),
-    Kind("entities", MAJOR, "a name missing or changed"),
-    Kind("omission", MAJOR, "a sentence of the original left out"),
-    Kind("addition", MAJOR, "a sentence with no counterpart in the original"),
-    Kind("untranslated", MINOR, "words left untranslated"),
+    Kind("numbers", CRITICAL, "a number or date changed", "numbers and dates"),
+    Kind("negation", CRITICAL, "a negation added or dropped", "negations"),
+    Kind("antonyms", CRITICAL, "a word turned into its opposite", "opposites"),
+    Kind("mood", MAJOR, "a question turned into a statement, or the reverse", "questions and tense"),
+    Kind("tense", MAJOR, "a future the original does not have", "questions and tense"),
+    Kind("entities", MAJOR, "a name missing or changed", "names"),
+    Kind("omission", MAJOR, "a sentence of the original left out", "sentence left out"),
+    Kind("addition", MAJOR, "a sentence with no counterpart in the original", "sentence added"),
+    Kind("untranslated", MINOR, "words left untranslated", "untranslated words"),
     # checks that read the translation itself (toolkit/damage)
-    Kind("attribution", CRITICAL, "one quotation given to two different people"),
-    Kind("lost_text", MAJOR, "text lost where two sentences run together"),
-    Kind("left_untranslated", MAJOR, "German words left in the English text"),
-    Kind("fragment", MINOR, "a sentence that is only a fragment"),
-    Kind("quotes", MINOR, "quotation marks that do not match or never close"),
-    Kind("editorial_note", MINOR, "a note by the editors left in the text"),
-    Kind("repeated", MINOR, "a sentence repeated word for word"),
-    Kind("order", MINOR, "words in an order no machine translation uses"),
+    Kind("attribution", CRITICAL, "one quotation given to two different people", "one quotation, two speakers"),
+    Kind("lost_text", MAJOR, "text lost where two sentences run together", "text lost"),
+    Kind("left_untranslated", MAJOR, "German words left in the English text", "German left in"),
+    Kind("fragment", MINOR, "a sentence that is only a fragment", "sentence fragments"),
+    Kind("quotes", MINOR, "quotation marks that do not match or never close", "quotation marks"),
+    Kind("editorial_note", MINOR, "a note by the editors left in the text", "editors' notes"),
+    Kind("repeated", MINOR, "a sentence repeated word for word", "repeated sentences"),
+    Kind("order", MINOR, "words in an order no machine translation uses", "broken grammar"),
+    # evidence with no severity of its own: the divergence decides
+    Kind("source", NONE, "words of the original the renderings translate", "words of the original"),
+    Kind("grammar", NONE, "grammar no rendering breaks", "broken grammar"),
+    Kind("lexical_unsupported", NONE, "words no machine translation has", "words no machine translation has"),
+    Kind("overlap", NONE, "wording far from the renderings", "wording far from the machine translations"),
+    Kind("lexical", NONE, "wording far from the renderings", "wording far from the machine translations"),
+    Kind("consensus", NONE, "wording far from what the renderings agree on",
+         "wording far from the machine translations"),
+    Kind("length", NONE, "a length unlike the renderings'", "length"),
+    Kind("embedding", NONE, "meaning far from the renderings", "meaning far from the machine translations"),
+    Kind("learnt", NONE, "meaning far from the renderings", "meaning far from the machine translations"),
+    Kind("coverage", NONE, "words of the original not covered", "words of the original"),
 )}
 
 MEANS = {
