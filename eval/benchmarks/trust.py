@@ -293,6 +293,24 @@ def _table(results: dict, seed: dict | None) -> str:
     return "\n".join(rows)
 
 
+RATES = ROOT / "toolkit" / "data" / "trust.json"
+WHAT = {"rt2": "two Apertium round trips", "rt1": "one Apertium round trip",
+        "refB": "another human translation as the rendering"}
+
+
+def write_rates(results: dict) -> None:
+    """The test side's rates per mode, for the report's top box (toolkit/report/html.py: flag_meaning); the
+    other-translations mode is what a run with an original or other translations shows ("other")."""
+    modes = {}
+    for mode, name in (("rt2", "rt2"), ("rt1", "rt1"), ("refB", "other")):
+        c = results["test"][mode]["clean"]
+        modes[name] = {"sentences": c["sentences"], "flagged": _share(c["flagged"], c["sentences"]),
+                       "critical": _share(c["critical"], c["sentences"]), "what": WHAT[mode]}
+    RATES.write_text(json.dumps({"about": "written by eval/benchmarks/trust.py (make eval): correct human "
+                                          "references of WMT21/22 German-English news, test documents",
+                                 "modes": modes}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def run(data_dir: Path) -> dict:
     if shutil.which("apertium") is None:
         return {"skipped": "Apertium is not installed (make apertium)"}
@@ -321,6 +339,7 @@ def run(data_dir: Path) -> dict:
     if seed is not None:
         (RESULTS / "trust_seed.json").write_text(json.dumps(seed, indent=2, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
+    write_rates(results)
     metrics = {}
     for side in ("test", "dev"):
         for mode in MODES:
