@@ -324,7 +324,7 @@ def test_round_trips_alone_never_make_a_critical_flag():
     signals = {"chrf_best": 20.0, "numbers_unsupported": 1.0}
     confirmed = fuse.verdict(signals, [], 2, models={"models": [model]})
     assert confirmed.flag and confirmed.severity == "critical"
-    alone = fuse.verdict(signals, [], 2, models={"models": [model]}, round_trips_only=True)
+    alone = fuse.verdict(signals, [], 2, models={"models": [model]}, unconfirmed=True)
     assert alone.flag and alone.severity == "major" and alone.divergence == confirmed.divergence
 
 
@@ -335,5 +335,8 @@ def test_a_bead_knows_its_round_trips():
     assert bead.round_trips_only and len(bead.round_trips()) == 2
     assert not BeadTexts("x", {"round-trip:a": "x"}, original="y").round_trips_only
     assert not BeadTexts("x", {"round-trip:a": "x", "system:b": "x"}).round_trips_only
+    assert bead.unconfirmed and BeadTexts("x", {"system:b": "x"}).unconfirmed
+    assert not BeadTexts("x", {"system:b": "x", "system:c": "x"}).unconfirmed
+    assert not BeadTexts("x", {"forward:a": "x"}, original="y").unconfirmed
     given = BeadTexts("x", {"spa": "x"}, kinds={"spa": "round-trip"})
     assert given.round_trips_only and given.kind_of("spa") == "round-trip" and BeadTexts("x", {"a": "x"}).kind_of("a") == "other"

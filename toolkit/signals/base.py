@@ -98,6 +98,12 @@ class BeadTexts:
         return self.round_trips_only and len(self.renderings) < 2
 
     @property
+    def unconfirmed(self) -> bool:
+        """Nothing here can confirm a changed meaning: no original, and the renderings only round trips of the
+        translation or a single rendering ("no single rendering makes a critical flag by itself")."""
+        return not self.original.strip() and (self.round_trips_only or len(self.renderings) < 2)
+
+    @property
     def round_trips_only(self) -> bool:
         """No original, and every rendering a round trip of the translation itself: then a difference between the
         translation and its renderings is evidence about the engines first, and nothing confirms a meaning change."""
