@@ -381,3 +381,12 @@ def test_a_polarity_word_both_engines_make_a_negation_is_not_added():
     # as other translations, the same texts negate where this one does not
     assert negation_signals("99 points are the highest score that the Reds ever achieved.", renderings)[0][
         "negation_mismatch"] == 1.0
+
+
+def test_a_number_word_glued_in_the_pivot_language_is_still_there():
+    renderings = {"round-trip:spa": "The personadenoventaaños Canadian actor came along.",
+                  "round-trip:cat": "The canadencdenorantaanys actor came along."}
+    values, reasons = numbers_signal("The ninety-year-old Canadian actor came along.", renderings, "", ROUND_TRIPS)
+    assert values["numbers_unsupported"] == 0.0 and reasons == []
+    wrong = {"round-trip:spa": "The personadecincuentaaños actor.", "round-trip:cat": "The actordecinquantaanys."}
+    assert numbers_signal("The ninety-year-old actor.", wrong, "", ROUND_TRIPS)[0]["numbers_unsupported"] == 1.0

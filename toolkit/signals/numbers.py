@@ -44,6 +44,22 @@ _SCALES = {"million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9, "billio
            "trillions": 1e12}
 # Any run of digits, also glued into a word: Apertium writes "19-year-old" back as "niñode19años".
 _ANY_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+# The same with a number word of its pivot language: "the ninety-year-old actor" comes back as "the
+# personadenoventaaños actor" (Spanish) or "canadencdenorantaanys" (Catalan); "fifty-year-old" as
+# "televisióndecincuentaaños". Read only in that glued "de <number> años/anys" shape.
+_PIVOT_WORDS: dict[str, float] = {}
+_PIVOT_UNITS = ["", "", "dos", "tres", "cuatro|quatre", "cinco|cinc", "seis|sis", "siete|set", "ocho|vuit",
+                "nueve|nou", "diez|deu", "once|onze", "doce|dotze", "trece|tretze", "catorce|catorze",
+                "quince|quinze", "dieciséis|setze", "diecisiete|disset", "dieciocho|divuit", "diecinueve|dinou"]
+_PIVOT_TENS = {"veinte|vint": 20, "treinta|trenta": 30, "cuarenta|quaranta": 40, "cincuenta|cinquanta": 50,
+               "sesenta|seixanta": 60, "setenta|setanta": 70, "ochenta|vuitanta": 80, "noventa|noranta": 90,
+               "cien|cent": 100}
+for _k, _names in enumerate(_PIVOT_UNITS):
+    _PIVOT_WORDS.update({w: float(_k) for w in _names.split("|") if w})
+for _names, _v in _PIVOT_TENS.items():
+    _PIVOT_WORDS.update({w: float(_v) for w in _names.split("|")})
+_GLUED_AGE = re.compile(r"de(" + "|".join(sorted(_PIVOT_WORDS, key=len, reverse=True)) + r")(?:años|anys)",
+                        re.IGNORECASE)
 
 _WORD_VALUES: dict[str, float] = {}
 for _table in (_WORDS_EN, _WORDS_DE):
@@ -121,6 +137,7 @@ def _loose(text: str) -> set[str]:
             values.add(_canonical(_digit_value(match.group())))
         except ValueError:
             continue
+    values |= {_canonical(_PIVOT_WORDS[m.group(1).lower()]) for m in _GLUED_AGE.finditer(text)}
     return values
 
 
