@@ -232,5 +232,5 @@ def test_the_top_box_says_what_a_flag_means_in_this_mode_and_its_measured_rate(m
     one = {**alone.summary, "renderings": alone.summary["renderings"][:1]}
     assert html.run_mode(one) == "rt1" and "not been measured" in html.flag_meaning(one)
     aligned = aligned_run()
-    assert html.run_mode(aligned.summary) == "other"
+    assert html.run_mode(aligned.summary) == "original"
     assert "not been measured" in html.flag_meaning(aligned.summary)

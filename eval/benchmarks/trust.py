@@ -298,14 +298,13 @@ WHAT = {"rt2": "two Apertium round trips", "rt1": "one Apertium round trip",
         "refB": "another human translation as the rendering"}
 
 
-def write_rates(results: dict) -> None:
-    """The test side's rates per mode, for the report's top box (toolkit/report/html.py: flag_meaning); the
-    other-translations mode is what a run with an original or other translations shows ("other")."""
+def write_rates(metrics: dict) -> None:
+    """The test side's rates per mode (from run()'s metrics), for the report's top box (toolkit/report/html.py:
+    flag_meaning): rt2, rt1, and "others" (other translations as renderings, no original)."""
     modes = {}
-    for mode, name in (("rt2", "rt2"), ("rt1", "rt1"), ("refB", "other")):
-        c = results["test"][mode]["clean"]
-        modes[name] = {"sentences": c["sentences"], "flagged": _share(c["flagged"], c["sentences"]),
-                       "critical": _share(c["critical"], c["sentences"]), "what": WHAT[mode]}
+    for mode, name in (("rt2", "rt2"), ("rt1", "rt1"), ("refB", "others")):
+        modes[name] = {"sentences": metrics[f"{mode}_sentences"], "flagged": metrics[f"{mode}_flagged"],
+                       "critical": metrics[f"{mode}_critical"], "what": WHAT[mode]}
     RATES.write_text(json.dumps({"about": "written by eval/benchmarks/trust.py (make eval): correct human "
                                           "references of WMT21/22 German-English news, test documents",
                                  "modes": modes}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -339,7 +338,6 @@ def run(data_dir: Path) -> dict:
     if seed is not None:
         (RESULTS / "trust_seed.json").write_text(json.dumps(seed, indent=2, ensure_ascii=False) + "\n",
                                                 encoding="utf-8")
-    write_rates(results)
     metrics = {}
     for side in ("test", "dev"):
         for mode in MODES:
@@ -353,6 +351,7 @@ def run(data_dir: Path) -> dict:
         for kind, (caught, _, n) in injected.items():
             metrics[f"{mode}_recall_{kind}"] = _share(caught, n)
         metrics[f"{mode}_recall_min"] = min(_share(c, n) for c, _, n in injected.values())
+    write_rates(metrics)
     if seed is not None:
         metrics["seed_listed_flagged"] = seed["listed_flagged"]
         metrics["seed_other_flagged"] = seed["other_flagged"]

@@ -49,9 +49,12 @@ FLAG_MEANS = {
     "rt1": "Here a flag means that the text itself looks damaged (found by reading the translation), or that "
            "the round trip disagrees with the sentence in its wording. One round trip confirms nothing on its "
            "own: numbers, negations, names and questions are not compared, and no flag from it is critical.",
-    "other": "Here a flag means that the translation says something other than what the machine translations "
-             "(or other translations) say, or that the text itself looks damaged. A critical flag is a changed "
-             "number, negation or opposite word that the renderings confirm.",
+    "others": "Here a flag means that the translation says something other than the other translations (or "
+              "machine translations) it was compared with, or that the text itself looks damaged. Without the "
+              "original a single rendering confirms nothing: no flag from one rendering alone is critical.",
+    "original": "Here a flag means that the translation says something other than what the original and its "
+                "machine translations say, or that the text itself looks damaged. A critical flag is a changed "
+                "number or date, a negation added or dropped, or a word turned into its opposite.",
 }
 
 
@@ -65,13 +68,14 @@ def measured_rates() -> dict:
 
 
 def run_mode(summary: Mapping) -> str:
-    """rt2 (two round trips or more, no original), rt1 (one round trip alone) or other."""
+    """original (an original was given), rt2 (two round trips or more), rt1 (one round trip alone) or others
+    (other translations or precomputed renderings, no original)."""
     if summary.get("original"):
-        return "other"
+        return "original"
     kinds = [r.get("kind") for r in summary.get("renderings") or []]
     if kinds and all(k == "round-trip" for k in kinds):
         return "rt2" if len(kinds) >= 2 else "rt1"
-    return "other"
+    return "others"
 
 
 def flag_meaning(summary: Mapping) -> str:
