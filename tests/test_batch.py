@@ -196,17 +196,13 @@ def test_documents_are_rendered_by_actors_and_judged(tmp_path, cluster):
              "Prices rose in May.": "Prices rose in May."}
     tsv = tmp_path / "rt.tsv"
     tsv.write_text("".join(f"{s}\t{r}\n" for s, r in table.items()), encoding="utf-8")
-    # a second round trip that agrees on the number: one round trip alone is no evidence of a changed number
-    # (its engine may have done it), two that agree are (issue 30)
-    other = tmp_path / "rt2.tsv"
-    other.write_text("".join(f"{s}\t{r.replace('soldiers', 'troops')}\n" for s, r in table.items()), encoding="utf-8")
     docs = write_jsonl(tmp_path / "docs.jsonl", [
         {"id": "a", "translation": "The army has 90,000 soldiers. It is ready.", "lang": "en"},
         {"id": "b", "translation": "The minister resigned on Monday.\nPrices rose in May.", "lang": "en"},
         {"id": "c", "translation": "A sentence nobody rendered.", "lang": "en"},
     ])
-    result = run(BatchSpec(docs, tmp_path / "out", engines=(f"file:{tsv}", f"file:{other}"),
-                           address=cluster.address, workers=1, shard_rows=2, use_cache=False, quiet=True))
+    result = run(BatchSpec(docs, tmp_path / "out", engines=(f"file:{tsv}",), address=cluster.address, workers=1,
+                           shard_rows=2, use_cache=False, quiet=True))
     rows = shard_rows(tmp_path / "out")
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert [r["beads_count"] for r in rows] == [2, 2, 0] and [r["sentences"] for r in rows] == [2, 2, 0]
