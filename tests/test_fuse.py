@@ -338,5 +338,6 @@ def test_a_bead_knows_its_round_trips():
     assert bead.unconfirmed and BeadTexts("x", {"system:b": "x"}).unconfirmed
     assert not BeadTexts("x", {"system:b": "x", "system:c": "x"}).unconfirmed
     assert not BeadTexts("x", {"forward:a": "x"}, original="y").unconfirmed
+    assert BeadTexts("x", {"round-trip:file:r.txt|sha256:ab": "x"}).kind_of("round-trip:file:r.txt|sha256:ab") == "other"
     given = BeadTexts("x", {"spa": "x"}, kinds={"spa": "round-trip"})
     assert given.round_trips_only and given.kind_of("spa") == "round-trip" and BeadTexts("x", {"a": "x"}).kind_of("a") == "other"

@@ -59,6 +59,7 @@ class Signal:
 # reference) or a rendering whose kind nobody said.
 FORWARD, BACK, ROUND_TRIP, OTHER = "forward", "back", "round-trip", "other"
 RENDERING_KINDS = (FORWARD, BACK, ROUND_TRIP)
+PRECOMPUTED = "file:"  # the signature of a precomputed rendering (engines/file.py) opens with it
 
 
 @dataclass
@@ -81,11 +82,15 @@ class BeadTexts:
 
     def kind_of(self, name: str) -> str:
         """The rendering's kind: as given in `kinds`; else the "<kind>:" its name opens with where the run named
-        it after its kind (records.Rendering.name: "round-trip:<engine signature>"); else OTHER."""
+        it after its kind (records.Rendering.name: "round-trip:<engine signature>"); else OTHER. Precomputed
+        renderings (`file:` engines) are OTHER whatever the run called them: the toolkit did not make them and
+        cannot know that they are round trips (they are as often another system's output)."""
         if name in self.kinds:
             return str(self.kinds[name])
-        prefix = name.partition(":")[0]
-        return prefix if prefix in RENDERING_KINDS else OTHER
+        prefix, _, engine = name.partition(":")
+        if prefix not in RENDERING_KINDS or engine.startswith(PRECOMPUTED):
+            return OTHER
+        return prefix
 
     def round_trips(self) -> dict[str, str]:
         """{name: text} of the renderings that are round trips of the translation."""
