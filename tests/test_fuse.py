@@ -313,3 +313,31 @@ def test_a_finding_is_said_once_even_when_two_signals_rest_on_it():
     assert [r.detail for r in verdict.reasons] == [r.detail for r in reasons]  # no third, vaguer line
     assert "entities_unsupported = 1" in verdict.reasons[0].technical
     assert "entities_missing = 1" in verdict.reasons[0].technical
+
+
+def test_round_trips_alone_never_make_a_critical_flag():
+    """Without an original, a number that both round trips lack is at most major: nothing confirms the change
+    (issue 30); with an original (or a forward rendering) the same finding stays critical."""
+    model = {"features": ["chrf_best"], "mean": [50.0], "scale": [10.0], "coef": [-1.0], "intercept": -3.0,
+             "operating_logit": 0.0, "cut_major": 0.6, "cut_critical": 0.99, "langs": ["*"],
+             "checks": {"numbers_unsupported": 0.8}}
+    signals = {"chrf_best": 20.0, "numbers_unsupported": 1.0}
+    confirmed = fuse.verdict(signals, [], 2, models={"models": [model]})
+    assert confirmed.flag and confirmed.severity == "critical"
+    alone = fuse.verdict(signals, [], 2, models={"models": [model]}, unconfirmed=True)
+    assert alone.flag and alone.severity == "major" and alone.divergence == confirmed.divergence
+
+
+def test_a_bead_knows_its_round_trips():
+    from toolkit.signals import BeadTexts
+
+    bead = BeadTexts("x", {"round-trip:apertium-eng-spa": "x", "round-trip:apertium-eng-cat": "x"})
+    assert bead.round_trips_only and len(bead.round_trips()) == 2
+    assert not BeadTexts("x", {"round-trip:a": "x"}, original="y").round_trips_only
+    assert not BeadTexts("x", {"round-trip:a": "x", "system:b": "x"}).round_trips_only
+    assert bead.unconfirmed and BeadTexts("x", {"system:b": "x"}).unconfirmed
+    assert not BeadTexts("x", {"system:b": "x", "system:c": "x"}).unconfirmed
+    assert not BeadTexts("x", {"forward:a": "x"}, original="y").unconfirmed
+    assert BeadTexts("x", {"round-trip:file:r.txt|sha256:ab": "x"}).kind_of("round-trip:file:r.txt|sha256:ab") == "other"
+    given = BeadTexts("x", {"spa": "x"}, kinds={"spa": "round-trip"})
+    assert given.round_trips_only and given.kind_of("spa") == "round-trip" and BeadTexts("x", {"a": "x"}).kind_of("a") == "other"

@@ -167,3 +167,12 @@ def test_compare_keeps_its_judged_beads_beside_its_renderings(tmp_path):
     again = _cli(tmp_path, *args, "--out", str(tmp_path / "two"), "-q")
     assert again.returncode == 0 and again.stderr == "", again.stderr
     assert (tmp_path / "one" / "beads.jsonl").read_text() == (tmp_path / "two" / "beads.jsonl").read_text()
+
+
+def test_the_renderings_kinds_are_part_of_a_beads_key():
+    from toolkit.judged_cache import bead_key
+    from toolkit.signals import BeadTexts
+
+    plain = BeadTexts("x", {"spa": "y"})
+    assert bead_key("c", plain) != bead_key("c", BeadTexts("x", {"spa": "y"}, kinds={"spa": "round-trip"}))
+    assert bead_key("c", plain) == bead_key("c", BeadTexts("x", {"spa": "y"}))

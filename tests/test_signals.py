@@ -315,3 +315,78 @@ def test_kept_model_results_are_bounded_and_never_drop_the_batch_at_hand():
     assert kept == {"old-1": 1, "old-2": 2, "now": 3}  # room enough: nothing is let go
     make_room(kept, {"now", "new-1", "new-2", "new-3"}, most=5)
     assert kept == {"now": 3}  # older batches' results go, the batch's own stay
+
+
+# Round trips of the translation itself: what they lose is what their engines did (issue 30).
+ROUND_TRIPS = frozenset({"round-trip:spa", "round-trip:cat"})
+
+
+def test_a_number_glued_into_a_word_by_the_engine_is_still_there():
+    renderings = {"round-trip:spa": "A niñode19años man was arrested.", "round-trip:cat": "A man of 19 years was arrested."}
+    values, reasons = numbers_signal("A 19-year-old man was arrested.", renderings, "", ROUND_TRIPS)
+    assert values["numbers_mismatch"] == 0.0 and reasons == []
+    # the same texts as other translations (not round trips) keep the strict comparison
+    assert numbers_signal("A 19-year-old man was arrested.", renderings)[0]["numbers_unsupported"] == 0.0
+    assert numbers_signal("A 19-year-old man.", {"a": "A niñode19años man."})[0]["numbers_unsupported"] == 1.0
+
+
+def test_a_scale_word_the_engine_got_wrong_is_no_changed_number():
+    renderings = {"round-trip:spa": "It costs 63 billions euros.", "round-trip:cat": "It costs 63 trillion euros."}
+    values, _ = numbers_signal("It costs 63 billion euros.", renderings, "", ROUND_TRIPS)
+    assert values["numbers_unsupported"] == 0.0 and values["numbers_missing"] == 0.0
+    # a number that really differs from what both round trips say still counts
+    values, reasons = numbers_signal("It costs 64 billion euros.", renderings, "", ROUND_TRIPS)
+    assert values["numbers_unsupported"] == 1.0
+    # and a forward rendering's other scale is a changed number
+    assert numbers_signal("It costs 63 billion euros.", {"forward:x": "It costs 63 trillion euros."})[0][
+        "numbers_unsupported"] == 1.0
+
+
+def test_one_round_trip_alone_compares_no_numbers_or_negations():
+    one = {"round-trip:spa": "The threats are coming to at all, 12 of them."}
+    values, reasons = numbers_signal("The threats are coming to nothing, 11 of them.", one, "",
+                                     frozenset({"round-trip:spa"}))
+    assert values["numbers_mismatch"] == 0.0 and reasons == []
+    values, reasons = negation_signals("The threats are coming to nothing.", one, "", frozenset({"round-trip:spa"}))
+    assert values["negation_mismatch"] == 0.0 and values["antonyms"] == 0.0 and reasons == []
+    # the same rendering as another translation is evidence
+    assert numbers_signal("It has 11.", {"other": "It has 12."})[0]["numbers_unsupported"] == 1.0
+
+
+def test_a_negation_both_engines_turn_into_any_is_not_dropped():
+    renderings = {"round-trip:spa": "Any parades of carnival have been annulled.",
+                  "round-trip:cat": "Any carnival parades have been cancelled."}
+    values, reasons = negation_signals("No carnival parades have been canceled.", renderings, "", ROUND_TRIPS)
+    assert values["negation_mismatch"] == 0.0 and reasons == []
+    # a negation neither round trip has, with nothing in its place, still counts
+    plain = {"round-trip:spa": "Parades of carnival have been annulled.",
+             "round-trip:cat": "Carnival parades have been cancelled."}
+    assert negation_signals("Carnival parades have not been canceled.", plain, "", ROUND_TRIPS)[0][
+        "negation_mismatch"] == 1.0
+
+
+def test_an_opposite_in_one_round_trip_only_is_the_engines():
+    renderings = {"round-trip:spa": "The young people came.", "round-trip:cat": "The people came."}
+    assert negation_signals("The old people came.", renderings, "", ROUND_TRIPS)[0]["antonyms"] == 0.0
+    both = {"round-trip:spa": "The young people came.", "round-trip:cat": "The young persons came."}
+    assert negation_signals("The old people came.", both, "", ROUND_TRIPS)[0]["antonyms"] == 1.0
+
+
+def test_a_polarity_word_both_engines_make_a_negation_is_not_added():
+    renderings = {"round-trip:spa": "99 points are the highest score that the Reds never achieved.",
+                  "round-trip:cat": "99 points are the highest score that the Red never reached."}
+    values, _ = negation_signals("99 points are the highest score that the Reds ever achieved.", renderings, "",
+                                 ROUND_TRIPS)
+    assert values["negation_mismatch"] == 0.0
+    # as other translations, the same texts negate where this one does not
+    assert negation_signals("99 points are the highest score that the Reds ever achieved.", renderings)[0][
+        "negation_mismatch"] == 1.0
+
+
+def test_a_number_word_glued_in_the_pivot_language_is_still_there():
+    renderings = {"round-trip:spa": "The personadenoventaaños Canadian actor came along.",
+                  "round-trip:cat": "The canadencdenorantaanys actor came along."}
+    values, reasons = numbers_signal("The ninety-year-old Canadian actor came along.", renderings, "", ROUND_TRIPS)
+    assert values["numbers_unsupported"] == 0.0 and reasons == []
+    wrong = {"round-trip:spa": "The personadecincuentaaños actor.", "round-trip:cat": "The actordecinquantaanys."}
+    assert numbers_signal("The ninety-year-old actor.", wrong, "", ROUND_TRIPS)[0]["numbers_unsupported"] == 1.0

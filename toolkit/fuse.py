@@ -181,15 +181,18 @@ def _explain(model: dict, signals: dict[str, float], reasons: list[Reason], top:
 
 
 def verdict(signals: dict[str, float], reasons: list[Reason], renderings: int, lang: Optional[str] = None,
-            threshold: float = THRESHOLD, models: Optional[dict] = None) -> Verdict:
+            threshold: float = THRESHOLD, models: Optional[dict] = None, unconfirmed: bool = False) -> Verdict:
     """The verdict on one bead measured against this many renderings; lang (the translation's language) picks
-    a model fitted on that language."""
+    a model fitted on that language. unconfirmed: no original, and only round trips of the translation or a
+    single rendering (signals.BeadTexts.unconfirmed): nothing confirms a change, the severity is at most
+    severity.UNCONFIRMED."""
     model = choose((models or load())["models"], signals, lang, renderings)
     if model is None:
         return Verdict(0.0, False, "none", reasons)
     divergence = round(divergence_of(model, signals), 4)
     kinds = fired_checks(model, signals)  # keyed by the kind of change each check detects
-    severity = severity_of(divergence, threshold, model, kinds, fused_of(model, signals))
+    severity = severities.capped(severity_of(divergence, threshold, model, kinds, fused_of(model, signals)),
+                                 unconfirmed)
     flag = severity != "none"
     return Verdict(divergence, flag, severity, _explain(model, signals, reasons) if flag else reasons)
 

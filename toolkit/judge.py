@@ -142,7 +142,8 @@ def judge(beads: Sequence[BeadTexts], threshold: float = fuse.THRESHOLD, resourc
         else:
             m = next(measured)
             renderings = len(bead.renderings) + len(bead.back_renderings)
-            judged.append(Judged(m, fuse.verdict(m.values, m.reasons, renderings, bead.lang, threshold, models)))
+            judged.append(Judged(m, fuse.verdict(m.values, m.reasons, renderings, bead.lang, threshold, models,
+                                                 bead.unconfirmed)))
         if progress and (n % 512 == 511 or n == len(beads) - 1):
             progress("fusion", n + 1, len(beads))
     return with_damage(judged, beads, layout) if checks else judged

@@ -71,8 +71,11 @@ def context(resources: Optional[Resources] = None) -> str:
 
 
 def bead_key(context_key: str, bead: BeadTexts) -> str:
-    text = json.dumps([context_key, bead.translation, bead.renderings, bead.original, bead.back_renderings,
-                       bead.lang, bead.original_lang], ensure_ascii=False, sort_keys=True)
+    parts = [context_key, bead.translation, bead.renderings, bead.original, bead.back_renderings, bead.lang,
+             bead.original_lang]
+    if bead.kinds:  # the renderings' kinds change what the checks count (round trips); absent: the old key
+        parts.append(bead.kinds)
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -5,6 +5,13 @@ with the code.
 A flagged bead's severity is the highest of two: the severity of the kind of each finding that counted
 (a changed number or negation is `critical` whatever the divergence, a name or a question `major`, ...), and
 the cut points on the fusion's divergence (fitted by `make calibrate`) for what no kind decides.
+
+How well a finding is confirmed caps it: where the renderings are only round trips of the translation itself
+(no original, no forward rendering), what they disagree on is first of all what their engines did, and where
+there is a single rendering and no original, one engine's or one translator's wording is all there is; in
+neither case does anything confirm that the meaning changed, so the fusion's findings are at most UNCONFIRMED
+(`major`) there (signals.BeadTexts.unconfirmed). The checks
+on the translation itself (toolkit/damage) read the text, not a rendering, and keep their kind's severity.
 """
 from __future__ import annotations
 
@@ -70,6 +77,16 @@ MEANS = {
 }
 BY_DIVERGENCE = {MINOR: "a divergence just over the threshold", MAJOR: "a high divergence",
                  CRITICAL: "a divergence at the very top"}
+
+
+UNCONFIRMED = MAJOR  # the most a finding of the renderings reaches when nothing confirms it
+
+
+def capped(severity: str, unconfirmed: bool) -> str:
+    """The severity as far as the evidence confirms it: at most UNCONFIRMED where nothing confirms it."""
+    if unconfirmed and rank(severity) > rank(UNCONFIRMED):
+        return UNCONFIRMED
+    return severity
 
 
 def rank(severity: str) -> int:

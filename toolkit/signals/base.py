@@ -53,10 +53,20 @@ class Signal:
     parts: tuple[str, ...] = ()  # a conjunction of these signals (both > 0), computed by the fusion
 
 
+# The kind of a rendering (the values of records.RenderingKind, compared as strings): where its evidence comes
+# from. A round trip is made from the translation itself, so what it lacks or adds is first of all what its
+# engine did; a forward rendering says what the original says; OTHER is another translation (a system, a
+# reference) or a rendering whose kind nobody said.
+FORWARD, BACK, ROUND_TRIP, OTHER = "forward", "back", "round-trip", "other"
+RENDERING_KINDS = (FORWARD, BACK, ROUND_TRIP)
+PRECOMPUTED = "file:"  # the signature of a precomputed rendering (engines/file.py) opens with it
+
+
 @dataclass
 class BeadTexts:
     """What the signals see of one bead: the translation, its renderings (same language), and optionally the
-    original with its back renderings (translation -> original's language). Rendering names are opaque keys.
+    original with its back renderings (translation -> original's language). Rendering names are opaque keys;
+    kinds gives each one's kind (FORWARD, ROUND_TRIP, ...) where the caller knows it (kind_of() reads it).
 
     gap: "omission" (an original sentence with no translation) or "addition" (the reverse) in an aligned run;
     such beads are judged by their gap alone."""
@@ -68,6 +78,42 @@ class BeadTexts:
     lang: Optional[Language] = None  # the translation's language
     original_lang: Optional[Language] = None
     gap: Optional[str] = None
+    kinds: dict[str, str] = field(default_factory=dict)  # rendering name -> its kind (RENDERING_KINDS or OTHER)
+
+    def kind_of(self, name: str) -> str:
+        """The rendering's kind: as given in `kinds`; else the "<kind>:" its name opens with where the run named
+        it after its kind (records.Rendering.name: "round-trip:<engine signature>"); else OTHER. Precomputed
+        renderings (`file:` engines) are OTHER whatever the run called them: the toolkit did not make them and
+        cannot know that they are round trips (they are as often another system's output)."""
+        if name in self.kinds:
+            return str(self.kinds[name])
+        prefix, _, engine = name.partition(":")
+        if prefix not in RENDERING_KINDS or engine.startswith(PRECOMPUTED):
+            return OTHER
+        return prefix
+
+    def round_trips(self) -> dict[str, str]:
+        """{name: text} of the renderings that are round trips of the translation."""
+        return {n: t for n, t in self.renderings.items() if self.kind_of(n) == ROUND_TRIP}
+
+    @property
+    def one_round_trip_alone(self) -> bool:
+        """One round trip and nothing else: what it lacks or adds is one engine's doing, confirmed by nothing,
+        so the direct checks (numbers, negation, names, questions) do not compare it."""
+        return self.round_trips_only and len(self.renderings) < 2
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Nothing here can confirm a changed meaning: no original, and the renderings only round trips of the
+        translation or a single rendering ("no single rendering makes a critical flag by itself")."""
+        return not self.original.strip() and (self.round_trips_only or len(self.renderings) < 2)
+
+    @property
+    def round_trips_only(self) -> bool:
+        """No original, and every rendering a round trip of the translation itself: then a difference between the
+        translation and its renderings is evidence about the engines first, and nothing confirms a meaning change."""
+        return (not self.original.strip() and bool(self.renderings)
+                and all(self.kind_of(n) == ROUND_TRIP for n in self.renderings))
 
 
 @dataclass

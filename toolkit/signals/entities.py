@@ -299,6 +299,8 @@ def prepare(beads, resources: Resources) -> None:
 
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
+    if bead.one_round_trip_alone:  # one engine's dropped or translated name ("Corona" -> "Crown") is its own
+        return Measured({"entities_unsupported": 0.0, "entities_missing": 0.0})
     values, reasons = entity_signals(bead.translation, bead.renderings, bead.original, bead.lang)
     return Measured(values, reasons)
 

@@ -77,6 +77,9 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
     values, reasons = mood_signals(bead.translation, bead.renderings, bead.original, bead.lang, bead.original_lang)
+    if bead.one_round_trip_alone:  # one engine's question mark is its own: kept for the model, not a check
+        values["question_mismatch"] = 0.0
+        reasons = [r for r in reasons if r.signal != "mood"]
     return Measured(values, reasons)
 
 

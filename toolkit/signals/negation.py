@@ -47,6 +47,30 @@ for _pair in _PAIRS.replace("\n", " ").split("|"):
     ANTONYMS.setdefault(_b, set()).add(_a)
 
 
+# What a negation comes back as when an engine loses it on the way: both Apertium pairs turn "no" into "any"
+# ("No carnival parades have been canceled" -> "Any parades of carnival have been annulled"), "nothing" into
+# "at all" or "anything". A round trip that has one of these where the translation negates lost the negation
+# itself: evidence about the engine, not about the translation.
+POLARITY = {fold(w) for w in "any anything anyone anybody anywhere ever either all".split()}
+
+
+def _polarity(text: str) -> int:
+    return sum(1 for t in tokens(text) if t.key in POLARITY)
+
+
+def round_trip_count(translation: str, rendering: str, ours: int) -> int:
+    """A round trip's negators, read as what its engine did: each polarity word ("any", "at all", "ever") it has
+    beyond the translation's counts as a negation it lost (up to the negations it lacks), and each polarity word
+    of the translation it lacks as one it made a negation ("the highest score ever" -> "never", "not ...
+    either" -> "neither"), up to the negations it has over the translation's."""
+    count = len(negators(rendering))
+    if count < ours:
+        return count + min(ours - count, max(0, _polarity(rendering) - _polarity(translation)))
+    if count > ours:
+        return count - min(count - ours, max(0, _polarity(translation) - _polarity(rendering)))
+    return count
+
+
 def agreed_count(values: list[int], ours: int) -> int:
     """The count most renderings have; when several are equally common, the one nearest to ours: two noisy
     round trips that disagree (Apertium turns "coming to nothing" into "coming to at all") are no evidence."""
@@ -63,12 +87,20 @@ def negators(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def negation_signals(translation: str, renderings: dict[str, str], original: str = ""
-                     ) -> tuple[dict[str, float], list[Reason]]:
+def negation_signals(translation: str, renderings: dict[str, str], original: str = "",
+                     round_trips: frozenset[str] = frozenset()) -> tuple[dict[str, float], list[Reason]]:
+    """round_trips: the names of the renderings that are round trips of the translation: their lost negations
+    are read through round_trip_count, and round trips alone are evidence only where two or more agree (with
+    one round trip and nothing else, negation and antonyms are not compared); an antonym must then be in every
+    round trip."""
     if not renderings:
         return {}, []
+    only_round_trips = not original and set(renderings) <= set(round_trips)
+    if only_round_trips and len(round_trips) < 2:
+        return {"negation_mismatch": 0.0, "antonyms": 0.0}, []
     ours = negators(translation)
-    agreed = agreed_count([len(negators(r)) for r in renderings.values()], len(ours))
+    agreed = agreed_count([round_trip_count(translation, r, len(ours)) if name in round_trips else len(negators(r))
+                           for name, r in renderings.items()], len(ours))
     values = {"negation_mismatch": float(abs(len(ours) - agreed))}
     reasons = []
     counted = f"negation: {len(ours)} negator(s) in the translation, {agreed} in most renderings"
@@ -83,12 +115,14 @@ def negation_signals(translation: str, renderings: dict[str, str], original: str
     if original:
         values["negation_source_mismatch"] = float(abs(len(ours) - len(negators(original))))
     rendering_keys = set().union(*(keys(r) for r in renderings.values()))
+    # round trips alone: the opposite must be in every one of them (one engine's "young" for "old" is its own)
+    opposite_keys = set.intersection(*(keys(r) for r in renderings.values())) if only_round_trips else rendering_keys
     swaps = 0
     for t in tokens(translation):
         opposite = ANTONYMS.get(t.key)
-        if opposite and t.key not in rendering_keys and opposite & rendering_keys:
+        if opposite and t.key not in rendering_keys and opposite & opposite_keys:
             swaps += 1
-            said = sorted(opposite & rendering_keys)[0]
+            said = sorted(opposite & opposite_keys)[0]
             reasons.append(Reason("antonyms", f"this translation says \"{t.text}\" where the machine translations say "
                                               f"the opposite, \"{said}\"", (t.start, t.end),
                                   f"antonyms: {t.key} in no rendering, its antonym {said} in one"))
@@ -103,7 +137,8 @@ def _most_said(texts) -> str:
 
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
-    values, reasons = negation_signals(bead.translation, bead.renderings, bead.original)
+    values, reasons = negation_signals(bead.translation, bead.renderings, bead.original,
+                                       frozenset(bead.round_trips()))
     return Measured(values, reasons)
 
 

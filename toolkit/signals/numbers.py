@@ -40,7 +40,26 @@ _MONTHS = [("january", "januar", "jan"), ("february", "februar", "feb"), ("march
            ("august", "august", "aug"), ("september", "september", "sep"), ("october", "oktober", "oct"),
            ("november", "november", "nov"), ("december", "dezember", "dec")]
 _SCALES = {"million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9, "billionen": 1e12, "milliarde": 1e9,
-           "milliarden": 1e9, "mrd": 1e9, "trillion": 1e12, "bn": 1e9}
+           "milliarden": 1e9, "mrd": 1e9, "trillion": 1e12, "bn": 1e9, "millions": 1e6, "billions": 1e9,
+           "trillions": 1e12}
+# Any run of digits, also glued into a word: Apertium writes "19-year-old" back as "niñode19años".
+_ANY_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+# The same with a number word of its pivot language: "the ninety-year-old actor" comes back as "the
+# personadenoventaaños actor" (Spanish) or "canadencdenorantaanys" (Catalan); "fifty-year-old" as
+# "televisióndecincuentaaños". Read only in that glued "de <number> años/anys" shape.
+_PIVOT_WORDS: dict[str, float] = {}
+_PIVOT_UNITS = ["", "", "dos", "tres", "cuatro|quatre", "cinco|cinc", "seis|sis", "siete|set", "ocho|vuit",
+                "nueve|nou", "diez|deu", "once|onze", "doce|dotze", "trece|tretze", "catorce|catorze",
+                "quince|quinze", "dieciséis|setze", "diecisiete|disset", "dieciocho|divuit", "diecinueve|dinou"]
+_PIVOT_TENS = {"veinte|vint": 20, "treinta|trenta": 30, "cuarenta|quaranta": 40, "cincuenta|cinquanta": 50,
+               "sesenta|seixanta": 60, "setenta|setanta": 70, "ochenta|vuitanta": 80, "noventa|noranta": 90,
+               "cien|cent": 100}
+for _k, _names in enumerate(_PIVOT_UNITS):
+    _PIVOT_WORDS.update({w: float(_k) for w in _names.split("|") if w})
+for _names, _v in _PIVOT_TENS.items():
+    _PIVOT_WORDS.update({w: float(_v) for w in _names.split("|")})
+_GLUED_AGE = re.compile(r"de(" + "|".join(sorted(_PIVOT_WORDS, key=len, reverse=True)) + r")(?:años|anys)",
+                        re.IGNORECASE)
 
 _WORD_VALUES: dict[str, float] = {}
 for _table in (_WORDS_EN, _WORDS_DE):
@@ -73,6 +92,12 @@ def _canonical(value: float) -> str:
 
 def quantities(text: str) -> list[tuple[str, tuple[int, int]]]:
     """(canonical value, span) of every number, number word, ordinal and month name in text."""
+    return [(value, span) for value, span, _ in _quantities(text)]
+
+
+def _quantities(text: str) -> list[tuple[str, tuple[int, int], str]]:
+    """quantities() with each one's value before its scale word (63 of "63 billion"; the value itself where
+    there is no scale)."""
     found = []
     for match in _TOKEN.finditer(text):
         start, end = match.span()
@@ -83,7 +108,8 @@ def quantities(text: str) -> list[tuple[str, tuple[int, int]]]:
         else:
             word = match.group("word").lower()
             if word in _MONTH_VALUES and (word != "may" or match.group("word")[0].isupper()):
-                found.append((f"month:{_MONTH_VALUES[word]}", (start, end)))
+                month = f"month:{_MONTH_VALUES[word]}"
+                found.append((month, (start, end), month))
                 continue
             value = _WORD_VALUES.get(word) or _ORDINAL_VALUES.get(word)
             if value is None:
@@ -91,35 +117,72 @@ def quantities(text: str) -> list[tuple[str, tuple[int, int]]]:
                 if not ordinal:
                     continue
                 value = float(_ORDINALS_DE.index(ordinal.group(1)) + 1)
+        base = _canonical(value)
         scale = _SCALE_AFTER.match(text, end)
         if scale:
             value *= _SCALES[scale.group(1).lower()]
             end = scale.end()
-        found.append((_canonical(value), (start, end)))
+        found.append((_canonical(value), (start, end), base))
     return found
 
 
+def _loose(text: str) -> set[str]:
+    """Every value a round trip may carry a number as, whatever its engine did to it: each quantity, its value
+    before a scale word (engines get scales wrong: "63 billion" comes back "63 billions" and, through Spanish
+    "billón", "63 trillion"), and every run of digits, also one glued into a word ("niñode19años")."""
+    found = _quantities(text)
+    values = {value for value, _, _ in found} | {base for _, _, base in found}
+    for match in _ANY_DIGITS.finditer(text):
+        try:
+            values.add(_canonical(_digit_value(match.group())))
+        except ValueError:
+            continue
+    values |= {_canonical(_PIVOT_WORDS[m.group(1).lower()]) for m in _GLUED_AGE.finditer(text)}
+    return values
+
+
 def numbers_signal(
-    translation: str, renderings: dict[str, str], original: str = ""
+    translation: str, renderings: dict[str, str], original: str = "", round_trips: frozenset[str] = frozenset()
 ) -> tuple[dict[str, float], list[Reason]]:
-    """Count the translation's quantities no witness has, and the quantities the witnesses agree on it lacks."""
+    """Count the translation's quantities no witness has, and the quantities the witnesses agree on it lacks.
+
+    round_trips: the names of the renderings that are round trips of the translation. What a round trip lacks
+    or adds is first of all what its engine did, so a round trip is compared loosely (_loose: the number as
+    its engine may have mangled it), and round trips alone are evidence only where two or more agree: with
+    one round trip and nothing else, the numbers are not compared at all."""
     witnesses = list(renderings.values()) + ([original] if original else [])
     if not witnesses:
         return {}, []
-    ours = quantities(translation)
-    theirs = [{value for value, _ in quantities(r)} for r in renderings.values()]
+    if not original and len(round_trips) < 2 and set(renderings) <= set(round_trips):
+        return {"numbers_unsupported": 0.0, "numbers_missing": 0.0, "numbers_mismatch": 0.0}, []
+    found = _quantities(translation)
+    ours = [(value, span) for value, span, _ in found]
+    our_loose = _loose(translation)
+    strict = {name: _quantities(r) for name, r in renderings.items()}
+    loose = {name: _loose(r) for name, r in renderings.items() if name in round_trips}
     source = {value for value, _ in quantities(original)} if original else set()
-    seen_anywhere = set().union(source, *theirs)
-    agreed = set.intersection(*theirs) if theirs else set()
+
+    def supported(value: str, base: str) -> bool:
+        return value in source or any(
+            value in loose[n] or base in loose[n] if n in loose else value in {v for v, _, _ in strict[n]}
+            for n in renderings)
+
+    def lacked(name: str) -> set[str]:
+        """The values this rendering has that the translation lacks (loosely, for a round trip)."""
+        if name in loose:
+            return {v for v, _, b in strict[name] if v not in our_loose and b not in our_loose}
+        return {v for v, _, _ in strict[name]} - {v for v, _ in ours}
+
+    agreed = set.intersection(*(lacked(n) for n in renderings)) if renderings else set()
     our_values = {value for value, _ in ours}
     elsewhere = "neither in the original nor in any machine translation" if original else \
         "in none of the machine translations"
     reasons = [
         Reason("numbers", f"{_what(value)} {translation[a:b]} here is {elsewhere}", (a, b),
                f"numbers: value {value} in no rendering" + (" nor the original" if original else ""))
-        for value, (a, b) in ours if value not in seen_anywhere
+        for value, (a, b), base in found if not supported(value, base)
     ]
-    missing = sorted((agreed | source) - our_values)
+    missing = sorted(agreed | (source - our_values))
     reasons += [Reason("numbers", f"{_what(v)} {_show(v)} in the original is missing here" if v in source else
                        f"the machine translations all have {_what(v)} {_show(v)}; this translation does not", None,
                        f"numbers: value {v} in {'the original' if v in source else 'every rendering'}, "
@@ -151,7 +214,8 @@ def _show(value: str) -> str:
 
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:
-    values, reasons = numbers_signal(bead.translation, bead.renderings, bead.original)
+    values, reasons = numbers_signal(bead.translation, bead.renderings, bead.original,
+                                     frozenset(bead.round_trips()))
     return Measured(values, reasons)
 
 
