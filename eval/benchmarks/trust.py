@@ -18,7 +18,7 @@ Modes (each sentence judged as `toolkit compare` judges it; the damage checks re
 
 Per mode: the share of correct sentences flagged, and flagged critical, and which kind of reason decided the
 flags (the first reason's signal). Injected damage: for up to PER_KIND places per kind in the test sample
-(a seeded draw; toolkit/damage/inject.py, the damage benchmark's injectors), the document is damaged at one
+(a seeded draw; training/inject.py, the damage benchmark's injectors), the document is damaged at one
 place, the damaged sentence gets the mode's renderings (its round trips; in `refB`, reference B of its line
 stays the rendering) and is judged, its document checked whole; recall is the share of damaged sentences
 flagged with a finding of the injected kind. Seed (`rt2` only, where Apertium is installed): the seed article
@@ -66,7 +66,7 @@ def _lines(data_dir: Path, keys: set) -> dict:
     """{document: [(ref A line, ref B line, paragraph)]} of these documents: the data's lines, for the refB
     mode, in paragraphs as damage.py's documents() makes them (a headline-like line is a paragraph of its own;
     reference A's lost opening quotation marks restored the same way)."""
-    from toolkit.fitting.sources import read_wmt
+    from training.sources import read_wmt
 
     bench = _damage_bench()
     out: dict = defaultdict(list)
@@ -163,7 +163,7 @@ def injected_run(docs: dict, render_many, per_kind: int = PER_KIND) -> dict:
     damaged sentence with its own renderings (render_many([(document key, sentence index, damaged text)]) ->
     [{name: text}])."""
     from toolkit import damage
-    from toolkit.damage.inject import INJECTORS
+    from training.inject import INJECTORS
     from toolkit.signals import BeadTexts
 
     bench = _damage_bench()
@@ -314,7 +314,7 @@ def run(data_dir: Path) -> dict:
     if shutil.which("apertium") is None:
         return {"skipped": "Apertium is not installed (make apertium)"}
     from toolkit import english
-    from toolkit.fitting.sources import DataMissing
+    from training.sources import DataMissing
     from toolkit.resources import Unavailable
 
     try:
