@@ -329,15 +329,19 @@ def test_round_trips_alone_never_make_a_critical_flag():
 
 
 def test_a_bead_knows_its_round_trips():
+    from toolkit.records import Rendering, RenderingKind
     from toolkit.signals import BeadTexts
 
-    bead = BeadTexts("x", {"round-trip:apertium-eng-spa": "x", "round-trip:apertium-eng-cat": "x"})
+    rt = {"spa": RenderingKind.ROUND_TRIP, "cat": RenderingKind.ROUND_TRIP}
+    bead = BeadTexts("x", {"spa": "x", "cat": "x"}, kinds=rt)
     assert bead.round_trips_only and len(bead.round_trips()) == 2
-    assert not BeadTexts("x", {"round-trip:a": "x"}, original="y").round_trips_only
-    assert not BeadTexts("x", {"round-trip:a": "x", "system:b": "x"}).round_trips_only
+    assert not BeadTexts("x", {"spa": "x"}, original="y", kinds=rt).round_trips_only
+    assert not BeadTexts("x", {"spa": "x", "system:b": "x"}, kinds=rt).round_trips_only  # another system: OTHER
     assert bead.unconfirmed and BeadTexts("x", {"system:b": "x"}).unconfirmed
     assert not BeadTexts("x", {"system:b": "x", "system:c": "x"}).unconfirmed
-    assert not BeadTexts("x", {"forward:a": "x"}, original="y").unconfirmed
-    assert BeadTexts("x", {"round-trip:file:r.txt|sha256:ab": "x"}).kind_of("round-trip:file:r.txt|sha256:ab") == "other"
-    given = BeadTexts("x", {"spa": "x"}, kinds={"spa": "round-trip"})
-    assert given.round_trips_only and given.kind_of("spa") == "round-trip" and BeadTexts("x", {"a": "x"}).kind_of("a") == "other"
+    assert not BeadTexts("x", {"a": "x"}, original="y", kinds={"a": RenderingKind.FORWARD}).unconfirmed
+    assert BeadTexts("x", {"a": "x"}).kind_of("a") == RenderingKind.OTHER  # nobody said: other
+    # a precomputed round trip is evidence of another translation: the toolkit cannot know how it was made
+    made = Rendering("file:r.txt|sha256:ab", RenderingKind.ROUND_TRIP, "en", "en", ["x"], precomputed=True)
+    assert made.evidence == RenderingKind.OTHER
+    assert Rendering("apertium:eng-spa", RenderingKind.ROUND_TRIP, "en", "en", ["x"]).evidence == RenderingKind.ROUND_TRIP

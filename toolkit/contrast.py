@@ -207,8 +207,9 @@ def contrast(
                 references = {k: v for k, v in references.items() if v.strip()} or references
                 back = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind == RenderingKind.BACK}
                 gap = OMISSION if not s.lines[i].strip() else None  # a blank line where others have a sentence
+                kinds = {r.name: r.evidence for r in rendered[s.name]}  # other systems' lines: OTHER
                 beads[s.name, i] = BeadTexts(s.lines[i], references, source[i] if source is not None else "", back,
-                                             lang, source_lang, gap)
+                                             lang, source_lang, gap, kinds)
         # judged lines kept beside the renderings as they are made: a rerun or a resumed run reuses them
         from .judged_cache import JudgedCache
 

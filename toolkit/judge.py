@@ -162,7 +162,7 @@ def judgement(index: int, bead: BeadTexts, judged: Judged, shares: Optional[Sequ
     """One judged bead as the typed record every front end writes. shares: the bead's share of each rendering
     (default: its renderings as given); each gets its own scores from the measurement."""
     if shares is None:
-        shares = [BeadRendering(name, RenderingKind.GIVEN, "", text) for name, text in bead.renderings.items()]
+        shares = [BeadRendering(name, RenderingKind.OTHER, "", text) for name, text in bead.renderings.items()]
     for share in shares:
         share.scores.update({metric: by_name[share.name] for metric, by_name in judged.measured.per_rendering.items()
                              if share.name in by_name})

@@ -102,7 +102,7 @@ def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
         gap = ADDITION
     texts = BeadTexts(t_text, {s.name: s.text for s in shares if s.kind != RenderingKind.BACK}, o_text,
                       {s.name: s.text for s in shares if s.kind == RenderingKind.BACK}, translation.lang,
-                      original.lang if original else None, gap)
+                      original.lang if original else None, gap, {r.name: r.evidence for r in renderings})
     return texts, shares
 
 

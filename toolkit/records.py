@@ -14,7 +14,7 @@ class RenderingKind(StrEnum):
     FORWARD = "forward"  # original -> T, compared with the translation
     BACK = "back"  # translation -> S, compared with the original
     ROUND_TRIP = "round-trip"  # translation -> pivot -> T, compared with the translation
-    GIVEN = "given"  # a rendering handed in with the translation (`score`, `batch` pairs)
+    OTHER = "other"  # another translation (a system, a reference) or a rendering handed in precomputed
 
 
 class Severity(StrEnum):
@@ -66,6 +66,12 @@ class Rendering:
     sentences: list[str]
     pivot: Optional[str] = None
     label: str = ""  # the engine as the user named it (its spec), for display
+    precomputed: bool = False  # read from a file (file: engines): the toolkit cannot know how it was made
+
+    @property
+    def evidence(self) -> RenderingKind:
+        """What the rendering is evidence of, for the checks: its kind, or OTHER where it was precomputed."""
+        return RenderingKind.OTHER if self.precomputed else self.kind
 
     @property
     def name(self) -> str:

@@ -110,7 +110,10 @@ class RoundTrips:
 def _beads(texts: list[str], renderings: dict[str, list[str]], names: list[str]):
     from toolkit.signals import BeadTexts
 
-    return [BeadTexts(t, {n: renderings[n][k] for n in names}, lang="en") for k, t in enumerate(texts)]
+    from toolkit.records import RenderingKind
+
+    kinds = {n: RenderingKind.ROUND_TRIP if n.startswith("round-trip:") else RenderingKind.OTHER for n in names}
+    return [BeadTexts(t, {n: renderings[n][k] for n in names}, lang="en", kinds=kinds) for k, t in enumerate(texts)]
 
 
 def _judge_docs(docs: list[tuple[list[str], list[int], list]]):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
 from ..languages import Language
-from ..records import Reason
+from ..records import Reason, RenderingKind
 from ..resources import optional
 
 AUTO = "auto"  # resources: load the packaged default where there is one
@@ -53,20 +53,18 @@ class Signal:
     parts: tuple[str, ...] = ()  # a conjunction of these signals (both > 0), computed by the fusion
 
 
-# The kind of a rendering (the values of records.RenderingKind, compared as strings): where its evidence comes
-# from. A round trip is made from the translation itself, so what it lacks or adds is first of all what its
-# engine did; a forward rendering says what the original says; OTHER is another translation (a system, a
-# reference) or a rendering whose kind nobody said.
-FORWARD, BACK, ROUND_TRIP, OTHER = "forward", "back", "round-trip", "other"
-RENDERING_KINDS = (FORWARD, BACK, ROUND_TRIP)
-PRECOMPUTED = "file:"  # the signature of a precomputed rendering (engines/file.py) opens with it
+# Where a rendering's evidence comes from: a round trip is made from the translation itself, so what it lacks or
+# adds is first of all what its engine did; a forward rendering says what the original says; OTHER is another
+# translation (a system, a reference), a precomputed rendering, or one whose kind nobody said.
+FORWARD, BACK, ROUND_TRIP, OTHER = (RenderingKind.FORWARD, RenderingKind.BACK, RenderingKind.ROUND_TRIP,
+                                    RenderingKind.OTHER)
 
 
 @dataclass
 class BeadTexts:
     """What the signals see of one bead: the translation, its renderings (same language), and optionally the
     original with its back renderings (translation -> original's language). Rendering names are opaque keys;
-    kinds gives each one's kind (FORWARD, ROUND_TRIP, ...) where the caller knows it (kind_of() reads it).
+    kinds gives each one's kind (Rendering.evidence) where the caller knows it; a rendering not in it is OTHER.
 
     gap: "omission" (an original sentence with no translation) or "addition" (the reverse) in an aligned run;
     such beads are judged by their gap alone."""
@@ -78,19 +76,10 @@ class BeadTexts:
     lang: Optional[Language] = None  # the translation's language
     original_lang: Optional[Language] = None
     gap: Optional[str] = None
-    kinds: dict[str, str] = field(default_factory=dict)  # rendering name -> its kind (RENDERING_KINDS or OTHER)
+    kinds: dict[str, RenderingKind] = field(default_factory=dict)  # rendering name -> where its evidence comes from
 
-    def kind_of(self, name: str) -> str:
-        """The rendering's kind: as given in `kinds`; else the "<kind>:" its name opens with where the run named
-        it after its kind (records.Rendering.name: "round-trip:<engine signature>"); else OTHER. Precomputed
-        renderings (`file:` engines) are OTHER whatever the run called them: the toolkit did not make them and
-        cannot know that they are round trips (they are as often another system's output)."""
-        if name in self.kinds:
-            return str(self.kinds[name])
-        prefix, _, engine = name.partition(":")
-        if prefix not in RENDERING_KINDS or engine.startswith(PRECOMPUTED):
-            return OTHER
-        return prefix
+    def kind_of(self, name: str) -> RenderingKind:
+        return RenderingKind(self.kinds.get(name, OTHER))
 
     def round_trips(self) -> dict[str, str]:
         """{name: text} of the renderings that are round trips of the translation."""
