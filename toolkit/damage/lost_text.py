@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Optional, Sequence
+from typing import AbstractSet as Set, Optional, Sequence
 
 from .. import english
 from ..signals.text import STOPWORDS
@@ -115,7 +115,7 @@ def _name(token, doc, function_word: bool, names: set[str]) -> bool:
     return not (alone and kind in _GUESSED and token.text not in names and boundary.ordinary(token.text))
 
 
-def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) -> bool:
+def _new_sentence(token, doc, text: str, names: Set[str], quoted: bool = False) -> bool:
     """Whether this capitalised word, right after a word, opens a sentence of its own."""
     word = token.text
     previous = doc[token.i - 1]
@@ -232,7 +232,7 @@ def _opens_clause(rest: str, subject_first: bool = False) -> bool:
     return kind == "subject_first" if subject_first else kind != "none"
 
 
-def run_together(sentence: Sentence, names: set[str]) -> Optional[tuple[int, int]]:
+def run_together(sentence: Sentence, names: Set[str]) -> Optional[tuple[int, int]]:
     """The span of a capitalised word that starts a new sentence inside this one."""
     doc = sentence.doc
     if doc is None:

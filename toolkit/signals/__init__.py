@@ -63,7 +63,11 @@ def measure_one(translation: str, renderings: dict[str, str], original: str = ""
                 original_lang: str | None = None, resources: Resources | None = None) -> Measured:
     """measure() of one bead: a translation, its renderings {name: text} in its language, and optionally the
     original."""
-    return measure([BeadTexts(translation, renderings, original, {}, lang, original_lang)], resources)[0]
+    from ..languages import Language
+
+    bead = BeadTexts(translation, renderings, original, lang=Language.parse(lang) if lang else None,
+                     original_lang=Language.parse(original_lang) if original_lang else None)
+    return measure([bead], resources)[0]
 
 
 def status() -> Signature:

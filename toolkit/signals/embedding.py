@@ -142,8 +142,9 @@ def _embedder(bead: BeadTexts, resources: Resources) -> Optional[Embedder]:
 
 def prepare(beads, resources: Resources) -> None:
     wanted = [b for b in beads if _embedder(b, resources) is not None]
-    if wanted:
-        _embedder(wanted[0], resources).add(t for b in wanted for t in [b.translation, *b.renderings.values()])
+    embedder = _embedder(wanted[0], resources) if wanted else None
+    if embedder is not None:
+        embedder.add(t for b in wanted for t in [b.translation, *b.renderings.values()])
 
 
 def measure(bead: BeadTexts, resources: Resources) -> Measured:

@@ -274,7 +274,7 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
             # NER, only one the model took for a name before its second look (so never a common noun)
             kept = kept_words(text, original_vocab)
             if by_ner:
-                doubtful = {(t.start, t.end) for t in _ner_names(text, doubtful=True)}
+                doubtful = {(t.start, t.end) for t in _ner_names(text, doubtful=True) or []}
                 kept = [t for t in kept if (t.start, t.end) in doubtful]
             found += kept
         for key, shown in {translit_key(t.key): t.text for t in found}.items():

@@ -111,8 +111,10 @@ def _quantities(text: str) -> list[tuple[str, tuple[int, int], str]]:
                 month = f"month:{_MONTH_VALUES[word]}"
                 found.append((month, (start, end), month))
                 continue
-            value = _WORD_VALUES.get(word) or _ORDINAL_VALUES.get(word)
-            if value is None:
+            known = _WORD_VALUES.get(word) or _ORDINAL_VALUES.get(word)
+            if known is not None:
+                value = known
+            else:
                 ordinal = _ORDINAL_DE.match(word)
                 if not ordinal:
                     continue

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import statistics
+from typing import Callable
 
 from . import sentence_scores
 from .sentence_scores import metrics, signatures  # noqa: F401 - the family's metrics and their signatures
 from .base import BeadTexts, Family, Measured, Resources, Signal
 
-SCORES = {"chrf": sentence_scores.chrf, "bleu": sentence_scores.bleu, "ter": sentence_scores.ter}
+SCORES: dict[str, Callable[[str, str], float]] = {"chrf": sentence_scores.chrf, "bleu": sentence_scores.bleu, "ter": sentence_scores.ter}
 
 
 def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:

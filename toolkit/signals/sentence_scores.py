@@ -248,6 +248,7 @@ class _BeamEditDistance:
         if stop == n_h:
             return _Distance(rows[-1][-1], self, words_h, rows)
         if self._to_end is None:
+            assert base is not None  # kept by the first call, which always goes to the end
             self._to_end = self._backward(base)
         inf = self._lib._INT_INFINITY
         return _Distance(min(min(map(operator.add, rows[stop], self._to_end[stop])), inf), self, words_h, rows)
