@@ -42,8 +42,8 @@ from typing import Optional
 
 from . import severity as severities
 from .records import Reason, Severity
-from .signals.base import CONSENSUS
 from .signals import REGISTRY
+from .signals.base import CONSENSUS
 from .signature import Signature
 
 THRESHOLD = 0.5

@@ -18,8 +18,8 @@ from typing import Any, Iterable, Iterator, Optional, Sequence, TypeVar
 
 from .. import english
 from ..resources import Unavailable
-from . import attribution, boundary, fragments, lost_text, notes, quotes, repeated, untranslated
 from ..severity import highest, rank
+from . import attribution, boundary, fragments, lost_text, notes, quotes, repeated, untranslated
 from .base import SEVERITY, Check, Finding, Findings, Sentence
 
 CHECKS: tuple[Check, ...] = (lost_text.CHECK, quotes.CHECK, notes.CHECK, fragments.CHECK, repeated.CHECK,

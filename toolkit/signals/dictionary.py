@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 from ..paths import cache_root
-from .text import STOPWORDS, fold
 from ..resources import Unavailable
+from .text import STOPWORDS, fold
 
 DEFAULT_PATH = Path("/usr/share/trans/de-en")
 _ENV = "TOOLKIT_DICTIONARY"

@@ -37,9 +37,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Callable, Iterable, NamedTuple, Optional
 
 from ..records import Reason
-from .text import Token, fold, tokens
-from .base import BeadTexts, Family, Measured, Resources, Signal
 from ..resources import Unavailable, status
+from .base import BeadTexts, Family, Measured, Resources, Signal
+from .text import Token, fold, tokens
 
 LANGUAGES = {"en"}
 MAX_WORDS = 60
@@ -305,12 +305,13 @@ def _located(text: str, words: tuple[str, ...]) -> list[Token]:
     return found
 
 
-def prepare(beads, resources: Resources) -> None:
-    """Parse the translations, then the renderings of those that leave a word unlinked (see the docstring)."""
+def prepare(beads, resources: Resources) -> Optional[Parser]:
+    """Start parsing the translations, then the renderings of those that leave a word unlinked (see the
+    docstring), in the background; measure waits on the parser it is given for the parses it reads."""
     wanted = [b for b in beads if b.lang in LANGUAGES and b.renderings]
     parser = resources.get("parser", default) if wanted else None
     if parser is None:
-        return
+        return None
     translations = [b.translation for b in wanted]
 
     def work() -> None:
@@ -319,10 +320,11 @@ def prepare(beads, resources: Resources) -> None:
         parser.add([r for b in loose for r in b.renderings.values()])
 
     parser.in_background(work)
+    return parser
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
-    parser = resources.get("parser", default) if bead.lang in LANGUAGES else None
+def measure(bead: BeadTexts, resources: Resources, prepared: Optional[Parser] = None) -> Measured:
+    parser = (prepared or resources.get("parser", default)) if bead.lang in LANGUAGES else None
     values, reasons = grammar_signals(parser, bead.translation, bead.renderings, bead.lang)
     return Measured(values, reasons)
 

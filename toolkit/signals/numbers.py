@@ -16,6 +16,7 @@ that every rendering or the original has and the translation lacks), `numbers_mi
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..records import Reason
 from .base import BeadTexts, Family, Measured, Resources, Signal
@@ -215,7 +216,7 @@ def _show(value: str) -> str:
     return f"{int(number):,}" if number == int(number) and abs(number) >= 10000 else value
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     values, reasons = numbers_signal(bead.translation, bead.renderings, bead.original,
                                      frozenset(bead.round_trips()))
     return Measured(values, reasons)
