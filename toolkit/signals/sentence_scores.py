@@ -218,7 +218,7 @@ class _BeamEditDistance:
                 if j == n_ref:  # the last column: deletions only
                     right = costs[j] = min(below[j] + 1, inf)
                     j -= 1
-                for j in range(j, low - 1, -1):
+                for j in range(j, low - 1, -1):  # noqa: B020 - the scan goes on from the column set above
                     best = below[j + 1] if word == ref[j] else below[j + 1] + 1
                     if best > inf:
                         best = inf
