@@ -56,11 +56,10 @@ def test_batched_signals_agree_with_one_at_a_time(model):
     renderings = {f"r{k}": t for k, t in enumerate(TEXTS[1:6])}
     one = embedding.Embedder.__new__(embedding.Embedder)
     one.model, one.batch_size, one._vectors, one.name = model.model, 1, {}, model.name
-    alone = embedding.embedding_signals(one, TEXTS[0], renderings)
+    alone = embedding.embedding_signals(one.vectors(TEXTS[:6]), TEXTS[0], renderings)
     many = embedding.Embedder.__new__(embedding.Embedder)
     many.model, many.batch_size, many._vectors, many.name = model.model, embedding.BATCH, {}, model.name
-    many.add(TEXTS)
-    batched = embedding.embedding_signals(many, TEXTS[0], renderings)
+    batched = embedding.embedding_signals(many.vectors(TEXTS), TEXTS[0], renderings)
     assert alone.keys() == batched.keys() == {"embed_cos_best", "embed_cos_median", "embed_consensus_gap"}
     for name in alone:
         assert abs(alone[name] - batched[name]) <= 1e-4 + 1e-9  # rounded to 4 decimals: at most one unit apart

@@ -343,13 +343,13 @@ def test_learnt_scores_are_kept_on_disk_across_runs(tmp_path):
 
     first = Model()
     store = StoredScores(first, tmp_path / "scores.sqlite")
-    store.add([("a b", "a"), ("c", "c d")])
-    assert store.of("a b", "a") == round(3 / 4, 4) and len(first.asked) == 2
+    scored = store.of_pairs([("a b", "a"), ("c", "c d")])
+    assert scored[("a b", "a")] == round(3 / 4, 4) and len(first.asked) == 2
     second = Model()
     again = StoredScores(second, tmp_path / "scores.sqlite")
-    again.add([("a b", "a"), ("c", "c d"), ("new", "pair")])
+    assert again.of_pairs([("a b", "a"), ("c", "c d"), ("new", "pair")])[("a b", "a")] == round(3 / 4, 4)
     assert second.asked == [("new", "pair")]
-    assert again.of("c", "c d") == store.of("c", "c d")
+    assert again.of_pairs([("c", "c d")]) == store.of_pairs([("c", "c d")])
     other = type("Other", (Model,), {"signature": "toy-model|v2"})()
-    StoredScores(other, tmp_path / "scores.sqlite").add([("a b", "a")])
+    StoredScores(other, tmp_path / "scores.sqlite").of_pairs([("a b", "a")])
     assert other.asked == [("a b", "a")]  # another model's scores are never reused

@@ -17,8 +17,10 @@ BEADS = [
 def _family(name: str, calls: list, background: bool = False, all_cores: bool = False) -> Family:
     def prepare(beads, resources):
         calls.append(f"prepare {name}")
+        return f"prepared {name}"
 
-    def measure(bead, resources):
+    def measure(bead, resources, prepared):
+        assert prepared == f"prepared {name}"  # what this family's prepare gave, handed to its measure
         calls.append(f"measure {name}")
         return Measured({name: float(len(bead.translation))}, [Reason(name, name, None, name)])
 
@@ -42,13 +44,11 @@ def test_models_first_then_the_background_work_and_the_result_keeps_registry_ord
 
 def _in_registry_order(beads, resources):
     """measure() as it was: every prepare, then every family, in registry order."""
-    for family in signals.REGISTRY.families:
-        if family.prepare is not None:
-            family.prepare(beads, resources)
+    prepared = {f.name: f.prepare(beads, resources) for f in signals.REGISTRY.families if f.prepare is not None}
     measured = [Measured() for _ in beads]
     for family in signals.REGISTRY.families:
         for bead, result in zip(beads, measured):
-            result.update(family.measure(bead, resources))
+            result.update(family.measure(bead, resources, prepared.get(family.name)))
     return measured
 
 

@@ -78,10 +78,10 @@ def test_no_sentence_initial_common_word_is_a_name_in_news():
     references = [s.translations["ref_A_en"] for s in read_wmt(DATA, "wmt21_newstest_deen")
                   if s.translations.get("ref_A_en")]
     lower = collections.Counter(t.key for r in references for t in tokens(r) if t.text.islower())
-    prepare_names(references)
+    known = prepare_names(references)
     wrong = []
     for reference in references:
-        found = names(reference)
+        found = names(reference, known=known)
         starts = {start for start, _ in split_sentences(reference, "en")}
         for k, word in enumerate(found):
             follows = k + 1 < len(found) and not reference[word.end:found[k + 1].start].strip(". ")

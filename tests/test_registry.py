@@ -14,7 +14,7 @@ from toolkit.errors import ToolkitError
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def _shouting(bead: BeadTexts, resources: Resources) -> Measured:
+def _shouting(bead: BeadTexts, resources: Resources, prepared=None) -> Measured:
     """A toy family: words in capitals that no rendering writes in capitals."""
     theirs = {w for text in bead.renderings.values() for w in text.split() if w.isupper()}
     loud = [w for w in bead.translation.split() if w.isupper() and len(w) > 1 and w not in theirs]
@@ -52,7 +52,7 @@ def test_a_toy_family_flows_through_measure_fusion_judge_and_table(toy):
     assert first.translation_span == (12, 17) and first.technical.startswith("toy_shouting = 1 fired")
     bare = TOY_MODEL | {"checks": {}}  # a family that gave no sentence reads in the registry's words
     REGISTRY.unregister("toy")
-    REGISTRY.register(Family("toy", TOY.signals, lambda b, r: Measured({"toy_shouting": 1.0}), module="t"))
+    REGISTRY.register(Family("toy", TOY.signals, lambda b, r, p: Measured({"toy_shouting": 1.0}), module="t"))
     plain = judge([bead], resources=Resources(embedder=None), models={"models": [bare]})[0].verdict.reasons[0]
     assert (plain.signal, plain.detail) == ("toy_shouting", "the translation shouts")
     REGISTRY.unregister("toy")

@@ -120,14 +120,16 @@ def _render(engines: Sequence[Engine], systems: dict[str, Document], source: Opt
     for name, plan in plans.items():
         doc, made[name] = systems[name], []
         for engine, kind in plan:
+            if kind == RenderingKind.ROUND_TRIP:
+                made[name].append(render.round_trip(engine, doc, cache=cache, progress=progress))
+                continue
+            assert source is not None  # forward and back renderings are planned only with a source
             if kind == RenderingKind.FORWARD:
                 if engine.signature not in shared:
                     shared[engine.signature] = render.forward(engine, source, doc.lang, cache, progress)
                 made[name].append(shared[engine.signature])
-            elif kind == RenderingKind.BACK:
-                made[name].append(render.back(engine, doc, source.lang, cache, progress))
             else:
-                made[name].append(render.round_trip(engine, doc, cache=cache, progress=progress))
+                made[name].append(render.back(engine, doc, source.lang, cache, progress))
     return made
 
 
@@ -190,7 +192,7 @@ def contrast(
     total = len(systems[0].lines)
     kept = [i for i in range(total)
             if any(s.lines[i].strip() for s in systems) or (source is not None and source[i].strip())]
-    source_doc = _document(source, source_lang, None) if source is not None else None
+    source_doc = _document(source, source_lang, None) if source is not None and source_lang else None
     docs = {s.name: _document(s.lines, lang, s.path) for s in systems}
 
     from .quiet import quiet_libraries
@@ -249,12 +251,12 @@ def contrast(
                                    [line["systems"][a]["flag"] for line in lines],
                                    [line["systems"][b]["flag"] for line in lines], samples, trials)
                 pairs.append({"a": a, "b": b, **tests})
-    references = sorted({r.name for made in rendered.values() for r in made})
-    sig = run_signature(references, threshold, context={"against": against},
+    names_made = sorted({r.name for made in rendered.values() for r in made})
+    sig = run_signature(names_made, threshold, context={"against": against},
                         significance=f"bootstrap:{samples}|ar:{trials}|seed:12345")
     summary = {"signature": str(sig), "signature_fields": sig.as_dict(), "lang": lang, "source_lang": source_lang,
                "lines": count, "blank_lines_left_out": total - count, "against": against, "threshold": threshold,
-               "systems": {s.name: s.path for s in systems}, "renderings": references,
+               "systems": {s.name: s.path for s in systems}, "renderings": names_made,
                "notes": notes(len(systems), against)}
     return Contrast(names, lines, overall, pairs, summary)
 

@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Optional
 
 from . import severity as severities
-from .records import Reason
-from .signals.base import CONSENSUS
+from .records import Reason, Severity
 from .signals import REGISTRY
+from .signals.base import CONSENSUS
 from .signature import Signature
 
 THRESHOLD = 0.5
@@ -58,7 +58,7 @@ MODEL_FILE = Path(__file__).resolve().parent / "data" / "fusion.json"
 class Verdict:
     divergence: float
     flag: bool
-    severity: str
+    severity: Severity
     reasons: list[Reason]
 
 
@@ -68,7 +68,8 @@ def feature_value(signals: dict[str, float], name: str) -> Optional[float]:
     signal = REGISTRY[name]
     if signal.parts:
         parts = [feature_value(signals, part) for part in signal.parts]
-        return None if None in parts else float(min(parts) > 0)
+        present = [p for p in parts if p is not None]
+        return None if len(present) < len(parts) else float(min(present) > 0)
     value = signals.get(name, signal.neutral)
     if value is None:
         return None
@@ -112,7 +113,7 @@ def fired_checks(model: dict, signals: dict[str, float]) -> dict[str, tuple[str,
     out: dict[str, tuple[str, float]] = {}
     for name, precision in model.get("checks", {}).items():
         value = feature_value(signals, name)
-        family = REGISTRY[name].check
+        family = REGISTRY[name].check or name
         if value and value > 0 and precision > out.get(family, ("", 0.0))[1]:
             out[family] = (name, precision)
     return out
@@ -136,7 +137,7 @@ def divergence_of(model: dict, signals: dict[str, float]) -> float:
     return with_checks(fused_of(model, signals), [p for _, p in fired_checks(model, signals).values()])
 
 
-def severity_of(divergence: float, threshold: float, model: dict, kinds=(), fused: Optional[float] = None) -> str:
+def severity_of(divergence: float, threshold: float, model: dict, kinds=(), fused: Optional[float] = None) -> Severity:
     """none under the threshold; else the highest of the fired checks' kinds (severity.KINDS) and the cut
     points on the logistic divergence `fused` (the divergence itself when not given)."""
     if divergence < threshold:
@@ -188,7 +189,7 @@ def verdict(signals: dict[str, float], reasons: list[Reason], renderings: int, l
     severity.UNCONFIRMED."""
     model = choose((models or load())["models"], signals, lang, renderings)
     if model is None:
-        return Verdict(0.0, False, "none", reasons)
+        return Verdict(0.0, False, Severity.NONE, reasons)
     divergence = round(divergence_of(model, signals), 4)
     kinds = fired_checks(model, signals)  # keyed by the kind of change each check detects
     severity = severities.capped(severity_of(divergence, threshold, model, kinds, fused_of(model, signals)),

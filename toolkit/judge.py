@@ -103,7 +103,7 @@ def measure_all(beads: Sequence[BeadTexts], resources: Optional[Resources] = Non
         done = store.get_many(keys)
     else:
         keys = [str(k) for k in range(len(beads))]
-    first = {}  # each distinct bead once: the same sentence against the same renderings is one measurement
+    first: dict[str, int] = {}  # each distinct bead once: the same sentence against the same renderings is one measurement
     for k, key in enumerate(keys):
         if key not in done:
             first.setdefault(key, k)

@@ -63,12 +63,14 @@ def _render_all(
 ) -> list[Rendering]:
     renderings: list[Rendering] = []
     for engine, kind in _plan(translation, original, engines):
+        if kind == RenderingKind.ROUND_TRIP:
+            renderings.append(render.round_trip(engine, translation, cache=cache, progress=progress))
+            continue
+        assert original is not None  # the plan makes forward and back renderings only from an original
         if kind == RenderingKind.FORWARD:
             renderings.append(render.forward(engine, original, translation.lang, cache, progress))
-        elif kind == RenderingKind.BACK:
-            renderings.append(render.back(engine, translation, original.lang, cache, progress))
         else:
-            renderings.append(render.round_trip(engine, translation, cache=cache, progress=progress))
+            renderings.append(render.back(engine, translation, original.lang, cache, progress))
     return renderings
 
 
@@ -147,7 +149,7 @@ def judge_documents(documents: Sequence[tuple[Document, Optional[Document], list
 
 def _described(document: Document) -> dict:
     """A document as the summary names it; a web page's title, date and site come along."""
-    described = {"path": document.path, "lang": document.lang, "sentences": len(document.segments)}
+    described: dict[str, object] = {"path": document.path, "lang": document.lang, "sentences": len(document.segments)}
     if document.meta:
         described["meta"] = dict(document.meta)
     return described

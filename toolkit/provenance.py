@@ -1,12 +1,12 @@
 """The one signature of a run's verdicts: everything that shaped them, for compare, contrast and batch alike."""
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Iterable, Optional
 
 from .signature import Signature, Value
 
 
-def run_signature(engines: Sequence[str] | str, threshold: float, aligned: bool = False,
+def run_signature(engines: Iterable[str] | str, threshold: float, aligned: bool = False,
                   context: Optional[dict[str, Value]] = None, significance: Optional[str] = None) -> Signature:
     """toolkit version, what the run was asked (context: the input kind, what systems are judged against),
     the engines' renderings, the aligner, the surface metrics, the fusion, the optional resources (embedding,

@@ -82,7 +82,7 @@ BY_DIVERGENCE = {MINOR: "a divergence just over the threshold", MAJOR: "a high d
 UNCONFIRMED = MAJOR  # the most a finding of the renderings reaches when nothing confirms it
 
 
-def capped(severity: str, unconfirmed: bool) -> str:
+def capped(severity: Severity, unconfirmed: bool) -> Severity:
     """The severity as far as the evidence confirms it: at most UNCONFIRMED where nothing confirms it."""
     if unconfirmed and rank(severity) > rank(UNCONFIRMED):
         return UNCONFIRMED
@@ -108,7 +108,7 @@ def of_kinds(kinds: Iterable[str]) -> Severity:
     return highest(KINDS[k].severity for k in kinds if k in KINDS)
 
 
-def legend(severity: str) -> str:
+def legend(severity: Severity) -> str:
     """The legend's line for a severity: what it means, and what always gives it."""
     if severity == NONE:
         return MEANS[NONE]

@@ -34,22 +34,22 @@ class StoredScores(learnt_signals.Scores):
         self._db.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT, pair TEXT, score REAL, "
                          "PRIMARY KEY (model, pair))")
 
-    def add(self, pairs: Iterable[tuple[str, str]]) -> None:
-        todo = sorted({p for p in pairs if p not in self._seen})
-        stored = {}
+    def of_pairs(self, pairs: Iterable[tuple[str, str]]) -> learnt_signals.Pairs:
+        todo = sorted(set(pairs))
+        found: learnt_signals.Pairs = {}
         for start in range(0, len(todo), 900):  # SQLite's limit on bound parameters
             part = {_key(p): p for p in todo[start:start + 900]}
             rows = self._db.execute(f"SELECT pair, score FROM scores WHERE model = ? AND pair IN "
                                     f"({','.join('?' * len(part))})", [self.name, *part]).fetchall()
-            stored.update((part[k], score) for k, score in rows)
-        self._seen.update(stored)
-        missing = [p for p in todo if p not in stored]
+            found.update((part[k], score) for k, score in rows)
+        missing = [p for p in todo if p not in found]
         for start in range(0, len(missing), CHUNK):
-            chunk = missing[start:start + CHUNK]
-            super().add(chunk)
+            scored = super().of_pairs(missing[start:start + CHUNK])
+            found.update(scored)
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?)",
-                                     [(self.name, _key(p), self._seen[p]) for p in chunk])
+                                     [(self.name, _key(p), s) for p, s in scored.items()])
+        return found
 
 
 def stored() -> StoredScores | None:

@@ -14,18 +14,18 @@ typed findings (base.Finding) whose severity is fixed by their kind.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Iterator, Optional, Sequence, TypeVar
+from typing import Any, Iterable, Iterator, Optional, Sequence, TypeVar
 
 from .. import english
 from ..resources import Unavailable
-from . import attribution, boundary, fragments, lost_text, notes, quotes, repeated, untranslated
 from ..severity import highest, rank
+from . import attribution, boundary, fragments, lost_text, notes, quotes, repeated, untranslated
 from .base import SEVERITY, Check, Finding, Findings, Sentence
 
 CHECKS: tuple[Check, ...] = (lost_text.CHECK, quotes.CHECK, notes.CHECK, fragments.CHECK, repeated.CHECK,
                              untranslated.CHECK, attribution.CHECK)
 LANGUAGES = {"en"}  # the checks read English (German left in English text, English quotation marks)
-Parsable = TypeVar("Parsable")  # a frozen dataclass with `text` and `doc`: base.Sentence, inject.Piece
+Parsable = TypeVar("Parsable", bound=Any)  # a frozen dataclass with `text` and `doc`: base.Sentence, inject.Piece
 
 
 def parses(nlp, texts: Iterable[str]) -> Iterator[object]:

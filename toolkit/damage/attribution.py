@@ -45,7 +45,7 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
                 words = tuple(t.key for t in tokens(sentence.text[a:b]))
                 if len(words) < QUOTE_WORDS or speaker is None:
                     continue
-                for other_words, other_speaker, j in seen:
+                for other_words, other_speaker, _ in seen:
                     short, long_ = sorted((words, other_words), key=len)
                     contained = any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
                     if contained and not _same_person(speaker, other_speaker):

@@ -11,7 +11,7 @@ every run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..severity import KINDS
 
@@ -37,7 +37,7 @@ class Sentence:
 
     text: str
     paragraph: int
-    doc: object = None
+    doc: Any = None  # spaCy's Doc (no type stubs)
 
 
 @dataclass(frozen=True)

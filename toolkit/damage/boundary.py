@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 from .. import english
 
@@ -39,7 +39,7 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return str(next((e for e in edges if n <= e), "more"))
 
 
-def candidates(doc) -> Iterator[object]:
+def candidates(doc) -> Iterator[Any]:
     """The tokens that could open a sentence run into this one: capitalised, after a word, a number or a
     closing mark, with only space between."""
     text = doc.text

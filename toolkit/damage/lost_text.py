@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import AbstractSet as Set
 from typing import Optional, Sequence
 
 from .. import english
@@ -99,7 +100,7 @@ def _opens_after_i(previous) -> bool:
     return low in _COPULAS or (previous.tag_ in _BEFORE_I_TAGS and low not in _BEFORE_I)
 
 
-def _name(token, doc, function_word: bool, names: set[str]) -> bool:
+def _name(token, doc, function_word: bool, names: Set[str]) -> bool:
     """spaCy's NER takes this word for (part of) a name, and a name it may well be."""
     kind = token.ent_type_
     if not kind:
@@ -115,7 +116,7 @@ def _name(token, doc, function_word: bool, names: set[str]) -> bool:
     return not (alone and kind in _GUESSED and token.text not in names and boundary.ordinary(token.text))
 
 
-def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) -> bool:
+def _new_sentence(token, doc, text: str, names: Set[str], quoted: bool = False) -> bool:
     """Whether this capitalised word, right after a word, opens a sentence of its own."""
     word = token.text
     previous = doc[token.i - 1]
@@ -157,7 +158,7 @@ def _new_sentence(token, doc, text: str, names: set[str], quoted: bool = False) 
     return _ordinary_alone(token, doc, names)
 
 
-def _ordinary_alone(token, doc, names: set[str]) -> bool:
+def _ordinary_alone(token, doc, names: Set[str]) -> bool:
     """An ordinary word capitalised alone, which the document never capitalises elsewhere inside a sentence,
     after a word that leaves its phrase open (_OPEN_BEFORE): "more than 100 Images from the area look like a
     warzone". Not after an article (the Autobahn, the Day of German Unity), nor where a capital word stands
@@ -232,7 +233,7 @@ def _opens_clause(rest: str, subject_first: bool = False) -> bool:
     return kind == "subject_first" if subject_first else kind != "none"
 
 
-def run_together(sentence: Sentence, names: set[str]) -> Optional[tuple[int, int]]:
+def run_together(sentence: Sentence, names: Set[str]) -> Optional[tuple[int, int]]:
     """The span of a capitalised word that starts a new sentence inside this one."""
     doc = sentence.doc
     if doc is None:

@@ -12,11 +12,24 @@ that are there, and reads a signal with a neutral value as "no evidence" when it
 from __future__ import annotations
 
 import contextlib
-from typing import Callable, ContextManager, Sequence
+from typing import Any, Callable, ContextManager, Sequence
 
 from ..signature import Signature
-from . import consensus, coverage, dictionary, embedding, entities, grammar, learnt, length, lexical, mood, negation
-from . import numbers, overlap
+from . import (
+    consensus,
+    coverage,
+    dictionary,
+    embedding,
+    entities,
+    grammar,
+    learnt,
+    length,
+    lexical,
+    mood,
+    negation,
+    numbers,
+    overlap,
+)
 from .base import AUTO, BeadTexts, Family, Measured, Registry, Resources, Signal
 
 # The order is the fusion's feature order (fitted models list their features by name, so a new family can
@@ -44,14 +57,16 @@ def measure(beads: Sequence[BeadTexts], resources: Resources | None = None,
     models = [f for f in families if f.all_cores]
     background = [f for f in families if f.background and not f.all_cores]
     rest = [f for f in families if f not in models and f not in background]
+    prepared: dict[str, Any] = {}
     for family in models + background + rest:
         if family.prepare is not None:
             with timer(family.name):
-                family.prepare(beads, resources)
+                prepared[family.name] = family.prepare(beads, resources)
     found: dict[str, list[Measured]] = {}
     for family in models + rest + background:  # family by family, so each is timed once, not once a bead
+        state = prepared.get(family.name)
         with timer(family.name):
-            found[family.name] = [family.measure(bead, resources) for bead in beads]
+            found[family.name] = [family.measure(bead, resources, state) for bead in beads]
     measured = [Measured() for _ in beads]
     for family in REGISTRY.families:  # merged in registry order, whatever order they were measured in
         for result, part in zip(measured, found[family.name]):
@@ -63,7 +78,11 @@ def measure_one(translation: str, renderings: dict[str, str], original: str = ""
                 original_lang: str | None = None, resources: Resources | None = None) -> Measured:
     """measure() of one bead: a translation, its renderings {name: text} in its language, and optionally the
     original."""
-    return measure([BeadTexts(translation, renderings, original, {}, lang, original_lang)], resources)[0]
+    from ..languages import Language
+
+    bead = BeadTexts(translation, renderings, original, lang=Language.parse(lang) if lang else None,
+                     original_lang=Language.parse(original_lang) if original_lang else None)
+    return measure([bead], resources)[0]
 
 
 def status() -> Signature:

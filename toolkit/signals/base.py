@@ -2,15 +2,16 @@
 
 A family declares its signals once (`Signal`: name, what it measures, direction, neutral value, whether it
 is a direct check, how its reason reads) and measures them with one call shape:
-`family.measure(bead: BeadTexts, resources: Resources) -> Measured`. Families that batch a model call over
-many beads also give `prepare(beads, resources)`, called once before the beads are measured.
+`family.measure(bead: BeadTexts, resources: Resources, prepared) -> Measured`. Families that batch a model
+call over many beads also give `prepare(beads, resources)`, called once before those beads are measured: what
+it returns (their model outputs) is the `prepared` that measure reads; None for the others.
 The fusion (its neutral values, caps, checks), the fitting code (which signals a model uses, in which order),
 the report and the README table read the registry; nothing parses a signal's name.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from ..languages import Language
 from ..records import Reason, RenderingKind
@@ -148,8 +149,10 @@ class Resources:
 class Family:
     name: str
     signals: tuple[Signal, ...]
-    measure: Callable[[BeadTexts, Resources], Measured]
-    prepare: Optional[Callable[[Sequence[BeadTexts], Resources], None]] = None
+    # measure(bead, resources, prepared): prepared is what prepare gave for the beads measured together (their
+    # model outputs: one batched call), None for a family without prepare
+    measure: Callable[[BeadTexts, Resources, Any], Measured]
+    prepare: Optional[Callable[[Sequence[BeadTexts], Resources], Any]] = None
     module: str = ""  # where it lives, for the README table
     when: str = ""  # when it is measured, in words, for the README table
     # prepare runs a model on every core (torch threads): done first, before any background work starts

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import functools
 import statistics
+from typing import Any
 
 from . import sentence_scores
-from .lexical import bigram_unsupported, support_rates
 from .base import CONSENSUS, BeadTexts, Family, Measured, Resources, Signal
-
+from .lexical import bigram_unsupported, support_rates
 
 _chrf = sentence_scores.chrf  # kept per pair: beads that share renderings share most pairs, and overlap.py asks too
 
@@ -64,7 +64,7 @@ def consensus_signals(translation: str, renderings: dict[str, str], chrf_median:
     }
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     texts = list(bead.renderings.values())
     if len(texts) < 2:
         return Measured()

@@ -19,12 +19,12 @@ Only for a German original and an English translation, with the dictionary insta
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from ..records import Reason
 from . import dictionary
-from .text import Token, content, tokens
 from .base import BeadTexts, Family, Measured, Resources, Signal
+from .text import Token, content, tokens
 
 
 def _stems(text: str) -> set[str]:
@@ -99,7 +99,7 @@ def coverage_signals(translation: str, renderings: dict[str, str], original: str
     }, reasons
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     lexicon = resources.get("lexicon", dictionary.default) if _wanted(bead) else None
     values, reasons = coverage_signals(bead.translation, bead.renderings, bead.original, bead.original_lang,
                                        bead.lang, lexicon)

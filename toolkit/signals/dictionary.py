@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 from ..paths import cache_root
-from .text import STOPWORDS, fold
 from ..resources import Unavailable
+from .text import STOPWORDS, fold
 
 DEFAULT_PATH = Path("/usr/share/trans/de-en")
 _ENV = "TOOLKIT_DICTIONARY"
@@ -184,7 +184,7 @@ class Dictionary:
                 return frozenset(self.entries[key[: -len(ending)]])
         return None
 
-    @functools.lru_cache(maxsize=65536)
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one Dictionary per process, kept for its life
     def translations(self, key: str) -> frozenset[str]:
         """English stems of a folded German word (its own stem included)."""
         own = frozenset({stem(key)})

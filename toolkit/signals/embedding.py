@@ -26,11 +26,11 @@ import importlib.util
 import os
 import statistics
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
+from ..resources import Unavailable
 from . import pooled_encoder
 from .base import CONSENSUS, EMBEDDING, BeadTexts, Family, Measured, Resources, Signal, make_room
-from ..resources import Unavailable
 
 LANGUAGES = {"en"}
 _ENV = "TOOLKIT_EMBEDDING_MODEL"
@@ -84,6 +84,11 @@ class Embedder:
         self.batch_size = batch_size
         self._vectors: dict = {}  # text -> its unit vector (numpy)
 
+    def vectors(self, texts: Iterable[str]) -> dict[str, Any]:
+        """{text: its unit vector}, encoded in one batch (sorted, so a batch's vectors do not depend on order)."""
+        todo = sorted(set(texts))
+        return dict(zip(todo, self.model.encode(todo, self.batch_size))) if todo else {}
+
     def add(self, texts: Iterable[str]) -> None:
         batch = set(texts)
         make_room(self._vectors, batch)
@@ -117,14 +122,15 @@ def available() -> tuple[bool, str]:
         return False, str(why)
 
 
-def embedding_signals(embedder: Embedder, translation: str, renderings: dict[str, str]) -> dict[str, float]:
+def embedding_signals(vectors: Mapping[str, Any], translation: str, renderings: dict[str, str]) -> dict[str, float]:
+    """vectors: the unit vector of the translation and of each rendering."""
     texts = list(renderings.values())
     if not texts or not translation.strip():
         return {"embed_cos_best": 0.0, "embed_cos_median": 0.0} if texts else {}
-    ours = embedder.vector(translation)
+    ours = vectors[translation]
     import numpy as np  # the CLI's start must not pay for it: the registry imports this module
 
-    theirs = np.stack([embedder.vector(t) for t in texts])
+    theirs = np.stack([vectors[t] for t in texts])
     cosines = theirs @ ours
     values = {"embed_cos_best": round(float(cosines.max()), 4),
               "embed_cos_median": round(float(np.median(cosines)), 4)}
@@ -140,15 +146,21 @@ def _embedder(bead: BeadTexts, resources: Resources) -> Optional[Embedder]:
     return resources.get("embedder", default) if bead.lang in LANGUAGES and bead.renderings else None
 
 
-def prepare(beads, resources: Resources) -> None:
+def prepare(beads, resources: Resources) -> Optional[dict[str, Any]]:
+    """The unit vector of every translation and rendering of the beads, embedded in one batch."""
     wanted = [b for b in beads if _embedder(b, resources) is not None]
-    if wanted:
-        _embedder(wanted[0], resources).add(t for b in wanted for t in [b.translation, *b.renderings.values()])
+    embedder = _embedder(wanted[0], resources) if wanted else None
+    return embedder.vectors(t for b in wanted for t in [b.translation, *b.renderings.values()]) if embedder else None
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Optional[dict[str, Any]] = None) -> Measured:
     embedder = _embedder(bead, resources)
-    return Measured(embedding_signals(embedder, bead.translation, bead.renderings)) if embedder else Measured()
+    if embedder is None:
+        return Measured()
+    texts = [bead.translation, *bead.renderings.values()]
+    if prepared is None or any(t not in prepared for t in texts):  # measured alone, not in a batch
+        prepared = embedder.vectors(texts)
+    return Measured(embedding_signals(prepared, bead.translation, bead.renderings))
 
 
 _FAR = "this translation seems to mean something else than the machine translations (by sentence embeddings)"

@@ -27,9 +27,9 @@ from typing import Iterable, Optional
 from .. import english
 from ..records import Reason
 from ..resources import Unavailable
+from .base import BeadTexts, Family, Measured, Resources, Signal
 from .exonyms import GERMAN
 from .text import ALL_STOPWORDS, Token, fold, tokens
-from .base import BeadTexts, Family, Measured, Resources, Signal
 
 _RULES = [("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("w", "v"), ("z", "s"),
           ("j", "y"), ("ie", "i"), ("ou", "u"), ("c", "k"), ("q", "k"), ("x", "ks")]
@@ -73,7 +73,6 @@ NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT"
                          "LANGUAGE"})
 _PROPER = frozenset({"NNP", "NNPS"})
 _NER_LANGS = {"en"}
-_CACHE_MAX = 200_000
 _CHUNK = 2000
 # Names need the tagger and the NER only (the parser is half the time). The attribute ruler (a quarter of what is
 # left) maps tags to parts of speech, morphology and lemmas, which nothing here reads; the one tag it sets is
@@ -84,8 +83,8 @@ _UNUSED = ["parser", "attribute_ruler", "lemmatizer"]
 # where it found a name (about two thirds of news sentences), and the second look is the NER's alone.
 _TAGGING = ["tok2vec", "tagger"]
 Spans = tuple[tuple[int, int], ...]
-# text -> (character spans of its name words, of the one-word opening names the second look rejected)
-_ner_spans: dict[str, tuple[Spans, Spans]] = {}
+# text -> (character spans of its name words, of the one-word opening names the second look rejected); None: no NER
+Found = Optional[dict[str, tuple[Spans, Spans]]]
 
 
 def _name_words(doc) -> list:
@@ -178,35 +177,33 @@ def _pipeline():
         return None
 
 
-def prepare_names(texts: Iterable[str]) -> None:
-    """Run the NER model over these texts in one batch, so that names() later only looks them up."""
+def prepare_names(texts: Iterable[str]) -> Found:
+    """The NER model's name spans of these texts, run in one batch (None without the model)."""
     nlp = _pipeline()
-    todo = list(dict.fromkeys(t for t in texts if t and t not in _ner_spans))
-    if nlp is None or not todo:
-        return
-    if len(_ner_spans) + len(todo) > _CACHE_MAX:
-        _ner_spans.clear()
+    if nlp is None:
+        return None
+    todo = list(dict.fromkeys(t for t in texts if t))
+    found: dict[str, tuple[Spans, Spans]] = {}
     for start in range(0, len(todo), _CHUNK):  # a chunk's parses at a time, not every text's at once
         chunk = todo[start:start + _CHUNK]
-        docs = _docs(nlp, chunk)
-        for text, spans in zip(chunk, _spans_of(nlp, docs)):
-            _ner_spans[text] = spans
+        found.update(zip(chunk, _spans_of(nlp, _docs(nlp, chunk))))
+    return found
 
 
-def _ner_names(text: str, doubtful: bool = False) -> Optional[list[Token]]:
+def _ner_names(text: str, doubtful: bool = False, known: Found = None) -> Optional[list[Token]]:
     """The words of text inside NER names, as the shared tokenizer cuts them (so that their keys match the
-    vocabularies), or None when the model is unavailable."""
-    if text not in _ner_spans:
-        prepare_names([text])
-        if text not in _ner_spans:
+    vocabularies), or None when the model is unavailable. known: spans found before (prepare_names)."""
+    if known is None or text not in known:
+        known = prepare_names([text])
+        if known is None or text not in known:
             return None
-    spans = _ner_spans[text][1 if doubtful else 0]
+    spans = known[text][1 if doubtful else 0]
     return [t for t in tokens(text) if any(a < t.end and t.start < b for a, b in spans)]
 
 
-def names(text: str, lang: Optional[str] = "en") -> list[Token]:
+def names(text: str, lang: Optional[str] = "en", known: Found = None) -> list[Token]:
     """The name words of text: by NER in English (when spaCy is installed), else by capitalisation."""
-    found = _ner_names(text) if lang in _NER_LANGS else None
+    found = _ner_names(text, known=known) if lang in _NER_LANGS else None
     if found is None:
         found = [t for t in tokens(text) if _is_name(text, t)]
     return found + _dotted(text)
@@ -247,12 +244,13 @@ def kept_words(text: str, original_vocab: frozenset[str]) -> list[Token]:
             and translit_key(t.key) in original_vocab]
 
 
-def entity_signals(translation: str, renderings: dict[str, str], original: str = "", lang: Optional[str] = "en"
-                   ) -> tuple[dict[str, float], list[Reason]]:
-    """lang: the translation's (and renderings') language; English names come from the NER model."""
+def entity_signals(translation: str, renderings: dict[str, str], original: str = "", lang: Optional[str] = "en",
+                   known: Found = None) -> tuple[dict[str, float], list[Reason]]:
+    """lang: the translation's (and renderings') language; English names come from the NER model (known: the
+    spans prepare_names found for these texts)."""
     if not renderings:
         return {}, []
-    ours = names(translation, lang)
+    ours = names(translation, lang, known)
     ours_vocab = vocabulary(translation)
     vocabularies = [vocabulary(r) for r in renderings.values()]
     everything = frozenset().union(*vocabularies, vocabulary(original) if original else frozenset())
@@ -268,13 +266,13 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
     # with many renderings their agreement is the evidence, and opening words that match the original are
     # more often common words some systems share (DEMETR WMT21: unshifted flagged 5.7% -> 8.6% with them)
     for text in renderings.values():
-        found = names(text, lang)
-        by_ner = lang in _NER_LANGS and _ner_names(text) is not None
+        found = names(text, lang, known)
+        by_ner = lang in _NER_LANGS and _ner_names(text, known=known) is not None
         if few and original_vocab:  # an opening name the original confirms (Madagascar / Madagaskar); with
             # NER, only one the model took for a name before its second look (so never a common noun)
             kept = kept_words(text, original_vocab)
             if by_ner:
-                doubtful = {(t.start, t.end) for t in _ner_names(text, doubtful=True)}
+                doubtful = {(t.start, t.end) for t in _ner_names(text, True, known) or []}
                 kept = [t for t in kept if (t.start, t.end) in doubtful]
             found += kept
         for key, shown in {translit_key(t.key): t.text for t in found}.items():
@@ -293,15 +291,15 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
     return {"entities_unsupported": float(unsupported), "entities_missing": float(len(reasons) - unsupported)}, reasons
 
 
-def prepare(beads, resources: Resources) -> None:
-    prepare_names(text for bead in beads if bead.lang in _NER_LANGS
-                  for text in (bead.translation, *bead.renderings.values()))
+def prepare(beads, resources: Resources) -> Found:
+    return prepare_names(text for bead in beads if bead.lang in _NER_LANGS
+                         for text in (bead.translation, *bead.renderings.values()))
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Found = None) -> Measured:
     if bead.one_round_trip_alone:  # one engine's dropped or translated name ("Corona" -> "Crown") is its own
         return Measured({"entities_unsupported": 0.0, "entities_missing": 0.0})
-    values, reasons = entity_signals(bead.translation, bead.renderings, bead.original, bead.lang)
+    values, reasons = entity_signals(bead.translation, bead.renderings, bead.original, bead.lang, prepared)
     return Measured(values, reasons)
 
 

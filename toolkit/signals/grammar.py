@@ -34,12 +34,12 @@ import subprocess
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterable, NamedTuple, Optional
+from typing import IO, Callable, Iterable, NamedTuple, Optional
 
 from ..records import Reason
-from .text import Token, fold, tokens
-from .base import BeadTexts, Family, Measured, Resources, Signal
 from ..resources import Unavailable, status
+from .base import BeadTexts, Family, Measured, Resources, Signal
+from .text import Token, fold, tokens
 
 LANGUAGES = {"en"}
 MAX_WORDS = 60
@@ -84,6 +84,9 @@ class _Process:
         env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, env=env, bufsize=1)
+        assert self.process.stdin is not None and self.process.stdout is not None  # both are pipes
+        self.stdin: IO[str] = self.process.stdin
+        self.stdout: IO[str] = self.process.stdout
         self.panicked = False
 
     def parse(self, lines: list[str]) -> list[Optional[Parse]]:
@@ -92,8 +95,8 @@ class _Process:
         def write() -> None:  # on its own thread: a full output pipe must not stop the input, nor the reverse
             try:
                 for line in lines:
-                    self.process.stdin.write(f"{line}\n{SENTINEL}\n")
-                self.process.stdin.flush()
+                    self.stdin.write(f"{line}\n{SENTINEL}\n")
+                self.stdin.flush()
             except (OSError, ValueError):  # the process died; the reader sees its output end
                 pass
 
@@ -104,7 +107,7 @@ class _Process:
         parses: list[Optional[Parse]] = []
         current: Optional[Parse] = None
         try:
-            for line in self.process.stdout:
+            for line in self.stdout:
                 if line.startswith(_ECHO):
                     parses.append(current)
                     current = None
@@ -125,7 +128,7 @@ class _Process:
 
     def close(self) -> None:
         try:
-            self.process.stdin.close()  # the parser ends at the end of its input
+            self.stdin.close()  # the parser ends at the end of its input
             self.process.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
             self.process.kill()
@@ -199,7 +202,7 @@ class Parser:
         stillborn = 0  # new processes in a row that parsed nothing: the program is broken, not one line
         while len(parses) < len(chunk):
             fresh = process is None
-            if fresh:
+            if process is None:
                 try:
                     # gone mid-run, or a program that cannot even start (no English dictionary installed): stdbuf
                     # would start it, and it fail, once a line
@@ -302,12 +305,13 @@ def _located(text: str, words: tuple[str, ...]) -> list[Token]:
     return found
 
 
-def prepare(beads, resources: Resources) -> None:
-    """Parse the translations, then the renderings of those that leave a word unlinked (see the docstring)."""
+def prepare(beads, resources: Resources) -> Optional[Parser]:
+    """Start parsing the translations, then the renderings of those that leave a word unlinked (see the
+    docstring), in the background; measure waits on the parser it is given for the parses it reads."""
     wanted = [b for b in beads if b.lang in LANGUAGES and b.renderings]
     parser = resources.get("parser", default) if wanted else None
     if parser is None:
-        return
+        return None
     translations = [b.translation for b in wanted]
 
     def work() -> None:
@@ -316,10 +320,11 @@ def prepare(beads, resources: Resources) -> None:
         parser.add([r for b in loose for r in b.renderings.values()])
 
     parser.in_background(work)
+    return parser
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
-    parser = resources.get("parser", default) if bead.lang in LANGUAGES else None
+def measure(bead: BeadTexts, resources: Resources, prepared: Optional[Parser] = None) -> Measured:
+    parser = (prepared or resources.get("parser", default)) if bead.lang in LANGUAGES else None
     values, reasons = grammar_signals(parser, bead.translation, bead.renderings, bead.lang)
     return Measured(values, reasons)
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import math
 import statistics
+from typing import Any
 
 from ..records import Reason
-from .entities import present, vocabulary, translit_key
+from .base import BeadTexts, Family, Measured, Resources, Signal
+from .entities import present, translit_key, vocabulary
 from .lexical import spans
 from .text import STOPWORDS, keys, tokens
-from .base import BeadTexts, Family, Measured, Resources, Signal
 
 
 def length_signals(translation: str, renderings: dict[str, str]) -> dict[str, float]:
@@ -53,11 +54,11 @@ def untranslated_signals(translation: str, renderings: dict[str, str], original:
     return {"untranslated": round(len(left) / max(len(ours), 1), 4)}, reasons
 
 
-def measure_length(bead: BeadTexts, resources: Resources) -> Measured:
+def measure_length(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     return Measured(length_signals(bead.translation, bead.renderings))
 
 
-def measure_untranslated(bead: BeadTexts, resources: Resources) -> Measured:
+def measure_untranslated(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     values, reasons = untranslated_signals(bead.translation, bead.renderings, bead.original, bead.lang)
     return Measured(values, reasons)
 

@@ -23,11 +23,12 @@ Signals (fractions in [0, 1]):
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from ..records import Reason
+from .base import BeadTexts, Family, Measured, Resources, Signal
 from .entities import translit_key
 from .text import Token, content, tokens
-from .base import BeadTexts, Family, Measured, Resources, Signal
 
 
 # Each text's word keys, content keys and word pairs, kept: consensus.py compares every rendering with every
@@ -116,7 +117,7 @@ def lexical_signals(translation: str, renderings: dict[str, str]) -> tuple[dict[
     }, reasons
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     values, reasons = lexical_signals(bead.translation, bead.renderings)
     return Measured(values, reasons)
 

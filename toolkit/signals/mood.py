@@ -18,12 +18,12 @@ none of 623 (WMT21 setting).
 from __future__ import annotations
 
 import statistics
-from typing import Optional
+from typing import Any, Optional
 
 from ..records import Reason
+from .base import BeadTexts, Family, Measured, Resources, Signal
 from .negation import agreed_count
 from .text import fold, tokens
-from .base import BeadTexts, Family, Measured, Resources, Signal
 
 PAST = {"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"}
 PRESENT = {"is", "are", "am", "has", "have", "does", "do", "isn't", "aren't", "hasn't", "haven't", "doesn't",
@@ -75,7 +75,7 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
     return values, reasons
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     values, reasons = mood_signals(bead.translation, bead.renderings, bead.original, bead.lang, bead.original_lang)
     if bead.one_round_trip_alone:  # one engine's question mark is its own: kept for the model, not a check
         values["question_mismatch"] = 0.0

@@ -12,10 +12,11 @@ Signals: `negation_mismatch` (|translation count - renderings' most common count
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from ..records import Reason
-from .text import fold, keys, tokens
 from .base import BeadTexts, Family, Measured, Resources, Signal
+from .text import fold, keys, tokens
 
 NEGATORS = {fold(w) for w in """not no never none nobody nothing nowhere neither nor without cannot can't won't
     don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
@@ -136,7 +137,7 @@ def _most_said(texts) -> str:
     return said.most_common(1)[0][0] if said else "not"
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     values, reasons = negation_signals(bead.translation, bead.renderings, bead.original,
                                        frozenset(bead.round_trips()))
     return Measured(values, reasons)

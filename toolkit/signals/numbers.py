@@ -16,6 +16,7 @@ that every rendering or the original has and the translation lacks), `numbers_mi
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..records import Reason
 from .base import BeadTexts, Family, Measured, Resources, Signal
@@ -111,8 +112,10 @@ def _quantities(text: str) -> list[tuple[str, tuple[int, int], str]]:
                 month = f"month:{_MONTH_VALUES[word]}"
                 found.append((month, (start, end), month))
                 continue
-            value = _WORD_VALUES.get(word) or _ORDINAL_VALUES.get(word)
-            if value is None:
+            known = _WORD_VALUES.get(word) or _ORDINAL_VALUES.get(word)
+            if known is not None:
+                value = known
+            else:
                 ordinal = _ORDINAL_DE.match(word)
                 if not ordinal:
                     continue
@@ -213,7 +216,7 @@ def _show(value: str) -> str:
     return f"{int(number):,}" if number == int(number) and abs(number) >= 10000 else value
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     values, reasons = numbers_signal(bead.translation, bead.renderings, bead.original,
                                      frozenset(bead.round_trips()))
     return Measured(values, reasons)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import statistics
+from typing import Any, Callable
 
 from . import sentence_scores
-from .sentence_scores import metrics, signatures  # noqa: F401 - the family's metrics and their signatures
 from .base import BeadTexts, Family, Measured, Resources, Signal
+from .sentence_scores import metrics, signatures  # noqa: F401 - the family's metrics and their signatures
 
-SCORES = {"chrf": sentence_scores.chrf, "bleu": sentence_scores.bleu, "ter": sentence_scores.ter}
+SCORES: dict[str, Callable[[str, str], float]] = {"chrf": sentence_scores.chrf, "bleu": sentence_scores.bleu, "ter": sentence_scores.ter}
 
 
 def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
@@ -30,7 +31,7 @@ def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float]
     return values, per_rendering
 
 
-def measure(bead: BeadTexts, resources: Resources) -> Measured:
+def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     pairs = {name: (bead.translation, text) for name, text in bead.renderings.items()}
     pairs.update({name: (bead.original, text) for name, text in bead.back_renderings.items()})
     values, per_rendering = overlap_signals(pairs)

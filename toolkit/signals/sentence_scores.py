@@ -218,7 +218,7 @@ class _BeamEditDistance:
                 if j == n_ref:  # the last column: deletions only
                     right = costs[j] = min(below[j] + 1, inf)
                     j -= 1
-                for j in range(j, low - 1, -1):
+                for j in range(j, low - 1, -1):  # noqa: B020 - the scan goes on from the column set above
                     best = below[j + 1] if word == ref[j] else below[j + 1] + 1
                     if best > inf:
                         best = inf
@@ -248,6 +248,7 @@ class _BeamEditDistance:
         if stop == n_h:
             return _Distance(rows[-1][-1], self, words_h, rows)
         if self._to_end is None:
+            assert base is not None  # kept by the first call, which always goes to the end
             self._to_end = self._backward(base)
         inf = self._lib._INT_INFINITY
         return _Distance(min(min(map(operator.add, rows[stop], self._to_end[stop])), inf), self, words_h, rows)
