@@ -167,3 +167,19 @@ def test_compare_keeps_its_judged_beads_beside_its_renderings(tmp_path):
     again = _cli(tmp_path, *args, "--out", str(tmp_path / "two"), "-q")
     assert again.returncode == 0 and again.stderr == "", again.stderr
     assert (tmp_path / "one" / "beads.jsonl").read_text() == (tmp_path / "two" / "beads.jsonl").read_text()
+
+
+def test_a_store_made_in_one_thread_serves_another(tmp_path):
+    """A batch actor opens its store when it is built and judges in Ray Data's worker thread."""
+    import threading
+
+    store = JudgedCache(tmp_path / "cache.sqlite")
+    beads = _beads(3)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(judge(beads, resources=Resources(**NONE), store=store)))
+    worker.start()
+    worker.join()
+    assert len(results) == 1 and len(store) == 3  # measured and kept from the other thread
+    again = judge(beads, resources=Resources(**NONE), store=store)
+    assert store.hits == 3 and [j.verdict for j in again] == [j.verdict for j in results[0]]
+    store.close()
