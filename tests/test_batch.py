@@ -1,6 +1,7 @@
 """`toolkit batch`: bad input stops before any work; on a simulated two-node Ray cluster the pairs get the
-verdicts `score` gives them, documents are rendered and judged, and a job killed after its first shard
-finishes the rest, and only the rest, when restarted with the same arguments.
+verdicts `score` gives them, documents are rendered and judged, both with the default cache (its file in the
+test's folder, through $TOOLKIT_CACHE), and a job killed after its first shard finishes the rest, and only the
+rest, when restarted with the same arguments.
 
 Ray takes long to start here, so one two-node cluster (ray.cluster_utils.Cluster) serves the module; a single
 test starts the command's own local Ray, as a user's first run would.
@@ -21,7 +22,7 @@ from toolkit.errors import ToolkitError
 from toolkit.schema import SEVERITIES
 from toolkit.score import score_records
 
-from conftest import ROOT
+from conftest import ROOT, needs_apertium
 
 PAIRS = [
     {"id": 1, "translation": "The army has 90,000 soldiers and is not ready.",
@@ -37,6 +38,15 @@ PAIRS = [
     {"id": 5, "translation": "Prices rose by three percent in May.",
      "renderings": ["Prices rose by 3 percent in May.", "Prices went up three percent in May."], "lang": "en"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def cache_file(tmp_path, monkeypatch):
+    """The default cache, as a user's run has it, but in the test's folder: the driver hands $TOOLKIT_CACHE to
+    the workers, and subprocesses inherit it."""
+    path = tmp_path / "cache.sqlite"
+    monkeypatch.setenv("TOOLKIT_CACHE", str(path))
+    return path
 
 
 def write_jsonl(path, records):
@@ -127,12 +137,24 @@ def cluster():
                                                         "object_store_memory": 200 * 1024 * 1024})
     two.add_node(num_cpus=1, object_store_memory=200 * 1024 * 1024)
     ray.init(address=two.address, logging_level="WARNING", log_to_driver=False)
+
+    @ray.remote(num_cpus=0)
+    def toolkit_file():
+        import toolkit
+
+        return toolkit.__file__
+
+    # the workers judge with this checkout's toolkit (they start in the driver's folder and get its sys.path),
+    # not with another copy the environment has installed
+    assert ray.get(toolkit_file.remote()) == str(ROOT / "toolkit" / "__init__.py")
     yield two
     ray.shutdown()
     two.shutdown()
 
 
-def test_pairs_get_the_verdicts_score_gives_on_two_nodes(tmp_path, cluster):
+def test_pairs_get_the_verdicts_score_gives_on_two_nodes(tmp_path, cluster, cache_file):
+    import sqlite3
+
     source = write_jsonl(tmp_path / "pairs.jsonl", PAIRS)
     result = run(BatchSpec(source, tmp_path / "out", address=cluster.address, workers=2, shard_rows=2,
                            batch_rows=1, quiet=True))
@@ -150,6 +172,9 @@ def test_pairs_get_the_verdicts_score_gives_on_two_nodes(tmp_path, cluster):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["rows"] == len(PAIRS) and summary["flagged"] == sum(w["flag"] for w in expected)
     assert isinstance(summary["signature"], str) and "fusion:" in summary["signature"]
+    # both nodes' actors kept their measured pairs in the one cache file (the simulated nodes share this disk)
+    with sqlite3.connect(cache_file) as db:
+        assert db.execute("SELECT COUNT(*) FROM judged").fetchone()[0] == len(PAIRS)
     again = run(BatchSpec(source, tmp_path / "out", address=cluster.address, workers=2, shard_rows=2, quiet=True))
     assert again.judged == [] and again.resumed == [0, 1, 2] and again.summary["rows"] == len(PAIRS)
     with pytest.raises(ToolkitError, match="other arguments .*shard_rows"):
@@ -231,3 +256,28 @@ def test_documents_are_rendered_by_actors_and_judged(tmp_path, cluster):
     export_rows = pq.read_table(exported).to_pylist()
     assert [(b["divergence"], b["flag"], b["severity"], b["reasons"]) for b in first] == \
         [(b["divergence"], b["flag"], b["severity"], b["reasons"]) for b in export_rows]
+
+
+@needs_apertium
+def test_documents_with_the_default_cache_on_two_nodes(tmp_path, cluster, cache_file):
+    """An MT engine that renders through the cache (the file engine does not), in actors on both nodes: the
+    renderings are kept in the cache file and a second job is served from it."""
+    import sqlite3
+
+    docs = write_jsonl(tmp_path / "docs.jsonl", [
+        {"id": k, "translation": text, "lang": "en"} for k, text in enumerate([
+            "The army has 90,000 soldiers. It is ready.", "The minister resigned on Monday.",
+            "Prices rose in May.\nThe bank raised its rates.", "The river flooded the old town."])])
+    argv = ["--engine", "apertium:eng-spa", "--address", cluster.address, "--workers", "2", "--shard-rows", "2",
+            "--batch-rows", "32", "-q"]  # 32 rows: one document a batch, so both actors get some
+    assert main(["batch", str(docs), "--out", str(tmp_path / "first"), *argv]) == 0
+    rows = shard_rows(tmp_path / "first")
+    assert [r["beads_count"] for r in rows] == [2, 1, 2, 1] and all(r["error"] is None for r in rows)
+    with sqlite3.connect(cache_file) as db:
+        kept = db.execute("SELECT src, tgt, COUNT(*) FROM renderings GROUP BY src, tgt").fetchall()
+        assert sorted(kept) == [("en", "es", 6), ("es", "en", 6)]  # every sentence there and back
+        db.execute("UPDATE renderings SET output = 'From the cache: ' || output WHERE tgt = 'en'")
+    assert main(["batch", str(docs), "--out", str(tmp_path / "again"), *argv]) == 0
+    again = shard_rows(tmp_path / "again")
+    texts = [b["renderings"][0]["text"] for r in again for b in r["beads"]]
+    assert len(texts) == 6 and all(t.startswith("From the cache: ") for t in texts)  # no sentence re-rendered

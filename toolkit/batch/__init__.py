@@ -106,10 +106,11 @@ def _check(spec: BatchSpec) -> tuple[Corpus, DocumentDefaults]:
     if corpus.kind == DOCUMENTS and not spec.engines:
         raise ToolkitError(f"input {corpus.path} holds documents: name the MT engines that render them with "
                            "--engine (e.g. --engine apertium:eng-spa, or file:renderings.tsv)")
-    if spec.use_cache and corpus.kind == DOCUMENTS:
+    if spec.use_cache:  # a cache that cannot be used fails now, not in every worker
         from ..cache import RenderingCache
+        from ..judged_cache import JudgedCache
 
-        RenderingCache(spec.cache).close()  # a cache that cannot be used fails now, not in every worker
+        (RenderingCache(spec.cache) if corpus.kind == DOCUMENTS else JudgedCache(spec.cache)).close()
     return corpus, defaults
 
 

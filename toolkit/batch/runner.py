@@ -84,10 +84,20 @@ def _pool(ray, size: int):
     return ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=2)
 
 
+def _cache_path(spec) -> Optional[str]:
+    """The cache file the workers open: --cache, else the driver's $TOOLKIT_CACHE (a worker's environment is its
+    node's, not the command's), else each node's default."""
+    if spec.cache:
+        return str(spec.cache)
+    return os.environ.get("TOOLKIT_CACHE") or None
+
+
 def _pipeline(ray, spec, corpus: Corpus, dataset, workers: int):
     if corpus.kind == PAIRS:
         return dataset.map_batches(JudgePairs, fn_constructor_kwargs={"threshold": spec.threshold,
-                                                                      "threads": spec.threads},
+                                                                      "threads": spec.threads,
+                                                                      "cache": _cache_path(spec),
+                                                                      "use_cache": spec.use_cache},
                                    batch_size=spec.batch_rows, compute=_pool(ray, workers), num_cpus=spec.threads,
                                    batch_format="numpy")
     gpus = int(ray.cluster_resources().get("GPU", 0))
@@ -95,7 +105,7 @@ def _pipeline(ray, spec, corpus: Corpus, dataset, workers: int):
     render_resources = {"num_gpus": 1, "num_cpus": spec.threads / 2} if gpus else {"num_cpus": spec.threads / 2}
     rendered = dataset.map_batches(
         RenderDocuments, fn_constructor_kwargs={"engines": list(spec.engines), "use_cache": spec.use_cache,
-                                                "cache": str(spec.cache) if spec.cache else None,
+                                                "cache": _cache_path(spec),
                                                 "threads": spec.threads},
         batch_size=documents, compute=_pool(ray, gpus or workers), batch_format="numpy", **render_resources)
     return rendered.map_batches(JudgeDocuments, fn_constructor_kwargs={"threshold": spec.threshold,
