@@ -4,7 +4,8 @@ import sqlite3
 
 import pytest
 
-from toolkit import judge as judge_module, judged_cache, signals
+from toolkit import judge as judge_module
+from toolkit import judged_cache, signals
 from toolkit.judge import judge
 from toolkit.judged_cache import JudgedCache
 from toolkit.signals import BeadTexts, Resources

@@ -51,6 +51,7 @@ class BatchSpec:
     cache: Optional[str | Path] = None
     use_cache: bool = True
     quiet: bool = False
+    verbose: bool = False  # Ray's own logging, its workers' output and warnings, silenced unless this is set
 
     def shaping(self, corpus: Corpus) -> dict:
         """The arguments that decide the shards' content: a resumed job must be given the same."""
