@@ -4,7 +4,8 @@ import sqlite3
 
 import pytest
 
-from toolkit import judge as judge_module, judged_cache, signals
+from toolkit import judge as judge_module
+from toolkit import judged_cache, signals
 from toolkit.judge import judge
 from toolkit.judged_cache import JudgedCache
 from toolkit.signals import BeadTexts, Resources
@@ -176,3 +177,19 @@ def test_the_renderings_kinds_are_part_of_a_beads_key():
     plain = BeadTexts("x", {"spa": "y"})
     assert bead_key("c", plain) != bead_key("c", BeadTexts("x", {"spa": "y"}, kinds={"spa": "round-trip"}))
     assert bead_key("c", plain) == bead_key("c", BeadTexts("x", {"spa": "y"}))
+
+
+def test_a_store_made_in_one_thread_serves_another(tmp_path):
+    """A batch actor opens its store when it is built and judges in Ray Data's worker thread."""
+    import threading
+
+    store = JudgedCache(tmp_path / "cache.sqlite")
+    beads = _beads(3)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(judge(beads, resources=Resources(**NONE), store=store)))
+    worker.start()
+    worker.join()
+    assert len(results) == 1 and len(store) == 3  # measured and kept from the other thread
+    again = judge(beads, resources=Resources(**NONE), store=store)
+    assert store.hits == 3 and [j.verdict for j in again] == [j.verdict for j in results[0]]
+    store.close()

@@ -74,3 +74,59 @@ def test_round_trip_goes_through_the_pivot(cache):
 def test_unsupported_direction_is_refused(cache):
     with pytest.raises(ToolkitError, match="cannot translate en->de"):
         render.translate(Shouting(), ["One."], "en", "de", cache)
+
+
+# --- one cache, several threads and processes (as the actors of `toolkit batch` use it) ---------------------
+
+def test_a_cache_made_in_one_thread_is_used_in_others(tmp_path):
+    """Ray Data builds a stage's actor in one thread and calls it in another: the cache must follow."""
+    import threading
+
+    cache = RenderingCache(tmp_path / "cache.sqlite")
+    failures = []
+
+    def render_some(k):
+        try:
+            engine = Shouting()
+            texts = [f"Thread {k} sentence {n}." for n in range(20)] + ["Shared."]
+            assert render.translate(engine, texts, "en", "es", cache) == [f"es:{t}" for t in texts]
+        except Exception as err:  # noqa: BLE001 - reported below, in the test's thread
+            failures.append(repr(err))
+
+    threads = [threading.Thread(target=render_some, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert len(cache) == 4 * 20 + 1  # every thread's renderings, "Shared." once
+    again = Shouting()
+    render.translate(again, [f"Thread {k} sentence 3." for k in range(4)], "en", "es", cache)
+    assert again.seen == 0  # all served by what the threads wrote
+    cache.close()
+
+
+WRITER = """
+import sys
+from toolkit.cache import RenderingCache
+cache = RenderingCache(sys.argv[1])
+for n in range(40):
+    cache.put_many("sig", "en", "es", [(f"{sys.argv[2]} {n}", f"out {n}")])
+"""
+
+
+def test_processes_write_one_cache_file_at_once(tmp_path):
+    """Two actors on one node share the file: WAL and a busy wait let both commit every row."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "cache.sqlite"
+    RenderingCache(path).close()
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name], cwd=ROOT, stderr=subprocess.PIPE,
+                                text=True) for name in ("a", "b", "c")]
+    errors = [w.communicate(timeout=120)[1] for w in writers]
+    assert [w.returncode for w in writers] == [0, 0, 0], errors
+    cache = RenderingCache(path)
+    assert len(cache.get_many("sig", "en", "es", [f"{name} {n}" for name in "abc" for n in range(40)])) == 120

@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--split", help="the split of a saved Hugging Face DatasetDict")
     batch.add_argument("--lang", help="language of documents that do not name theirs")
     batch.add_argument("--original-lang", help="language of originals that do not name theirs")
+    batch.add_argument("-v", "--verbose", action="store_true", help="also Ray's own log lines, its workers' "
+                       "output and warnings (silenced by default)")
     _common(batch)
     batch.set_defaults(func=cmd_batch)
 

@@ -203,7 +203,7 @@ def cmd_batch(args) -> int:
 
     spec = BatchSpec(args.input, args.out, tuple(args.engine or ()), args.threshold, args.address, args.workers,
                      args.threads, args.shard_rows, args.batch_rows, args.split, args.lang, args.original_lang,
-                     args.cache, not args.no_cache, args.quiet)
+                     args.cache, not args.no_cache, args.quiet, args.verbose)
 
     def report(done) -> None:
         if not args.quiet:

@@ -96,12 +96,19 @@ class JudgedCache:
     """Measured beads by key. path: the SQLite file (the rendering cache's, by default)."""
 
     def __init__(self, path: Optional[str | Path] = None):
-        from .cache import default_path, open_database
+        from .cache import Connections, default_path
 
         self.path = Path(path) if path else default_path()
-        self._db = open_database(self.path, "judged (key TEXT PRIMARY KEY, measured TEXT)", "the cache")
+        # a connection per thread (toolkit/cache.py): a batch actor is built in one thread and called in another
+        self._connections = Connections(self.path, "judged (key TEXT PRIMARY KEY, measured TEXT)", "the cache")
+        self._connections.get()  # opened now: a cache that cannot be used fails before any bead is measured
         self.hits = 0
         self.misses = 0
+
+    @property
+    def _db(self):
+        """This thread's connection."""
+        return self._connections.get()
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Measured]:
         found: dict[str, Measured] = {}
@@ -128,4 +135,4 @@ class JudgedCache:
         return self._db.execute("SELECT COUNT(*) FROM judged").fetchone()[0]
 
     def close(self) -> None:
-        self._db.close()
+        self._connections.close()

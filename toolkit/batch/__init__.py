@@ -51,6 +51,7 @@ class BatchSpec:
     cache: Optional[str | Path] = None
     use_cache: bool = True
     quiet: bool = False
+    verbose: bool = False  # Ray's own logging, its workers' output and warnings, silenced unless this is set
 
     def shaping(self, corpus: Corpus) -> dict:
         """The arguments that decide the shards' content: a resumed job must be given the same."""
@@ -106,10 +107,11 @@ def _check(spec: BatchSpec) -> tuple[Corpus, DocumentDefaults]:
     if corpus.kind == DOCUMENTS and not spec.engines:
         raise ToolkitError(f"input {corpus.path} holds documents: name the MT engines that render them with "
                            "--engine (e.g. --engine apertium:eng-spa, or file:renderings.tsv)")
-    if spec.use_cache and corpus.kind == DOCUMENTS:
+    if spec.use_cache:  # a cache that cannot be used fails now, not in every worker
         from ..cache import RenderingCache
+        from ..judged_cache import JudgedCache
 
-        RenderingCache(spec.cache).close()  # a cache that cannot be used fails now, not in every worker
+        (RenderingCache(spec.cache) if corpus.kind == DOCUMENTS else JudgedCache(spec.cache)).close()
     return corpus, defaults
 
 

@@ -68,7 +68,15 @@ class _Judging:
 
 
 class JudgePairs(_Judging):
-    """Signals and fusion over a batch of pairs, as `toolkit score` judges them (the same judge())."""
+    """Signals and fusion over a batch of pairs, as `toolkit score` judges them (the same judge()), keeping the
+    measured beads in the node's cache file as `score` does (so a job killed inside a shard loses little)."""
+
+    def __init__(self, threshold: float = fuse.THRESHOLD, threads: int = 1, cache: Optional[str] = None,
+                 use_cache: bool = False):
+        super().__init__(threshold, threads)
+        from ..judged_cache import JudgedCache
+
+        self.store = JudgedCache(cache) if use_cache else None
 
     def __call__(self, batch: dict):
         from ..judge import judge, judgement
@@ -78,7 +86,7 @@ class JudgePairs(_Judging):
         records = [json.loads(r) for r in batch["record"]]
         beads = [parse_record(r, f"row {row}") for r, row in zip(records, batch["row"])]
         with quiet_libraries():
-            judged = judge(beads, self.threshold, self.resources)
+            judged = judge(beads, self.threshold, self.resources, store=self.store)
             if self.signature is None:  # after the first judging: the resources are loaded by then
                 self.signature = str(batch_signature("pairs", (), self.threshold))
         rows = [{"row": int(row), "id": record_id(record), "lang": bead.lang, "source_lang": bead.original_lang,
