@@ -6,6 +6,7 @@ The Python API (heavy libraries load only when a function needs them):
     run = compare_files("article.en.txt", lang="en", engines=["apertium:eng-spa"])
     write_run(run, "runs/article")  # beads.jsonl, summary.json, report.html
 """
+
 __version__ = "0.1.0"
 
 from .errors import ToolkitError  # noqa: E402

@@ -9,6 +9,7 @@ node share the file): each thread of each process opens its own connection when 
 rather than failing. A per-worker file merged at the end was the other way; it would lose a killed worker's
 renderings, which is the cache's point.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,9 @@ def open_database(path: Path, table: str, what: str) -> sqlite3.Connection:
     (what: how the message names the cache). The rendering cache and the judged beads share one file."""
     try:
         if path.is_dir():
-            raise ToolkitError(f"{what} {path} is a folder: give a file name "
-                               f"(e.g. --cache {path / 'renderings.sqlite'})")
+            raise ToolkitError(
+                f"{what} {path} is a folder: give a file name (e.g. --cache {path / 'renderings.sqlite'})"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread=False only so that close() may close every thread's connection: each is used by
         # the thread that opened it (Connections)
@@ -49,8 +51,10 @@ def open_database(path: Path, table: str, what: str) -> sqlite3.Connection:
         return db
     except (OSError, sqlite3.Error) as err:
         reason = getattr(err, "strerror", None) or str(err)
-        raise ToolkitError(f"{what} {path} cannot be used ({reason}): pick a writable file with --cache, set "
-                           "$TOOLKIT_CACHE, or pass --no-cache") from None
+        raise ToolkitError(
+            f"{what} {path} cannot be used ({reason}): pick a writable file with --cache, set "
+            "$TOOLKIT_CACHE, or pass --no-cache"
+        ) from None
 
 
 class Connections:
@@ -86,14 +90,19 @@ class RenderingCache:
         self.path = Path(path) if path else default_path()
         # Opened, and written once, here: a cache that cannot be used fails before any rendering is done.
         what = "the rendering cache"
-        self._connections = Connections(self.path, "renderings (key TEXT PRIMARY KEY, signature TEXT, src TEXT, "
-                                        "tgt TEXT, source TEXT, output TEXT)", what)
+        self._connections = Connections(
+            self.path,
+            "renderings (key TEXT PRIMARY KEY, signature TEXT, src TEXT, tgt TEXT, source TEXT, output TEXT)",
+            what,
+        )
         try:  # a file that opens but is read-only fails only at the first write: make one, and take it back
             self._db.execute("INSERT OR REPLACE INTO renderings VALUES ('', '', '', '', '', '')")
             self._db.rollback()
         except sqlite3.Error as err:
-            raise ToolkitError(f"{what} {self.path} cannot be used ({err}): pick a writable file with --cache, "
-                               "set $TOOLKIT_CACHE, or pass --no-cache") from None
+            raise ToolkitError(
+                f"{what} {self.path} cannot be used ({err}): pick a writable file with --cache, "
+                "set $TOOLKIT_CACHE, or pass --no-cache"
+            ) from None
         self.hits = 0
         self.misses = 0
 
@@ -106,7 +115,7 @@ class RenderingCache:
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(texts))
         for start in range(0, len(unique), 500):  # SQLite caps the number of bound parameters
-            chunk = unique[start:start + 500]
+            chunk = unique[start : start + 500]
             keys = {_key(signature, src, tgt, t): t for t in chunk}
             marks = ",".join("?" * len(keys))
             for key, output in self._db.execute(

@@ -1,4 +1,5 @@
 """Removing web-scraping debris before segmentation, so the raw corpus file stays exactly as it was published."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The commands behind the CLI: each `cmd_*` reads its parsed arguments, calls the Python API and prints or
 writes what it gave. Heavy libraries are imported inside them, so `toolkit --help` starts fast."""
+
 from __future__ import annotations
 
 import json
@@ -63,12 +64,18 @@ def _default_engines(lang, source_lang, has_original: bool) -> list[str]:
     if pairs:
         chosen = [f"apertium:{p}" for p in pairs]
         how = "Apertium" if other else "the Apertium round trips"
-        print(f"toolkit compare: no open MT model for {pair} is downloaded ({', '.join(missing)}); using {how} "
-              f"{' '.join(chosen)} instead (fetch the models: {fetch})", file=sys.stderr)
+        print(
+            f"toolkit compare: no open MT model for {pair} is downloaded ({', '.join(missing)}); using {how} "
+            f"{' '.join(chosen)} instead (fetch the models: {fetch})",
+            file=sys.stderr,
+        )
         return chosen
     packages = apertium.packages_serving(lang, other)
-    apertium_hint = (f"apt-get install {' or '.join(p.split()[0] for p in packages)} adds one"
-                     if packages else f"Debian has no Apertium pair for {'-'.join((other, lang)) if other else lang}")
+    apertium_hint = (
+        f"apt-get install {' or '.join(p.split()[0] for p in packages)} adds one"
+        if packages
+        else f"Debian has no Apertium pair for {'-'.join((other, lang)) if other else lang}"
+    )
     if other:
         raise ToolkitError(no_engine_between(other, lang) + f"; {apertium_hint}")
     raise ToolkitError(
@@ -118,20 +125,31 @@ def cmd_compare(args) -> int:
     original = read_document(args.original, source_lang, what="original") if args.original else None
     for what, document in (("translation", translation), ("original", original)):
         if document is not None and document.meta.get("format") == "html" and not args.quiet:
-            title = f" \"{document.meta['title']}\"" if document.meta.get("title") else ""
-            print(f"toolkit compare: the {what} {document.path} is a web page: judging its article{title} "
-                  f"({len(document.segments)} sentences) as trafilatura extracts it", file=sys.stderr)
+            title = f' "{document.meta["title"]}"' if document.meta.get("title") else ""
+            print(
+                f"toolkit compare: the {what} {document.path} is a web page: judging its article{title} "
+                f"({len(document.segments)} sentences) as trafilatura extracts it",
+                file=sys.stderr,
+            )
     _warn_on_language(translation, "translation", "--lang")
     if original is not None:
         _warn_on_language(original, "original", "--original-lang")
     run = compare(
-        translation, args.engine or _default_engines(lang, source_lang, original is not None), original,
-        cache=cache, threshold=args.threshold, progress=None if args.quiet else tqdm_progress(),
+        translation,
+        args.engine or _default_engines(lang, source_lang, original is not None),
+        original,
+        cache=cache,
+        threshold=args.threshold,
+        progress=None if args.quiet else tqdm_progress(),
     )
     out = write_run(run, args.out)
     if args.format == "json":  # for scripts: the run's place, its summary and every bead, as one JSON object
-        print(json.dumps({"out": str(out), "summary": run.summary, "beads": [to_json(j) for j in run.judgements]},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {"out": str(out), "summary": run.summary, "beads": [to_json(j) for j in run.judgements]},
+                ensure_ascii=False,
+            )
+        )
     elif args.format == "tsv":
         print("\n".join(beads_tsv(run.judgements)))
     elif not args.quiet:
@@ -158,11 +176,21 @@ def cmd_contrast(args) -> int:
     paths = args.translations or []
     check_systems([System(str(p), []) for p in paths], engines=bool(args.engine))  # enough of them, first
     source = read_lines(args.source, what="source") if args.source else None
-    systems = [System(name, read_lines(path, what="translation"), path)
-               for name, path in zip(system_names(paths), paths)]
+    systems = [
+        System(name, read_lines(path, what="translation"), path) for name, path in zip(system_names(paths), paths)
+    ]
     check_systems(systems, source, bool(args.engine))
-    result = contrast(systems, lang, source, source_lang, args.engine or [], args.against, _cache(args),
-                      args.threshold, None if args.quiet or args.format != "text" else tqdm_progress())
+    result = contrast(
+        systems,
+        lang,
+        source,
+        source_lang,
+        args.engine or [],
+        args.against,
+        _cache(args),
+        args.threshold,
+        None if args.quiet or args.format != "text" else tqdm_progress(),
+    )
     if args.format == "json":
         lines = [json.dumps(result.to_json(), ensure_ascii=False)]
     elif args.format == "tsv":
@@ -192,8 +220,13 @@ def cmd_score(args) -> int:
     with quiet_libraries():  # the judge loads models: their bars and load reports are not the output
         # bars on a terminal only: score's stderr, piped, stays free for errors (scripts read it)
         bars = not args.quiet and sys.stderr.isatty()
-        records = score_lines(read_lines(args.pairs, what="pairs file"), str(args.pairs), args.threshold, store,
-                              tqdm_progress() if bars else None)
+        records = score_lines(
+            read_lines(args.pairs, what="pairs file"),
+            str(args.pairs),
+            args.threshold,
+            store,
+            tqdm_progress() if bars else None,
+        )
         _emit((json.dumps(r, ensure_ascii=False) for r in records), args.out)
     return 0
 
@@ -201,26 +234,46 @@ def cmd_score(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import BatchSpec, run
 
-    spec = BatchSpec(args.input, args.out, tuple(args.engine or ()), args.threshold, args.address, args.workers,
-                     args.threads, args.shard_rows, args.batch_rows, args.split, args.lang, args.original_lang,
-                     args.cache, not args.no_cache, args.quiet, args.verbose)
+    spec = BatchSpec(
+        args.input,
+        args.out,
+        tuple(args.engine or ()),
+        args.threshold,
+        args.address,
+        args.workers,
+        args.threads,
+        args.shard_rows,
+        args.batch_rows,
+        args.split,
+        args.lang,
+        args.original_lang,
+        args.cache,
+        not args.no_cache,
+        args.quiet,
+        args.verbose,
+    )
 
     def report(done) -> None:
         if not args.quiet:
-            print(f"toolkit batch: shard {done.shard} written ({done.rows} rows; {done.done}/{done.total} shards "
-                  "done)", file=sys.stderr)
+            print(
+                f"toolkit batch: shard {done.shard} written ({done.rows} rows; {done.done}/{done.total} shards done)",
+                file=sys.stderr,
+            )
 
     try:
         result = run(spec, report)
     except KeyboardInterrupt:
-        raise ToolkitError(f"interrupted; the shards written to {args.out} are kept: rerun the same command to "
-                           "finish") from None
+        raise ToolkitError(
+            f"interrupted; the shards written to {args.out} are kept: rerun the same command to finish"
+        ) from None
     if not args.quiet:
         summary = result.summary
         errors = f", {summary['errors']} failed (see summary.json)" if summary["errors"] else ""
-        print(f"{summary['rows']} {summary['input']['kind']} judged ({len(result.judged)} shards now, "
-              f"{len(result.resumed)} kept from before){errors}: {summary['flagged']} of {summary['beads']} beads "
-              f"flagged; shards and summary.json in {result.out}")
+        print(
+            f"{summary['rows']} {summary['input']['kind']} judged ({len(result.judged)} shards now, "
+            f"{len(result.resumed)} kept from before){errors}: {summary['flagged']} of {summary['beads']} beads "
+            f"flagged; shards and summary.json in {result.out}"
+        )
     return 0
 
 
@@ -242,13 +295,27 @@ def cmd_align(args) -> int:
     with quiet_libraries():  # loading the embedding model draws bars that are not the output
         encoder, why_not = encoder_for(args.lang, args.embedding_model, args.meaning) if forward else (None, "")
         if why_not and args.meaning == "auto" and args.lang:
-            print(f"toolkit align: note: no meaning source ({why_not}); aligning on n-grams and lengths",
-                  file=sys.stderr)
+            print(
+                f"toolkit align: note: no meaning source ({why_not}); aligning on n-grams and lengths", file=sys.stderr
+            )
         settings = meaning_settings(args.lang) if encoder else None
-        beads = align(original, translation, forward, reverse, max_side=args.max_side, max_bead=args.max_bead,
-                      encoder=encoder, settings=settings)
-    used = signature(bool(forward or reverse), args.max_side, args.max_bead, settings=settings,
-                     meaning=encoder.name if encoder else None)
+        beads = align(
+            original,
+            translation,
+            forward,
+            reverse,
+            max_side=args.max_side,
+            max_bead=args.max_bead,
+            encoder=encoder,
+            settings=settings,
+        )
+    used = signature(
+        bool(forward or reverse),
+        args.max_side,
+        args.max_bead,
+        settings=settings,
+        meaning=encoder.name if encoder else None,
+    )
     print(f"toolkit align: {used}", file=sys.stderr)  # which cost sources made these beads
     _emit((bead.vecalign() for bead in beads), args.out)
     return 0
@@ -295,12 +362,18 @@ def cmd_models(args) -> int:
             state = "downloaded" if r["present"] else "missing"
             print(f"{r['pair']:7} {r['model']:{width}}  {state:10}  {r['engine']}")
         if not all(r["present"] for r in rows):
-            print("\nfetch the missing ones with: toolkit models download --pair " + " --pair ".join(
-                dict.fromkeys(r["pair"] for r in rows if not r["present"])), file=sys.stderr)
+            print(
+                "\nfetch the missing ones with: toolkit models download --pair "
+                + " --pair ".join(dict.fromkeys(r["pair"] for r in rows if not r["present"])),
+                file=sys.stderr,
+            )
         return 0
     if args.models_command == "download":
-        wanted = list(dict.fromkeys((args.model or []) + models.model_ids_for(
-            args.pair or ([] if args.model else models.DEFAULT_PAIRS))))
+        wanted = list(
+            dict.fromkeys(
+                (args.model or []) + models.model_ids_for(args.pair or ([] if args.model else models.DEFAULT_PAIRS))
+            )
+        )
         folders = models.download_all(wanted, report=(lambda _: None) if args.quiet else print, quiet=args.quiet)
         if not args.quiet:
             print(f"{len(folders)} model(s) in the Hugging Face cache")

@@ -15,6 +15,7 @@ Overall, per system: the mean divergence and the share of lines flagged; between
 paired bootstrap (95% confidence interval of the difference, p-value) and paired approximate randomisation
 of toolkit.significance on the same lines.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,8 +56,13 @@ class Contrast:
     summary: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"summary": self.summary, "systems": self.systems, "overall": self.overall, "pairs": self.pairs,
-                "lines": self.lines}
+        return {
+            "summary": self.summary,
+            "systems": self.systems,
+            "overall": self.overall,
+            "pairs": self.pairs,
+            "lines": self.lines,
+        }
 
 
 def system_names(paths: Sequence[str]) -> list[str]:
@@ -69,18 +75,24 @@ def check_systems(systems: Sequence[System], source: Optional[Sequence[str]] = N
     """Everything that makes a contrast impossible, before any work: one ToolkitError each. One translation is
     enough with an engine (COMET's `-s src -t mt`); without one it has nothing to be judged against."""
     if not systems or (len(systems) < 2 and not engines):
-        raise ToolkitError("a contrast needs two or more translations (-t a.txt -t b.txt), or one with an --engine "
-                           "to judge it against (or `toolkit compare` for a document)")
+        raise ToolkitError(
+            "a contrast needs two or more translations (-t a.txt -t b.txt), or one with an --engine "
+            "to judge it against (or `toolkit compare` for a document)"
+        )
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
-        raise ToolkitError(f"the same translation is given twice ({', '.join(n for n in names if names.count(n) > 1)})"
-                           ": give each system once")
+        raise ToolkitError(
+            f"the same translation is given twice ({', '.join(n for n in names if names.count(n) > 1)})"
+            ": give each system once"
+        )
     counts = {s.name: len(s.lines) for s in systems}
     if source is not None:
         counts = {"source": len(source), **counts}
     if len(set(counts.values())) > 1:
-        raise ToolkitError("the files must be line-aligned, one sentence a line, but their line counts differ: "
-                           + ", ".join(f"{name} {n}" for name, n in counts.items()))
+        raise ToolkitError(
+            "the files must be line-aligned, one sentence a line, but their line counts differ: "
+            + ", ".join(f"{name} {n}" for name, n in counts.items())
+        )
 
 
 def _document(lines: Sequence[str], lang: Language, path: Optional[str]) -> Document:
@@ -99,20 +111,26 @@ def _plan(engine: Engine, system: Document, source: Optional[Document]) -> list[
     kinds: list[RenderingKind] = []
     if source is not None and engine.serves(source.sentences, source.lang, system.lang):
         kinds.append(RenderingKind.FORWARD)
-    if source is not None and (engine.cacheable or not kinds) and \
-            engine.serves(system.sentences, system.lang, source.lang):
+    if (
+        source is not None
+        and (engine.cacheable or not kinds)
+        and engine.serves(system.sentences, system.lang, source.lang)
+    ):
         kinds.append(RenderingKind.BACK)
     if not kinds:
         if engine.pivot_for(system.lang) is None:
-            raise ToolkitError(f"engine {engine.spec} can neither translate between the source and the "
-                               f"translations nor make a round trip of {system.lang} text: pick an engine for "
-                               f"{system.lang}, or leave out --engine to judge the systems against each other")
+            raise ToolkitError(
+                f"engine {engine.spec} can neither translate between the source and the "
+                f"translations nor make a round trip of {system.lang} text: pick an engine for "
+                f"{system.lang}, or leave out --engine to judge the systems against each other"
+            )
         kinds.append(RenderingKind.ROUND_TRIP)
     return kinds
 
 
-def _render(engines: Sequence[Engine], systems: dict[str, Document], source: Optional[Document], cache,
-            progress) -> dict[str, list[Rendering]]:
+def _render(
+    engines: Sequence[Engine], systems: dict[str, Document], source: Optional[Document], cache, progress
+) -> dict[str, list[Rendering]]:
     """{system: its renderings}; a forward rendering of the source is made once and shared by every system."""
     plans = {name: [(e, kind) for e in engines for kind in _plan(e, doc, source)] for name, doc in systems.items()}
     shared: dict[str, Rendering] = {}
@@ -137,8 +155,15 @@ def _mean(labels, scores) -> float:
     return float(scores.mean())
 
 
-def pair_tests(a: Sequence[float], b: Sequence[float], flags_a: Sequence[bool], flags_b: Sequence[bool],
-               samples: int = 1000, trials: int = 10000, seed: int = 12345) -> dict:
+def pair_tests(
+    a: Sequence[float],
+    b: Sequence[float],
+    flags_a: Sequence[bool],
+    flags_b: Sequence[bool],
+    samples: int = 1000,
+    trials: int = 10000,
+    seed: int = 12345,
+) -> dict:
     """The paired tests of two systems on the same lines: mean divergence (bootstrap and approximate
     randomisation) and the share of lines flagged (bootstrap)."""
     from .significance import approximate_randomisation, paired_bootstrap
@@ -147,8 +172,9 @@ def pair_tests(a: Sequence[float], b: Sequence[float], flags_a: Sequence[bool], 
     return {
         "divergence": paired_bootstrap(_mean, labels, a, b, samples, seed).to_json(),
         "divergence_ar": approximate_randomisation(_mean, labels, a, b, trials, seed).to_json(),
-        "flagged_share": paired_bootstrap(_mean, labels, [float(f) for f in flags_a], [float(f) for f in flags_b],
-                                          samples, seed).to_json(),
+        "flagged_share": paired_bootstrap(
+            _mean, labels, [float(f) for f in flags_a], [float(f) for f in flags_b], samples, seed
+        ).to_json(),
     }
 
 
@@ -186,12 +212,18 @@ def contrast(
         raise ToolkitError(f"--against {against} needs at least one --engine (e.g. file:renderings.txt)")
     if against == "systems" and len(systems) < 2:
         raise ToolkitError("--against systems needs two or more translations (-t a.txt -t b.txt)")
-    loaded = list({e.signature: e for e in (load(x) if isinstance(x, str) else x for x in engines)}.values()) \
-        if against != "systems" else []
+    loaded = (
+        list({e.signature: e for e in (load(x) if isinstance(x, str) else x for x in engines)}.values())
+        if against != "systems"
+        else []
+    )
     # a line blank in every file (a paragraph break kept for line alignment) is no sentence: left out
     total = len(systems[0].lines)
-    kept = [i for i in range(total)
-            if any(s.lines[i].strip() for s in systems) or (source is not None and source[i].strip())]
+    kept = [
+        i
+        for i in range(total)
+        if any(s.lines[i].strip() for s in systems) or (source is not None and source[i].strip())
+    ]
     source_doc = _document(source, source_lang, None) if source is not None and source_lang else None
     docs = {s.name: _document(s.lines, lang, s.path) for s in systems}
 
@@ -210,8 +242,9 @@ def contrast(
                 back = {r.name: r.sentences[i] for r in rendered[s.name] if r.kind == RenderingKind.BACK}
                 gap = OMISSION if not s.lines[i].strip() else None  # a blank line where others have a sentence
                 kinds = {r.name: r.evidence for r in rendered[s.name]}  # other systems' lines: OTHER
-                beads[s.name, i] = BeadTexts(s.lines[i], references, source[i] if source is not None else "", back,
-                                             lang, source_lang, gap, kinds)
+                beads[s.name, i] = BeadTexts(
+                    s.lines[i], references, source[i] if source is not None else "", back, lang, source_lang, gap, kinds
+                )
         # judged lines kept beside the renderings as they are made: a rerun or a resumed run reuses them
         from .judged_cache import JudgedCache
 
@@ -228,43 +261,68 @@ def contrast(
         ranked = sorted(names, key=lambda n: -verdicts[n]["divergence"])
         top = verdicts[ranked[0]]["divergence"]
         second = verdicts[ranked[1]]["divergence"] if len(ranked) > 1 else top  # one system drifts "most" nowhere
-        lines.append({"line": i, "source": source[i] if source is not None else None, "systems": verdicts,
-                      "drifts_most": ranked[0] if top - second >= TIE else None,
-                      "spread": round(top - verdicts[ranked[-1]]["divergence"], 4)})
+        lines.append(
+            {
+                "line": i,
+                "source": source[i] if source is not None else None,
+                "systems": verdicts,
+                "drifts_most": ranked[0] if top - second >= TIE else None,
+                "spread": round(top - verdicts[ranked[-1]]["divergence"], 4),
+            }
+        )
     overall = {}
     for name in names:
         divs = [line["systems"][name]["divergence"] for line in lines]
         flags = [line["systems"][name]["flag"] for line in lines]
         overall[name] = {
-            "mean_divergence": round(sum(divs) / count, 4), "flagged": sum(flags),
+            "mean_divergence": round(sum(divs) / count, 4),
+            "flagged": sum(flags),
             "flagged_share": round(sum(flags) / count, 4),
-            "severity": {sev: sum(line["systems"][name]["severity"] == sev for line in lines)
-                         for sev in ("minor", "major", "critical")},
+            "severity": {
+                sev: sum(line["systems"][name]["severity"] == sev for line in lines)
+                for sev in ("minor", "major", "critical")
+            },
             "drifts_most": sum(line["drifts_most"] == name for line in lines),
         }
     pairs = []
     if count >= 2:
         for x, a in enumerate(names):
-            for b in names[x + 1:]:
-                tests = pair_tests([line["systems"][a]["divergence"] for line in lines],
-                                   [line["systems"][b]["divergence"] for line in lines],
-                                   [line["systems"][a]["flag"] for line in lines],
-                                   [line["systems"][b]["flag"] for line in lines], samples, trials)
+            for b in names[x + 1 :]:
+                tests = pair_tests(
+                    [line["systems"][a]["divergence"] for line in lines],
+                    [line["systems"][b]["divergence"] for line in lines],
+                    [line["systems"][a]["flag"] for line in lines],
+                    [line["systems"][b]["flag"] for line in lines],
+                    samples,
+                    trials,
+                )
                 pairs.append({"a": a, "b": b, **tests})
     names_made = sorted({r.name for made in rendered.values() for r in made})
-    sig = run_signature(names_made, threshold, context={"against": against},
-                        significance=f"bootstrap:{samples}|ar:{trials}|seed:12345")
-    summary = {"signature": str(sig), "signature_fields": sig.as_dict(), "lang": lang, "source_lang": source_lang,
-               "lines": count, "blank_lines_left_out": total - count, "against": against, "threshold": threshold,
-               "systems": {s.name: s.path for s in systems}, "renderings": names_made,
-               "notes": notes(len(systems), against)}
+    sig = run_signature(
+        names_made, threshold, context={"against": against}, significance=f"bootstrap:{samples}|ar:{trials}|seed:12345"
+    )
+    summary = {
+        "signature": str(sig),
+        "signature_fields": sig.as_dict(),
+        "lang": lang,
+        "source_lang": source_lang,
+        "lines": count,
+        "blank_lines_left_out": total - count,
+        "against": against,
+        "threshold": threshold,
+        "systems": {s.name: s.path for s in systems},
+        "renderings": names_made,
+        "notes": notes(len(systems), against),
+    }
     return Contrast(names, lines, overall, pairs, summary)
 
 
 def notes(systems: int, against: str) -> list[str]:
     if against == "systems" and systems == 2:
-        return ["two systems judged against each other: each line's divergences say how far they disagree, not "
-                "which one drifted; give an --engine (e.g. file: renderings of the source) or a third system"]
+        return [
+            "two systems judged against each other: each line's divergences say how far they disagree, not "
+            "which one drifted; give an --engine (e.g. file: renderings of the source) or a third system"
+        ]
     return []
 
 
@@ -279,41 +337,57 @@ def significance_line(pair: dict) -> str:
         reading = f"{pair['b'] if d['delta'] > 0 else pair['a']} drifts more"
     else:
         reading = "no significant difference"
-    return (f"{pair['a']} vs {pair['b']}: mean divergence {d['a']:.3f} vs {d['b']:.3f}, difference "
-            f"{d['delta']:+.3f} [95% CI {low:+.3f}, {high:+.3f}], p = {d['p_value']:.3f} (bootstrap), "
-            f"{ar['p_value']:.3f} (approximate randomisation); flagged {f['a']:.0%} vs {f['b']:.0%}, "
-            f"p = {f['p_value']:.3f}: {reading}")
+    return (
+        f"{pair['a']} vs {pair['b']}: mean divergence {d['a']:.3f} vs {d['b']:.3f}, difference "
+        f"{d['delta']:+.3f} [95% CI {low:+.3f}, {high:+.3f}], p = {d['p_value']:.3f} (bootstrap), "
+        f"{ar['p_value']:.3f} (approximate randomisation); flagged {f['a']:.0%} vs {f['b']:.0%}, "
+        f"p = {f['p_value']:.3f}: {reading}"
+    )
 
 
 def text_table(result: Contrast, top: int = 10, width: int = 70) -> str:
     """The terminal view: per system, pair by pair, then the lines where the systems differ most."""
     names, count = result.systems, len(result.lines)
     wide = max(6, *(len(n) for n in names))
-    against = {"systems": "each other", "engines": "the engines' renderings",
-               "both": "the engines' renderings and each other"}[result.summary["against"]]
-    out = [f"{len(names)} translation{'s' if len(names) > 1 else ''} of {count} lines, judged against {against}", "",
-           f"{'system':<{wide}}  {'mean div':>8}  {'flagged':>12}  {'minor':>5} {'major':>5} {'critical':>8}  "
-           f"{'drifts most':>11}"]
+    against = {
+        "systems": "each other",
+        "engines": "the engines' renderings",
+        "both": "the engines' renderings and each other",
+    }[result.summary["against"]]
+    out = [
+        f"{len(names)} translation{'s' if len(names) > 1 else ''} of {count} lines, judged against {against}",
+        "",
+        f"{'system':<{wide}}  {'mean div':>8}  {'flagged':>12}  {'minor':>5} {'major':>5} {'critical':>8}  "
+        f"{'drifts most':>11}",
+    ]
     for name in sorted(names, key=lambda n: result.overall[n]["mean_divergence"]):
         o = result.overall[name]
         flagged = f"{o['flagged']}/{count} ({o['flagged_share']:.0%})"
-        out.append(f"{name:<{wide}}  {o['mean_divergence']:8.3f}  {flagged:>12}  {o['severity']['minor']:5d} "
-                   f"{o['severity']['major']:5d} {o['severity']['critical']:8d}  {o['drifts_most']:11d}")
+        out.append(
+            f"{name:<{wide}}  {o['mean_divergence']:8.3f}  {flagged:>12}  {o['severity']['minor']:5d} "
+            f"{o['severity']['major']:5d} {o['severity']['critical']:8d}  {o['drifts_most']:11d}"
+        )
     if result.pairs:
         out += ["", "paired tests on the same lines:"] + [f"  {significance_line(p)}" for p in result.pairs]
     elif len(names) > 1:
         out += ["", "one line only: no significance test"]
     if len(names) == 1:  # nothing to contrast: its most divergent lines, as compare lists them
-        rows = [{**line, "drifts_most": names[0]} for line in
-                sorted(result.lines, key=lambda line: -line["systems"][names[0]]["divergence"])]
+        rows = [
+            {**line, "drifts_most": names[0]}
+            for line in sorted(result.lines, key=lambda line: -line["systems"][names[0]]["divergence"])
+        ]
         heading = "the most divergent lines (* flagged):"
     else:
         rows = sorted((line for line in result.lines if line["drifts_most"]), key=lambda line: -line["spread"])
         heading = "lines where one translation drifts most (* flagged):"
     if rows:
-        out += ["", heading,
-                f"{'line':>4}  " + "  ".join(f"{n[:wide]:>{max(6, len(n[:wide]))}}" for n in names)
-                + ("  drifts most: its text" if len(names) > 1 else "  text")]
+        out += [
+            "",
+            heading,
+            f"{'line':>4}  "
+            + "  ".join(f"{n[:wide]:>{max(6, len(n[:wide]))}}" for n in names)
+            + ("  drifts most: its text" if len(names) > 1 else "  text"),
+        ]
         for line in rows[:top]:
             cells = []
             for n in names:
@@ -341,8 +415,18 @@ def tsv_lines(result: Contrast) -> list[str]:
     for line in result.lines:
         for name in result.systems:
             v = line["systems"][name]
-            rows.append("\t".join([str(line["line"]), _cell(name), f"{v['divergence']:.4f}", str(v["flag"]).lower(),
-                                   v["severity"], str(line["drifts_most"] == name).lower(),
-                                   ",".join(dict.fromkeys(r["signal"] for r in v["reasons"])),
-                                   _cell(v["translation"])]))
+            rows.append(
+                "\t".join(
+                    [
+                        str(line["line"]),
+                        _cell(name),
+                        f"{v['divergence']:.4f}",
+                        str(v["flag"]).lower(),
+                        v["severity"],
+                        str(line["drifts_most"] == name).lower(),
+                        ",".join(dict.fromkeys(r["signal"] for r in v["reasons"])),
+                        _cell(v["translation"]),
+                    ]
+                )
+            )
     return rows

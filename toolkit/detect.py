@@ -5,6 +5,7 @@ paragraphs as well as short texts. It is imported only here, when a document is 
 languages the toolkit knows; its low-accuracy mode (trigrams only) loads in a fraction of a second and is
 plenty for a few thousand characters of running text. Without lingua there is simply no check.
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,5 +50,7 @@ def mismatch(text: str, lang: str, what: str, option: str) -> Optional[str]:
     if code == lang or confidence < SURE:
         return None
     seen = languages.check(code)
-    return (f"the {what} reads as {seen.english_name} ({code}, {confidence:.0%} sure), not "
-            f"{lang.english_name}: check {option} {lang} (a wrong language spoils segmentation and rendering)")
+    return (
+        f"the {what} reads as {seen.english_name} ({code}, {confidence:.0%} sure), not "
+        f"{lang.english_name}: check {option} {lang} (a wrong language spoils segmentation and rendering)"
+    )

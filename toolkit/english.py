@@ -8,6 +8,7 @@ pyproject.toml's `names` extra). The damage checks (toolkit/damage/) use its par
 
 spaCy is imported only here and only when a caller asks for the pipeline, so the CLI starts fast.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,5 +52,4 @@ def common_words(*parts: str) -> frozenset[str]:
         table = load().get_pipe("lemmatizer").lookups.get_table("lemma_index")
     except (KeyError, ValueError):
         return frozenset()
-    return frozenset(w for pos in (parts or ("noun", "verb", "adj", "adv")) for w in table.get(pos, ())
-                     if "_" not in w)
+    return frozenset(w for pos in (parts or ("noun", "verb", "adj", "adv")) for w in table.get(pos, ()) if "_" not in w)

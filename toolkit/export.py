@@ -5,6 +5,7 @@ beads.parquet and beads.jsonl, so `load_from_disk(DIR)`, `load_dataset("parquet"
 all read it, and the folder uploaded to the hub as it is shows beads.parquet (the card's `configs` say so). `--parquet FILE` writes the parquet file alone; `--hub REPO_ID` pushes the dataset
 and its card to the Hugging Face hub. `datasets` is imported inside the functions: it takes seconds to load.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,12 +28,17 @@ def build_dataset(judgements: Sequence[Judgement], summary: dict, license: str =
     schema = features()
     from datasets import Dataset, DatasetInfo
 
-    info = DatasetInfo(description=f"Beads of a toolkit run. Signature: {summary.get('signature', '')}",
-                       license=license, version=__version__, features=schema)
+    info = DatasetInfo(
+        description=f"Beads of a toolkit run. Signature: {summary.get('signature', '')}",
+        license=license,
+        version=__version__,
+        features=schema,
+    )
     return Dataset.from_list([to_row(j) for j in judgements], features=schema, info=info)
 
 
 # --- the dataset card ---
+
 
 def _languages(summary: dict) -> list[str]:
     langs = [(summary.get(side) or {}).get("lang") for side in ("translation", "original")]
@@ -60,8 +66,11 @@ def card_data(summary: dict, count: int, license: str = DEFAULT_LICENSE, data_fi
     from huggingface_hub import DatasetCardData
 
     return DatasetCardData(
-        license=license, language=_languages(summary), pretty_name=f"Translation divergence: {_name(summary)}",
-        tags=["translation", "machine-translation", "translation-quality"], task_categories=["translation"],
+        license=license,
+        language=_languages(summary),
+        pretty_name=f"Translation divergence: {_name(summary)}",
+        tags=["translation", "machine-translation", "translation-quality"],
+        task_categories=["translation"],
         size_categories=[_size_category(count)],
         configs=[{"config_name": "default", "data_files": [{"split": "train", "path": data_files}]}],
     )
@@ -71,8 +80,9 @@ def _name(summary: dict) -> str:
     return Path(str((summary.get("translation") or {}).get("path") or "translation")).stem
 
 
-def dataset_card(summary: dict, judgements: Sequence[Judgement], license: str = DEFAULT_LICENSE,
-                 data_files: str = DATA_FILES["dir"]) -> str:
+def dataset_card(
+    summary: dict, judgements: Sequence[Judgement], license: str = DEFAULT_LICENSE, data_files: str = DATA_FILES["dir"]
+) -> str:
     """The dataset card (README.md): huggingface_hub's DatasetCard of card_data() and the text below."""
     from huggingface_hub import DatasetCard
 
@@ -80,11 +90,15 @@ def dataset_card(summary: dict, judgements: Sequence[Judgement], license: str = 
     original = summary.get("original")
     name = _name(summary)
     severities = {s: sum(j.severity == s for j in judgements) for s in SEVERITIES[1:]}
-    renderings = "\n".join(
-        f"- {_inline(r.get('name'))}: {r.get('kind')}, {r.get('src')} → {r.get('tgt')}"
-        + (f" through {r['pivot']}" if r.get("pivot") else "") for r in summary.get("renderings") or []
-    ) or "- (none recorded)"
-    side = (lambda info: f"{_inline(info.get('path'))} ({info.get('lang')}, {info.get('sentences')} sentences)")
+    renderings = (
+        "\n".join(
+            f"- {_inline(r.get('name'))}: {r.get('kind')}, {r.get('src')} → {r.get('tgt')}"
+            + (f" through {r['pivot']}" if r.get("pivot") else "")
+            for r in summary.get("renderings") or []
+        )
+        or "- (none recorded)"
+    )
+    side = lambda info: f"{_inline(info.get('path'))} ({info.get('lang')}, {info.get('sentences')} sentences)"
     text = f"""
 # Translation divergence: {name}
 
@@ -96,18 +110,18 @@ verdict: a **divergence** in [0, 1], a **flag**, a **severity** and the **reason
 
 The exact settings that produced these rows:
 
-{_code(str(summary.get('signature', '')))}
+{_code(str(summary.get("signature", "")))}
 
 ## Source
 
 - translation: {side(translation)}
-- original: {side(original) if original else 'not available: every bead is judged by round trips alone'}
-- mode: {summary.get('mode', '?')}
+- original: {side(original) if original else "not available: every bead is judged by round trips alone"}
+- mode: {summary.get("mode", "?")}
 - renderings:
 {renderings}
-- {len(judgements)} beads, {sum(j.flag for j in judgements)} flagged (minor {severities['minor']}, major \
-{severities['major']}, critical {severities['critical']}) at threshold {summary.get('threshold')}
-- run created {summary.get('created', '?')} with toolkit {summary.get('toolkit_version', __version__)}
+- {len(judgements)} beads, {sum(j.flag for j in judgements)} flagged (minor {severities["minor"]}, major \
+{severities["major"]}, critical {severities["critical"]}) at threshold {summary.get("threshold")}
+- run created {summary.get("created", "?")} with toolkit {summary.get("toolkit_version", __version__)}
 
 ## How it was made
 
@@ -155,6 +169,7 @@ rights stay with the documents' publishers. Pass `--license` to `toolkit export`
 
 # --- writing ---
 
+
 def _load(run_dir: str | Path, license: str):
     judgements, summary = read_run(run_dir)
     try:
@@ -179,8 +194,9 @@ def export_dir(run_dir: str | Path, out_dir: str | Path, license: str = DEFAULT_
     judgements, summary, dataset = _load(run_dir, license)
     if out_dir.resolve() == run_dir.resolve():
         raise ToolkitError(f"{out_dir} is the run folder itself: export to another folder")
-    if out_dir.exists() and (not out_dir.is_dir() or
-                             (any(out_dir.iterdir()) and not (out_dir / "dataset_info.json").exists())):
+    if out_dir.exists() and (
+        not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / "dataset_info.json").exists())
+    ):
         raise ToolkitError(f"{out_dir} exists and is not an earlier export: pick a new folder")
     try:
         partial = _fresh(out_dir)
@@ -214,13 +230,20 @@ def hub_token(token: Optional[str] = None) -> str:
 
     token = token or get_token()
     if not token:
-        raise ToolkitError("pushing to the hub needs a Hugging Face token: set HF_TOKEN, or run "
-                           "`hf auth login` once, then export again")
+        raise ToolkitError(
+            "pushing to the hub needs a Hugging Face token: set HF_TOKEN, or run "
+            "`hf auth login` once, then export again"
+        )
     return token
 
 
-def push_to_hub(run_dir: str | Path, repo_id: str, token: Optional[str] = None, private: bool = False,
-                license: str = DEFAULT_LICENSE) -> str:
+def push_to_hub(
+    run_dir: str | Path,
+    repo_id: str,
+    token: Optional[str] = None,
+    private: bool = False,
+    license: str = DEFAULT_LICENSE,
+) -> str:
     """Push the dataset, then replace the README that push_to_hub writes with the full card."""
     token = hub_token(token)
     judgements, summary, dataset = _load(run_dir, license)
@@ -228,11 +251,14 @@ def push_to_hub(run_dir: str | Path, repo_id: str, token: Optional[str] = None, 
     from huggingface_hub import HfApi
 
     try:
-        dataset.push_to_hub(repo_id, token=token, private=private,
-                            commit_message=f"toolkit export ({__version__})")
-        HfApi(token=token).upload_file(path_or_fileobj=card.encode("utf-8"), path_in_repo="README.md",
-                                       repo_id=repo_id, repo_type="dataset",
-                                       commit_message="dataset card from toolkit export")
+        dataset.push_to_hub(repo_id, token=token, private=private, commit_message=f"toolkit export ({__version__})")
+        HfApi(token=token).upload_file(
+            path_or_fileobj=card.encode("utf-8"),
+            path_in_repo="README.md",
+            repo_id=repo_id,
+            repo_type="dataset",
+            commit_message="dataset card from toolkit export",
+        )
     except Exception as err:  # noqa: BLE001 - any network, auth or validation failure is the user's to fix
         message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ToolkitError(f"pushing to the hub repository {repo_id} failed: {message}") from None

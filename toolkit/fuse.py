@@ -31,6 +31,7 @@ value). Each reads in plain words: the family's own sentences where it gave some
 reason's `technical` field. Surface signals (chrF, BLEU, TER, embeddings, consensus, length) point at the words
 no rendering has.
 """
+
 from __future__ import annotations
 
 import functools
@@ -85,7 +86,9 @@ def load(path: str | None = None) -> dict:
     except FileNotFoundError:
         from .errors import ToolkitError
 
-        raise ToolkitError(f"no fusion model at {where}: run `make calibrate` (it needs the shared evaluation data, see the README)") from None
+        raise ToolkitError(
+            f"no fusion model at {where}: run `make calibrate` (it needs the shared evaluation data, see the README)"
+        ) from None
 
 
 def choose(models: list[dict], signals: dict[str, float], lang: Optional[str], renderings: int) -> Optional[dict]:
@@ -143,8 +146,13 @@ def severity_of(divergence: float, threshold: float, model: dict, kinds=(), fuse
     if divergence < threshold:
         return severities.NONE
     fused = divergence if fused is None else fused
-    by_cuts = (severities.CRITICAL if fused >= model["cut_critical"] else
-               severities.MAJOR if fused >= model["cut_major"] else severities.MINOR)
+    by_cuts = (
+        severities.CRITICAL
+        if fused >= model["cut_critical"]
+        else severities.MAJOR
+        if fused >= model["cut_major"]
+        else severities.MINOR
+    )
     return severities.highest([by_cuts, severities.of_kinds(kinds)])
 
 
@@ -158,12 +166,23 @@ def _explain(model: dict, signals: dict[str, float], reasons: list[Reason], top:
     none, as the registry's plain words; what the fusion made of it (value, precision, logit) is technical."""
     _, contributions = logit_parts(model, signals)
     checks = sorted(fired_checks(model, signals).values(), key=lambda cp: -cp[1])
-    drivers = [name for name, c in sorted(contributions.items(), key=lambda kv: -kv[1]) if c > 0.25
-               and name not in {check for check, _ in checks}][:top]
-    lines = [(name, f"{name} = {feature_value(signals, name):g} fired (a direct check: on labelled data such a "
-                    f"finding was a real change {p:.0%} of the time)") for name, p in checks]
-    lines += [(name, f"{name} = {feature_value(signals, name):.3g} raised the divergence "
-                     f"({contributions[name]:+.2f} logit)") for name in drivers]
+    drivers = [
+        name
+        for name, c in sorted(contributions.items(), key=lambda kv: -kv[1])
+        if c > 0.25 and name not in {check for check, _ in checks}
+    ][:top]
+    lines = [
+        (
+            name,
+            f"{name} = {feature_value(signals, name):g} fired (a direct check: on labelled data such a "
+            f"finding was a real change {p:.0%} of the time)",
+        )
+        for name, p in checks
+    ]
+    lines += [
+        (name, f"{name} = {feature_value(signals, name):.3g} raised the divergence ({contributions[name]:+.2f} logit)")
+        for name in drivers
+    ]
     explained: list[Reason] = []
     placed: dict[int, int] = {}  # family reason -> where it stands in explained
     for name, technical in lines:
@@ -181,8 +200,15 @@ def _explain(model: dict, signals: dict[str, float], reasons: list[Reason], top:
     return explained
 
 
-def verdict(signals: dict[str, float], reasons: list[Reason], renderings: int, lang: Optional[str] = None,
-            threshold: float = THRESHOLD, models: Optional[dict] = None, unconfirmed: bool = False) -> Verdict:
+def verdict(
+    signals: dict[str, float],
+    reasons: list[Reason],
+    renderings: int,
+    lang: Optional[str] = None,
+    threshold: float = THRESHOLD,
+    models: Optional[dict] = None,
+    unconfirmed: bool = False,
+) -> Verdict:
     """The verdict on one bead measured against this many renderings; lang (the translation's language) picks
     a model fitted on that language. unconfirmed: no original, and only round trips of the translation or a
     single rendering (signals.BeadTexts.unconfirmed): nothing confirms a change, the severity is at most
@@ -192,8 +218,9 @@ def verdict(signals: dict[str, float], reasons: list[Reason], renderings: int, l
         return Verdict(0.0, False, Severity.NONE, reasons)
     divergence = round(divergence_of(model, signals), 4)
     kinds = fired_checks(model, signals)  # keyed by the kind of change each check detects
-    severity = severities.capped(severity_of(divergence, threshold, model, kinds, fused_of(model, signals)),
-                                 unconfirmed)
+    severity = severities.capped(
+        severity_of(divergence, threshold, model, kinds, fused_of(model, signals)), unconfirmed
+    )
     flag = severity != "none"
     return Verdict(divergence, flag, severity, _explain(model, signals, reasons) if flag else reasons)
 

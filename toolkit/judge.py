@@ -13,6 +13,7 @@ document (`Layout`; without one, each bead is a document of its own). A bead wit
 its divergence, the findings come first among its reasons, and its severity is the higher of the findings'
 (fixed by their kind) and the fusion's; the divergence stays the fusion's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -69,28 +70,42 @@ def _damage(beads: Sequence[BeadTexts], layout: Optional[Layout]) -> list[list[t
 def _with_damage(verdict: fuse.Verdict, findings: list[tuple[Finding, int]]) -> fuse.Verdict:
     if not findings:
         return verdict
-    reasons = [Reason(f.kind, f.reason, (f.span[0] + offset, f.span[1] + offset),
-                      f"{f.kind}: found by reading the translation itself (toolkit/damage), severity fixed by kind")
-               for f, offset in findings]
+    reasons = [
+        Reason(
+            f.kind,
+            f.reason,
+            (f.span[0] + offset, f.span[1] + offset),
+            f"{f.kind}: found by reading the translation itself (toolkit/damage), severity fixed by kind",
+        )
+        for f, offset in findings
+    ]
     worst = severity.highest([verdict.severity] + [f.severity for f, _ in findings])
     return fuse.Verdict(verdict.divergence, True, worst, reasons + list(verdict.reasons))
 
 
 def _gap(bead: BeadTexts) -> fuse.Verdict:
     if bead.gap == OMISSION:
-        reason = Reason(OMISSION, "this sentence of the original is left out of the translation", None,
-                        "omission: the aligner paired this original sentence with no translated sentence")
+        reason = Reason(
+            OMISSION,
+            "this sentence of the original is left out of the translation",
+            None,
+            "omission: the aligner paired this original sentence with no translated sentence",
+        )
     elif bead.gap == ADDITION:
-        reason = Reason(ADDITION, "this sentence of the translation has no counterpart in the original",
-                        (0, len(bead.translation)),
-                        "addition: the aligner paired this translated sentence with no original sentence")
+        reason = Reason(
+            ADDITION,
+            "this sentence of the translation has no counterpart in the original",
+            (0, len(bead.translation)),
+            "addition: the aligner paired this translated sentence with no original sentence",
+        )
     else:
         raise ValueError(f"unknown gap {bead.gap!r}: {OMISSION} or {ADDITION}")
     return fuse.Verdict(1.0, True, severity.of_kinds([bead.gap]), [reason])
 
 
-def measure_all(beads: Sequence[BeadTexts], resources: Optional[Resources] = None, store=None,
-                progress: Progress = None, timer=None) -> list[Measured]:
+def measure_all(
+    beads: Sequence[BeadTexts], resources: Optional[Resources] = None, store=None, progress: Progress = None, timer=None
+) -> list[Measured]:
     """The signals of every bead (none a gap), CHUNK beads at a time. store: a JudgedCache to read measured
     beads from and keep new ones in; timer: what each signal family runs in, as signals.measure takes it."""
     resources = resources or Resources()
@@ -103,7 +118,9 @@ def measure_all(beads: Sequence[BeadTexts], resources: Optional[Resources] = Non
         done = store.get_many(keys)
     else:
         keys = [str(k) for k in range(len(beads))]
-    first: dict[str, int] = {}  # each distinct bead once: the same sentence against the same renderings is one measurement
+    first: dict[
+        str, int
+    ] = {}  # each distinct bead once: the same sentence against the same renderings is one measurement
     for k, key in enumerate(keys):
         if key not in done:
             first.setdefault(key, k)
@@ -112,7 +129,7 @@ def measure_all(beads: Sequence[BeadTexts], resources: Optional[Resources] = Non
     if progress:
         progress("signals", len(beads) - waiting, len(beads))  # the first call's count (cache hits) is not in the rate
     for at in range(0, len(todo), CHUNK):
-        chunk = todo[at:at + CHUNK]
+        chunk = todo[at : at + CHUNK]
         measured = signals.measure([beads[k] for _, k in chunk], resources, timer)
         made = [(key, m) for (key, _), m in zip(chunk, measured)]
         if store is not None:
@@ -124,9 +141,17 @@ def measure_all(beads: Sequence[BeadTexts], resources: Optional[Resources] = Non
     return [done[key] for key in keys]
 
 
-def judge(beads: Sequence[BeadTexts], threshold: float = fuse.THRESHOLD, resources: Optional[Resources] = None,
-          models: Optional[dict] = None, store=None, progress: Progress = None, timer=None,
-          layout: Optional[Layout] = None, checks: bool = True) -> list[Judged]:
+def judge(
+    beads: Sequence[BeadTexts],
+    threshold: float = fuse.THRESHOLD,
+    resources: Optional[Resources] = None,
+    models: Optional[dict] = None,
+    store=None,
+    progress: Progress = None,
+    timer=None,
+    layout: Optional[Layout] = None,
+    checks: bool = True,
+) -> list[Judged]:
     """The signals and the verdict of every bead. models: a fusion model file's content (default: the shipped
     toolkit/data/fusion.json). store: a JudgedCache (toolkit/judged_cache.py) that keeps measured beads;
     progress: called as (stage, done, total) for the "signals" and "fusion" stages; timer: what each
@@ -142,30 +167,52 @@ def judge(beads: Sequence[BeadTexts], threshold: float = fuse.THRESHOLD, resourc
         else:
             m = next(measured)
             renderings = len(bead.renderings) + len(bead.back_renderings)
-            judged.append(Judged(m, fuse.verdict(m.values, m.reasons, renderings, bead.lang, threshold, models,
-                                                 bead.unconfirmed)))
+            judged.append(
+                Judged(m, fuse.verdict(m.values, m.reasons, renderings, bead.lang, threshold, models, bead.unconfirmed))
+            )
         if progress and (n % 512 == 511 or n == len(beads) - 1):
             progress("fusion", n + 1, len(beads))
     return with_damage(judged, beads, layout) if checks else judged
 
 
-def with_damage(judged: Sequence[Judged], beads: Sequence[BeadTexts], layout: Optional[Layout] = None
-                ) -> list[Judged]:
+def with_damage(judged: Sequence[Judged], beads: Sequence[BeadTexts], layout: Optional[Layout] = None) -> list[Judged]:
     """The judged beads of one document with the damage checks' findings added (the judge's last step; apart,
     so that beads of several documents can be measured together and checked each in its own document)."""
     found = _damage(beads, layout)
     return [Judged(j.measured, _with_damage(j.verdict, f), [x for x, _ in f]) for j, f in zip(judged, found)]
 
 
-def judgement(index: int, bead: BeadTexts, judged: Judged, shares: Optional[Sequence[BeadRendering]] = None,
-              original_ids: Sequence[int] = (), translation_ids: Sequence[int] = (0,)) -> Judgement:
+def judgement(
+    index: int,
+    bead: BeadTexts,
+    judged: Judged,
+    shares: Optional[Sequence[BeadRendering]] = None,
+    original_ids: Sequence[int] = (),
+    translation_ids: Sequence[int] = (0,),
+) -> Judgement:
     """One judged bead as the typed record every front end writes. shares: the bead's share of each rendering
     (default: its renderings as given); each gets its own scores from the measurement."""
     if shares is None:
         shares = [BeadRendering(name, RenderingKind.OTHER, "", text) for name, text in bead.renderings.items()]
     for share in shares:
-        share.scores.update({metric: by_name[share.name] for metric, by_name in judged.measured.per_rendering.items()
-                             if share.name in by_name})
+        share.scores.update(
+            {
+                metric: by_name[share.name]
+                for metric, by_name in judged.measured.per_rendering.items()
+                if share.name in by_name
+            }
+        )
     v = judged.verdict
-    return Judgement(index, list(original_ids), list(translation_ids), bead.original, bead.translation, list(shares),
-                     judged.measured.values, v.divergence, v.flag, v.severity, v.reasons)
+    return Judgement(
+        index,
+        list(original_ids),
+        list(translation_ids),
+        bead.original,
+        bead.translation,
+        list(shares),
+        judged.measured.values,
+        v.divergence,
+        v.flag,
+        v.severity,
+        v.reasons,
+    )

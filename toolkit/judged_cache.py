@@ -11,6 +11,7 @@ every stored measurement and can never be served a stale verdict. Rows are commi
 time (toolkit/judge.py), so Ctrl-C loses at most the chunk being measured. Values are JSON, never pickle: a
 cache file is data and must never be able to run code when read.
 """
+
 from __future__ import annotations
 
 import functools
@@ -71,8 +72,15 @@ def context(resources: Optional[Resources] = None) -> str:
 
 
 def bead_key(context_key: str, bead: BeadTexts) -> str:
-    parts = [context_key, bead.translation, bead.renderings, bead.original, bead.back_renderings, bead.lang,
-             bead.original_lang]
+    parts = [
+        context_key,
+        bead.translation,
+        bead.renderings,
+        bead.original,
+        bead.back_renderings,
+        bead.lang,
+        bead.original_lang,
+    ]
     if bead.kinds:  # the renderings' kinds change what the checks count (round trips); absent: the old key
         parts.append(bead.kinds)
     text = json.dumps(parts, ensure_ascii=False, sort_keys=True)
@@ -80,16 +88,24 @@ def bead_key(context_key: str, bead: BeadTexts) -> str:
 
 
 def _to_json(measured: Measured) -> str:
-    return json.dumps({"values": measured.values, "per_rendering": measured.per_rendering,
-                       "reasons": [r.as_list() for r in measured.reasons]}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "values": measured.values,
+            "per_rendering": measured.per_rendering,
+            "reasons": [r.as_list() for r in measured.reasons],
+        },
+        ensure_ascii=False,
+    )
 
 
 def _from_json(text: str) -> Measured:
     record = json.loads(text)
     # values as they were stored (an int stays an int), so a rerun writes the same beads.jsonl
-    return Measured(dict(record["values"]),
-                    [Reason.from_list(r) for r in record["reasons"]],
-                    {metric: dict(scores) for metric, scores in record["per_rendering"].items()})
+    return Measured(
+        dict(record["values"]),
+        [Reason.from_list(r) for r in record["reasons"]],
+        {metric: dict(scores) for metric, scores in record["per_rendering"].items()},
+    )
 
 
 class JudgedCache:
@@ -114,9 +130,10 @@ class JudgedCache:
         found: dict[str, Measured] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):  # SQLite caps the number of bound parameters
-            chunk = unique[start:start + 500]
-            rows = self._db.execute(f"SELECT key, measured FROM judged WHERE key IN ({','.join('?' * len(chunk))})",
-                                    chunk)
+            chunk = unique[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT key, measured FROM judged WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
             for key, text in rows:
                 try:
                     found[key] = _from_json(text)
@@ -127,8 +144,9 @@ class JudgedCache:
         return found
 
     def put_many(self, items: Iterable[tuple[str, Measured]]) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO judged VALUES (?, ?)",
-                             [(key, _to_json(measured)) for key, measured in items])
+        self._db.executemany(
+            "INSERT OR REPLACE INTO judged VALUES (?, ?)", [(key, _to_json(measured)) for key, measured in items]
+        )
         self._db.commit()
 
     def __len__(self) -> int:

@@ -1,4 +1,5 @@
 """Language codes: the toolkit speaks ISO 639-1 everywhere and maps to each engine family's codes here only."""
+
 from __future__ import annotations
 
 from .errors import ToolkitError
@@ -47,7 +48,7 @@ class Language(str):
 
     @classmethod
     def parse(cls, code: str) -> "Language":
-        """"EN", " en ", "eng" -> Language("en"); an unknown code is one ToolkitError naming known ones."""
+        """ "EN", " en ", "eng" -> Language("en"); an unknown code is one ToolkitError naming known ones."""
         if isinstance(code, Language):
             return code
         normal = (code or "").strip().lower() if isinstance(code, str) else ""
@@ -55,7 +56,8 @@ class Language(str):
         if normal not in _LANGUAGES:
             raise ToolkitError(
                 f"unknown language code {code!r}: use an ISO 639-1 code such as "
-                + ", ".join(sorted(_LANGUAGES)[:12]) + ", ..."
+                + ", ".join(sorted(_LANGUAGES)[:12])
+                + ", ..."
             )
         return cls(normal)
 

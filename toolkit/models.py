@@ -4,6 +4,7 @@ Defaults for a pair, best first: the OPUS-MT models of the pair (one per directi
 NLLB-200 distilled 600M and M2M-100 418M (one model for every direction). Only `download` touches the network;
 everything else reads the Hugging Face cache.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,8 +68,10 @@ def _hub():
     try:
         import huggingface_hub
     except ImportError:
-        raise ToolkitError("the open MT models need `pip install 'toolkit[mt]'` (transformers, CTranslate2 and "
-                           "huggingface_hub, which fetches and finds the models)") from None
+        raise ToolkitError(
+            "the open MT models need `pip install 'toolkit[mt]'` (transformers, CTranslate2 and "
+            "huggingface_hub, which fetches and finds the models)"
+        ) from None
     return huggingface_hub
 
 
@@ -125,7 +128,9 @@ def download(model_id: str) -> str:
     try:
         files = hub.HfApi().list_repo_files(model_id)
     except Exception as err:
-        raise ToolkitError(f"cannot reach the Hugging Face hub for {model_id}: {str(err).splitlines()[0][:200]}") from None
+        raise ToolkitError(
+            f"cannot reach the Hugging Face hub for {model_id}: {str(err).splitlines()[0][:200]}"
+        ) from None
     # Both weight formats are often there; one is enough, and safetensors loads without pickle.
     weights = ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["pytorch_model*.bin"]
     try:
@@ -163,10 +168,12 @@ def _check_online(model_ids: list[str], timeout: float = 5.0) -> None:
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as err:
-        raise ToolkitError(f"cannot download {wanted}: cannot reach the Hugging Face hub at {host}:{port} "
-                           f"({err.strerror or err}): "
-                           "`toolkit models download` needs internet; run it where there is, then copy the "
-                           "Hugging Face cache (~/.cache/huggingface, or $HF_HOME)") from None
+        raise ToolkitError(
+            f"cannot download {wanted}: cannot reach the Hugging Face hub at {host}:{port} "
+            f"({err.strerror or err}): "
+            "`toolkit models download` needs internet; run it where there is, then copy the "
+            "Hugging Face cache (~/.cache/huggingface, or $HF_HOME)"
+        ) from None
 
 
 def download_all(model_ids: list[str], report: Callable[[str], None] = print, quiet: bool = False) -> list[str]:

@@ -1,4 +1,5 @@
 """Writing a run folder: beads.jsonl (one Judgement per line), summary.json and report.html."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,9 @@ def write_run(run: Run, out_dir: str | Path) -> Path:
         with open(out_dir / "beads.jsonl", "w", encoding="utf-8") as handle:
             for judgement in run.judgements:
                 handle.write(json.dumps(to_json(judgement), ensure_ascii=False) + "\n")
-        (out_dir / "summary.json").write_text(json.dumps(run.summary, ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")
+        (out_dir / "summary.json").write_text(
+            json.dumps(run.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         (out_dir / "report.html").write_text(render_html(run.judgements, run.summary), encoding="utf-8")
     except OSError as err:  # a full disk: the renderings are in the cache, so a rerun costs little
         raise ToolkitError(f"writing the run into {out_dir} failed: {err.strerror}") from None
@@ -32,11 +34,14 @@ def read_run(run_dir: str | Path) -> tuple[list[Judgement], dict]:
     run_dir = Path(run_dir)
     beads, summary = run_dir / "beads.jsonl", run_dir / "summary.json"
     if not beads.exists() or not summary.exists():
-        raise ToolkitError(f"{run_dir} is not a run folder: it needs beads.jsonl and summary.json "
-                           "(made by `toolkit compare ... --out DIR`)")
+        raise ToolkitError(
+            f"{run_dir} is not a run folder: it needs beads.jsonl and summary.json "
+            "(made by `toolkit compare ... --out DIR`)"
+        )
     try:
-        judgements = [from_json(json.loads(line))
-                      for line in beads.read_text(encoding="utf-8").splitlines() if line.strip()]
+        judgements = [
+            from_json(json.loads(line)) for line in beads.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
         return judgements, json.loads(summary.read_text(encoding="utf-8"))
     except (ValueError, KeyError, TypeError) as err:
         raise ToolkitError(f"{run_dir}: unreadable run files ({err})") from None
@@ -52,7 +57,7 @@ def top_table(judgements: list[Judgement], count: int = 10, width: int = 90) -> 
     if flagged:
         rows, head = flagged[:count], f"{len(flagged)} flagged, worst first:"
     else:
-        rows = sorted(judgements, key=lambda j: -j.divergence)[:min(count, 3)]
+        rows = sorted(judgements, key=lambda j: -j.divergence)[: min(count, 3)]
         head = "nothing flagged; the most divergent beads:"
     lines = [head, f"{'bead':>4}  {'div':>5}  {'severity':<8}  translation"]
     for j in rows:
@@ -78,7 +83,17 @@ def beads_tsv(judgements: list[Judgement]) -> list[str]:
     """One row per bead with a header (bead, divergence, flag, severity, reasons, translation, original)."""
     rows = ["bead\tdivergence\tflag\tseverity\treasons\ttranslation\toriginal"]
     for j in judgements:
-        rows.append("\t".join([str(j.bead), f"{j.divergence:.4f}", str(j.flag).lower(), j.severity,
-                               ",".join(dict.fromkeys(r.signal for r in j.reasons)), _cell(j.translation),
-                               _cell(j.original)]))
+        rows.append(
+            "\t".join(
+                [
+                    str(j.bead),
+                    f"{j.divergence:.4f}",
+                    str(j.flag).lower(),
+                    j.severity,
+                    ",".join(dict.fromkeys(r.signal for r in j.reasons)),
+                    _cell(j.translation),
+                    _cell(j.original),
+                ]
+            )
+        )
     return rows

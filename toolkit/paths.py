@@ -4,6 +4,7 @@ One root for all of them, so a user clears or moves one folder: platformdirs' us
 "toolkit", which on Linux is $XDG_CACHE_HOME/toolkit, else ~/.cache/toolkit (where every cache has always
 been). Each cache keeps its own finer override ($TOOLKIT_CACHE, $TOOLKIT_MODELS, ...) in its own module.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

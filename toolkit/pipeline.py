@@ -1,4 +1,5 @@
 """The whole job as one function: documents + engines -> renderings -> beads -> signals -> judgements."""
+
 from __future__ import annotations
 
 import datetime
@@ -20,7 +21,9 @@ from .segment import read_document
 from .signals import BeadTexts
 
 
-def _plan(translation: Document, original: Optional[Document], engines: Sequence[Engine]) -> list[tuple[Engine, RenderingKind]]:
+def _plan(
+    translation: Document, original: Optional[Document], engines: Sequence[Engine]
+) -> list[tuple[Engine, RenderingKind]]:
     """(engine, kind) for every rendering to make, decided before any rendering so a run that cannot succeed
     stops at once. With an original each engine gives what it can of forward and back; without one (or when it
     serves neither direction), a round trip."""
@@ -49,13 +52,18 @@ def _plan(translation: Document, original: Optional[Document], engines: Sequence
 
 def no_engine_between(src: str, tgt: str, specs: Sequence[str] = ()) -> str:
     """What to do when no engine translates between the original's and the translation's languages."""
-    given = f"none of {', '.join(specs)} translates between {src} and {tgt}" if specs else \
-        f"no engine translates between {src} and {tgt} here"
-    return (f"to align the original ({src}) with the translation ({tgt}) an engine must translate between "
-            f"them, and {given}: give precomputed renderings as --engine file:renderings.tsv (one file, a "
-            f"line for each sentence of both documents: source TAB its rendering, {src}->{tgt} and "
-            f"{tgt}->{src}; see the README), download models (toolkit models download --pair {src}-{tgt}), "
-            f"or leave out --original to judge the translation by round trips")
+    given = (
+        f"none of {', '.join(specs)} translates between {src} and {tgt}"
+        if specs
+        else f"no engine translates between {src} and {tgt} here"
+    )
+    return (
+        f"to align the original ({src}) with the translation ({tgt}) an engine must translate between "
+        f"them, and {given}: give precomputed renderings as --engine file:renderings.tsv (one file, a "
+        f"line for each sentence of both documents: source TAB its rendering, {src}->{tgt} and "
+        f"{tgt}->{src}; see the README), download models (toolkit models download --pair {src}-{tgt}), "
+        f"or leave out --original to judge the translation by round trips"
+    )
 
 
 def _render_all(
@@ -87,8 +95,9 @@ def _beads(translation: Document, original: Optional[Document], renderings: list
     return align(original.sentences, translation.sentences, forward, backward)
 
 
-def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
-                renderings: list[Rendering]) -> tuple[BeadTexts, list[BeadRendering]]:
+def _bead_texts(
+    bead: Bead, translation: Document, original: Optional[Document], renderings: list[Rendering]
+) -> tuple[BeadTexts, list[BeadRendering]]:
     """What the judge sees of one bead, and the bead's share of each rendering."""
     t_text = " ".join(translation.sentences[j] for j in bead.translation_ids)
     o_text = " ".join(original.sentences[i] for i in bead.original_ids) if original else ""
@@ -102,49 +111,82 @@ def _bead_texts(bead: Bead, translation: Document, original: Optional[Document],
         gap = OMISSION
     elif original is not None and not bead.original_ids:
         gap = ADDITION
-    texts = BeadTexts(t_text, {s.name: s.text for s in shares if s.kind != RenderingKind.BACK}, o_text,
-                      {s.name: s.text for s in shares if s.kind == RenderingKind.BACK}, translation.lang,
-                      original.lang if original else None, gap, {r.name: r.evidence for r in renderings})
+    texts = BeadTexts(
+        t_text,
+        {s.name: s.text for s in shares if s.kind != RenderingKind.BACK},
+        o_text,
+        {s.name: s.text for s in shares if s.kind == RenderingKind.BACK},
+        translation.lang,
+        original.lang if original else None,
+        gap,
+        {r.name: r.evidence for r in renderings},
+    )
     return texts, shares
 
 
-def _judge_all(beads: list[Bead], translation: Document, original: Optional[Document],
-               renderings: list[Rendering], threshold: float, cache=None, progress=None,
-               resources=None) -> list[Judgement]:
+def _judge_all(
+    beads: list[Bead],
+    translation: Document,
+    original: Optional[Document],
+    renderings: list[Rendering],
+    threshold: float,
+    cache=None,
+    progress=None,
+    resources=None,
+) -> list[Judgement]:
     made = [_bead_texts(b, translation, original, renderings) for b in beads]
     # judged beads go into the rendering cache's file as they are made: a rerun or a resumed run reuses them
     store = JudgedCache(cache.path) if cache is not None else None
-    verdicts = judge([texts for texts, _ in made], threshold, resources, store=store, progress=progress,
-                     layout=_layout(translation, beads))
+    verdicts = judge(
+        [texts for texts, _ in made],
+        threshold,
+        resources,
+        store=store,
+        progress=progress,
+        layout=_layout(translation, beads),
+    )
     return _judgements(beads, made, verdicts)
 
 
 def _layout(translation: Document, beads: list[Bead]) -> Layout:
-    return Layout(translation.sentences, [s.paragraph for s in translation.segments],
-                  [b.translation_ids for b in beads])
+    return Layout(
+        translation.sentences, [s.paragraph for s in translation.segments], [b.translation_ids for b in beads]
+    )
 
 
 def _judgements(beads: list[Bead], made: list[tuple[BeadTexts, list[BeadRendering]]], verdicts) -> list[Judgement]:
-    return [judgement(index, texts, judged, shares, bead.original_ids, bead.translation_ids)
-            for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts))]
+    return [
+        judgement(index, texts, judged, shares, bead.original_ids, bead.translation_ids)
+        for index, (bead, (texts, shares), judged) in enumerate(zip(beads, made, verdicts))
+    ]
 
 
-def render_document(translation: Document, original: Optional[Document], engines: Sequence[Engine],
-                    cache: Optional[RenderingCache] = None) -> list[Rendering]:
+def render_document(
+    translation: Document,
+    original: Optional[Document],
+    engines: Sequence[Engine],
+    cache: Optional[RenderingCache] = None,
+) -> list[Rendering]:
     """Every rendering compare() makes of one document (the first half of compare, for `toolkit batch`)."""
     return _render_all(translation, original, engines, cache, None)
 
 
-def judge_documents(documents: Sequence[tuple[Document, Optional[Document], list[Rendering]]],
-                    threshold: float = fuse.THRESHOLD, resources=None) -> list[list[Judgement]]:
+def judge_documents(
+    documents: Sequence[tuple[Document, Optional[Document], list[Rendering]]],
+    threshold: float = fuse.THRESHOLD,
+    resources=None,
+) -> list[list[Judgement]]:
     """The judgements of several rendered documents (translation, original, renderings), as compare() makes
     them, with every bead of all of them judged in one call, so model calls batch across documents."""
     aligned = [(_beads(t, o, r), t, o, r) for t, o, r in documents]
     made = [[_bead_texts(b, t, o, r) for b in beads] for beads, t, o, r in aligned]
     verdicts = iter(judge([texts for one in made for texts, _ in one], threshold, resources, checks=False))
-    return [_judgements(beads, one, with_damage([next(verdicts) for _ in one], [texts for texts, _ in one],
-                                                _layout(t, beads)))
-            for (beads, t, _, _), one in zip(aligned, made)]
+    return [
+        _judgements(
+            beads, one, with_damage([next(verdicts) for _ in one], [texts for texts, _ in one], _layout(t, beads))
+        )
+        for (beads, t, _, _), one in zip(aligned, made)
+    ]
 
 
 def _described(document: Document) -> dict:
@@ -191,9 +233,10 @@ def compare(
         "translation": _described(translation),
         "original": _described(original) if original else None,
         "mode": "aligned" if original else "round-trip",
-        "renderings": [{"name": r.name, "kind": r.kind, "engine": r.engine, "src": r.src, "tgt": r.tgt,
-                        "pivot": r.pivot}
-                       for r in renderings],
+        "renderings": [
+            {"name": r.name, "kind": r.kind, "engine": r.engine, "src": r.src, "tgt": r.tgt, "pivot": r.pivot}
+            for r in renderings
+        ],
         "beads": len(judgements),
         "flagged": sum(j.flag for j in judgements),
         "severity": severities,

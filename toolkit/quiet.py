@@ -7,6 +7,7 @@ user can do nothing about either. A run shows its own rendering progress and its
 switches (`transformers.utils.logging`: `disable_progress_bar`, verbosity) are turned down for the run and
 restored after it. Errors still show.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -5,6 +5,7 @@ there is a network) is reduced to its article's paragraphs by trafilatura (the `
 page), keeping the page's title, date and site; read as plain text, its `<style>`, `<script>` and menus would
 be judged as sentences.
 """
+
 from __future__ import annotations
 
 import re
@@ -92,8 +93,10 @@ def _trafilatura(name: str, what: str):
     try:
         import trafilatura
     except ImportError:
-        raise ToolkitError(f"{what} {name} is a web page: reading it needs `pip install 'toolkit[html]'` "
-                           "(trafilatura), or save the article's text as a plain file") from None
+        raise ToolkitError(
+            f"{what} {name} is a web page: reading it needs `pip install 'toolkit[html]'` "
+            "(trafilatura), or save the article's text as a plain file"
+        ) from None
     return trafilatura
 
 
@@ -105,24 +108,33 @@ def read_article(path: str | Path, what: str = "file") -> tuple[str, dict]:
         trafilatura = _trafilatura(str(path), what)
         page = trafilatura.fetch_url(str(path))
         if not page:
-            raise ToolkitError(f"{what} {path} could not be fetched (no network, or the site refused): save the "
-                               "page in a browser and give the file")
+            raise ToolkitError(
+                f"{what} {path} could not be fetched (no network, or the site refused): save the "
+                "page in a browser and give the file"
+            )
         text = page
     else:
         text = _decode(_read_bytes(path, what), path, what)
         if not looks_like_html(text, path):
             return _check_lines(text, path, what), {}
     name = _name(path)
-    extracted = _trafilatura(name, what).bare_extraction(text, url=str(path) if is_url(path) else None,
-                                                         with_metadata=True, include_comments=False,
-                                                         favor_recall=True)
+    extracted = _trafilatura(name, what).bare_extraction(
+        text, url=str(path) if is_url(path) else None, with_metadata=True, include_comments=False, favor_recall=True
+    )
     body = getattr(extracted, "text", None) if extracted is not None else None
     if not body or not body.strip():
-        raise ToolkitError(f"{what} {name} looks like a web page, but no article text was found in it: save the "
-                           "article's text as a plain file")
+        raise ToolkitError(
+            f"{what} {name} looks like a web page, but no article text was found in it: save the "
+            "article's text as a plain file"
+        )
     meta = {"format": "html"}
-    for key, attribute in (("title", "title"), ("date", "date"), ("site", "sitename"), ("url", "url"),
-                           ("author", "author")):
+    for key, attribute in (
+        ("title", "title"),
+        ("date", "date"),
+        ("site", "sitename"),
+        ("url", "url"),
+        ("author", "author"),
+    ):
         value = getattr(extracted, attribute, None)
         if value:
             meta[key] = str(value)

@@ -1,4 +1,5 @@
 """Typed records that flow through the pipeline: Document -> Rendering -> Bead -> Judgement."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -105,8 +106,12 @@ class Reason:
 
     def as_list(self) -> list:
         """The reason as a JSON list, for the caches (from_list reads it back)."""
-        return [self.signal, self.detail, list(self.translation_span) if self.translation_span else None,
-                self.technical]
+        return [
+            self.signal,
+            self.detail,
+            list(self.translation_span) if self.translation_span else None,
+            self.technical,
+        ]
 
     @classmethod
     def from_list(cls, record: list) -> "Reason":

@@ -1,4 +1,5 @@
 """Rendering: run engines over documents through the persistent cache (forward, back, round trip)."""
+
 from __future__ import annotations
 
 import sys
@@ -35,8 +36,14 @@ def tqdm_progress() -> Callable[[str, int, int], None]:
         if bar is None:
             # the first call comes before any work, with the cache hits as `done`: starting there (initial)
             # keeps them out of the rate, which counts only what is done now
-            bar = bars[label] = tqdm(total=total, initial=done, desc=label, unit=UNITS.get(label, "sent"),
-                                     file=sys.stderr, dynamic_ncols=True)
+            bar = bars[label] = tqdm(
+                total=total,
+                initial=done,
+                desc=label,
+                unit=UNITS.get(label, "sent"),
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
@@ -67,7 +74,7 @@ def translate(
     if progress and todo:  # before the first batch, so a bar's clock starts with the work; nothing for all-hits
         progress(label, hits, len(unique))
     for start in range(0, len(todo), engine.batch_size):
-        batch = todo[start:start + engine.batch_size]
+        batch = todo[start : start + engine.batch_size]
         outputs = _checked(engine, batch, engine.translate(batch, src, tgt))
         known.update(zip(batch, outputs))
         if cache is not None:
@@ -86,15 +93,29 @@ def _checked(engine: Engine, batch: list[str], outputs: list[str]) -> list[str]:
 def forward(engine: Engine, original: Document, tgt: str, cache=None, progress: Progress = None) -> Rendering:
     """original -> T, line-aligned with the original: compared with the translation."""
     out = translate(engine, original.sentences, original.lang, tgt, cache, progress)
-    return Rendering(engine.signature, RenderingKind.FORWARD, original.lang, tgt, out, label=engine.spec,
-                     precomputed=not engine.cacheable)
+    return Rendering(
+        engine.signature,
+        RenderingKind.FORWARD,
+        original.lang,
+        tgt,
+        out,
+        label=engine.spec,
+        precomputed=not engine.cacheable,
+    )
 
 
 def back(engine: Engine, translation: Document, src: str, cache=None, progress: Progress = None) -> Rendering:
     """translation -> S, line-aligned with the translation: compared with the original."""
     out = translate(engine, translation.sentences, translation.lang, src, cache, progress)
-    return Rendering(engine.signature, RenderingKind.BACK, translation.lang, src, out, label=engine.spec,
-                     precomputed=not engine.cacheable)
+    return Rendering(
+        engine.signature,
+        RenderingKind.BACK,
+        translation.lang,
+        src,
+        out,
+        label=engine.spec,
+        precomputed=not engine.cacheable,
+    )
 
 
 def round_trip(
@@ -112,12 +133,27 @@ def round_trip(
         raise ToolkitError(f"engine {engine.spec} cannot make a round trip of {lang} text")
     if pivot == lang:  # precomputed round trips (file:) are already back in T
         out = translate(engine, translation.sentences, lang, lang, cache, progress)
-        return Rendering(engine.signature, RenderingKind.ROUND_TRIP, lang, lang, out, pivot=pivot, label=engine.spec,
-                         precomputed=not engine.cacheable)
+        return Rendering(
+            engine.signature,
+            RenderingKind.ROUND_TRIP,
+            lang,
+            lang,
+            out,
+            pivot=pivot,
+            label=engine.spec,
+            precomputed=not engine.cacheable,
+        )
     back_engine = back_engine or engine
     there = translate(engine, translation.sentences, lang, pivot, cache, progress)
     out = translate(back_engine, there, pivot, lang, cache, progress)
     if back_engine is engine:
         return Rendering(engine.signature, RenderingKind.ROUND_TRIP, lang, lang, out, pivot=pivot, label=engine.spec)
-    return Rendering(f"{engine.signature}+{back_engine.signature}", RenderingKind.ROUND_TRIP, lang, lang, out, pivot=pivot,
-                     label=f"{engine.spec}+{back_engine.spec}")
+    return Rendering(
+        f"{engine.signature}+{back_engine.signature}",
+        RenderingKind.ROUND_TRIP,
+        lang,
+        lang,
+        out,
+        pivot=pivot,
+        label=f"{engine.spec}+{back_engine.spec}",
+    )

@@ -4,6 +4,7 @@ A resource that cannot be had raises Unavailable with a sentence saying why and 
 can do without it asks `optional(loader)` and gets None instead. Each loader is expected to load once per
 process (functools.cache), so asking again costs nothing.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Optional, TypeVar

@@ -1,4 +1,5 @@
 """Scoring precomputed pairs (`toolkit score`): a translation and its renderings in, a verdict out."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,9 @@ def _renderings(value, where: str) -> dict[str, str]:
     elif isinstance(value, dict):
         named = dict(value)
     else:
-        raise ToolkitError(f"{where}: \"renderings\" must be a list of strings or an object of name: string")
+        raise ToolkitError(f'{where}: "renderings" must be a list of strings or an object of name: string')
     if not named or not all(isinstance(v, str) for v in named.values()):
-        raise ToolkitError(f"{where}: \"renderings\" must hold at least one string, and only strings")
+        raise ToolkitError(f'{where}: "renderings" must hold at least one string, and only strings')
     return named
 
 
@@ -30,7 +31,7 @@ def _lang(record: dict, key: str, where: str) -> Optional[str]:
     if lang is None:
         return None
     if not isinstance(lang, str):
-        raise ToolkitError(f"{where}: \"{key}\" must be a language code such as \"en\"")
+        raise ToolkitError(f'{where}: "{key}" must be a language code such as "en"')
     try:
         return languages.check(lang)
     except ToolkitError as err:
@@ -43,21 +44,30 @@ def parse_record(record, where: str = "record") -> BeadTexts:
         raise ToolkitError(f"{where}: expected a JSON object")
     translation = record.get("translation")
     if not isinstance(translation, str):
-        raise ToolkitError(f"{where}: \"translation\" (a string) is missing")
+        raise ToolkitError(f'{where}: "translation" (a string) is missing')
     source = record.get("source") or ""
     if not isinstance(source, str):
-        raise ToolkitError(f"{where}: \"source\" must be a string")
-    return BeadTexts(translation, _renderings(record.get("renderings"), where), source, {},
-                     _lang(record, "lang", where), _lang(record, "source_lang", where))
+        raise ToolkitError(f'{where}: "source" must be a string')
+    return BeadTexts(
+        translation,
+        _renderings(record.get("renderings"), where),
+        source,
+        {},
+        _lang(record, "lang", where),
+        _lang(record, "source_lang", where),
+    )
 
 
-def score_records(records: Sequence[tuple[dict, str]], threshold: float = fuse.THRESHOLD, store=None,
-                  progress=None) -> list[dict]:
+def score_records(
+    records: Sequence[tuple[dict, str]], threshold: float = fuse.THRESHOLD, store=None, progress=None
+) -> list[dict]:
     """Judge (record, where) pairs together; every record is checked before any is judged. store: a
     JudgedCache (toolkit/judged_cache.py) that keeps measured beads, so a rerun or a resumed run reuses them."""
     beads = [parse_record(record, where) for record, where in records]
     judged = judge(beads, threshold, store=store, progress=progress)
-    return [{**record, **verdict_json(judgement(0, bead, one))} for (record, _), bead, one in zip(records, beads, judged)]
+    return [
+        {**record, **verdict_json(judgement(0, bead, one))} for (record, _), bead, one in zip(records, beads, judged)
+    ]
 
 
 def score_record(record: dict, where: str = "record", threshold: float = fuse.THRESHOLD) -> dict:
@@ -74,8 +84,9 @@ def _offset(progress, before: int, total: int):
     return lambda stage, done, _: progress(stage, before + done, total)
 
 
-def score_lines(lines: Iterable[str], name: str = "input", threshold: float = fuse.THRESHOLD, store=None,
-                progress=None) -> Iterator[dict]:
+def score_lines(
+    lines: Iterable[str], name: str = "input", threshold: float = fuse.THRESHOLD, store=None, progress=None
+) -> Iterator[dict]:
     """Judged records of a JSONL stream, BATCH at a time. progress (stage, done, total) needs lines to be a
     list, to know the total."""
     total = sum(1 for line in lines if line.strip()) if isinstance(lines, list) else None

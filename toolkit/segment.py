@@ -1,4 +1,5 @@
 """Sentence segmentation with offsets: sentencex does the splitting, we keep paragraphs and character spans."""
+
 from __future__ import annotations
 
 import re
@@ -12,10 +13,57 @@ from .records import Document, Segment
 # Abbreviations after which sentencex still splits (seen: "approx. 5" in English). A split is undone only when
 # the next piece starts in lower case or with a digit, so a real sentence end after "etc." survives.
 _ABBREVIATIONS = {
-    "en": {"approx", "ca", "no", "nos", "vs", "e.g", "i.e", "etc", "est", "fig", "jan", "feb", "mar", "apr",
-           "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms", "dr", "prof", "st"},
-    "de": {"ca", "z.b", "bzw", "vgl", "nr", "dr", "prof", "usw", "inkl", "ggf", "evtl", "sog", "u.a", "d.h",
-           "mio", "mrd", "bspw", "st", "jh"},
+    "en": {
+        "approx",
+        "ca",
+        "no",
+        "nos",
+        "vs",
+        "e.g",
+        "i.e",
+        "etc",
+        "est",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+    },
+    "de": {
+        "ca",
+        "z.b",
+        "bzw",
+        "vgl",
+        "nr",
+        "dr",
+        "prof",
+        "usw",
+        "inkl",
+        "ggf",
+        "evtl",
+        "sog",
+        "u.a",
+        "d.h",
+        "mio",
+        "mrd",
+        "bspw",
+        "st",
+        "jh",
+    },
 }
 _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 
@@ -76,4 +124,3 @@ def read_document(path: str | Path, lang: str, clean: bool = True, what: str = "
     document.path = "<stdin>" if str(path) == STDIN else str(path)
     document.meta = meta
     return document
-

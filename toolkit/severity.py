@@ -13,6 +13,7 @@ neither case does anything confirm that the meaning changed, so the fusion's fin
 (`major`) there (signals.BeadTexts.unconfirmed). The checks
 on the translation itself (toolkit/damage) read the text, not a rendering, and keep their kind's severity.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,38 +37,45 @@ class Kind:
     label: str
 
 
-KINDS = {k.name: k for k in (
-    Kind("numbers", CRITICAL, "a number or date changed", "numbers and dates"),
-    Kind("negation", CRITICAL, "a negation added or dropped", "negations"),
-    Kind("antonyms", CRITICAL, "a word turned into its opposite", "opposites"),
-    Kind("mood", MAJOR, "a question turned into a statement, or the reverse", "questions and tense"),
-    Kind("tense", MAJOR, "a future the original does not have", "questions and tense"),
-    Kind("entities", MAJOR, "a name missing or changed", "names"),
-    Kind("omission", MAJOR, "a sentence of the original left out", "sentence left out"),
-    Kind("addition", MAJOR, "a sentence with no counterpart in the original", "sentence added"),
-    Kind("untranslated", MINOR, "words left untranslated", "untranslated words"),
-    # checks that read the translation itself (toolkit/damage)
-    Kind("attribution", CRITICAL, "one quotation given to two different people", "one quotation, two speakers"),
-    Kind("lost_text", MAJOR, "text lost where two sentences run together", "text lost"),
-    Kind("left_untranslated", MAJOR, "German words left in the English text", "German left in"),
-    Kind("fragment", MINOR, "a sentence that is only a fragment", "sentence fragments"),
-    Kind("quotes", MINOR, "quotation marks that do not match or never close", "quotation marks"),
-    Kind("editorial_note", MINOR, "a note by the editors left in the text", "editors' notes"),
-    Kind("repeated", MINOR, "a sentence repeated word for word", "repeated sentences"),
-    Kind("order", MINOR, "words in an order no machine translation uses", "broken grammar"),
-    # evidence with no severity of its own: the divergence decides
-    Kind("source", NONE, "words of the original the renderings translate", "words of the original"),
-    Kind("grammar", NONE, "grammar no rendering breaks", "broken grammar"),
-    Kind("lexical_unsupported", NONE, "words no machine translation has", "words no machine translation has"),
-    Kind("overlap", NONE, "wording far from the renderings", "wording far from the machine translations"),
-    Kind("lexical", NONE, "wording far from the renderings", "wording far from the machine translations"),
-    Kind("consensus", NONE, "wording far from what the renderings agree on",
-         "wording far from the machine translations"),
-    Kind("length", NONE, "a length unlike the renderings'", "length"),
-    Kind("embedding", NONE, "meaning far from the renderings", "meaning far from the machine translations"),
-    Kind("learnt", NONE, "meaning far from the renderings", "meaning far from the machine translations"),
-    Kind("coverage", NONE, "words of the original not covered", "words of the original"),
-)}
+KINDS = {
+    k.name: k
+    for k in (
+        Kind("numbers", CRITICAL, "a number or date changed", "numbers and dates"),
+        Kind("negation", CRITICAL, "a negation added or dropped", "negations"),
+        Kind("antonyms", CRITICAL, "a word turned into its opposite", "opposites"),
+        Kind("mood", MAJOR, "a question turned into a statement, or the reverse", "questions and tense"),
+        Kind("tense", MAJOR, "a future the original does not have", "questions and tense"),
+        Kind("entities", MAJOR, "a name missing or changed", "names"),
+        Kind("omission", MAJOR, "a sentence of the original left out", "sentence left out"),
+        Kind("addition", MAJOR, "a sentence with no counterpart in the original", "sentence added"),
+        Kind("untranslated", MINOR, "words left untranslated", "untranslated words"),
+        # checks that read the translation itself (toolkit/damage)
+        Kind("attribution", CRITICAL, "one quotation given to two different people", "one quotation, two speakers"),
+        Kind("lost_text", MAJOR, "text lost where two sentences run together", "text lost"),
+        Kind("left_untranslated", MAJOR, "German words left in the English text", "German left in"),
+        Kind("fragment", MINOR, "a sentence that is only a fragment", "sentence fragments"),
+        Kind("quotes", MINOR, "quotation marks that do not match or never close", "quotation marks"),
+        Kind("editorial_note", MINOR, "a note by the editors left in the text", "editors' notes"),
+        Kind("repeated", MINOR, "a sentence repeated word for word", "repeated sentences"),
+        Kind("order", MINOR, "words in an order no machine translation uses", "broken grammar"),
+        # evidence with no severity of its own: the divergence decides
+        Kind("source", NONE, "words of the original the renderings translate", "words of the original"),
+        Kind("grammar", NONE, "grammar no rendering breaks", "broken grammar"),
+        Kind("lexical_unsupported", NONE, "words no machine translation has", "words no machine translation has"),
+        Kind("overlap", NONE, "wording far from the renderings", "wording far from the machine translations"),
+        Kind("lexical", NONE, "wording far from the renderings", "wording far from the machine translations"),
+        Kind(
+            "consensus",
+            NONE,
+            "wording far from what the renderings agree on",
+            "wording far from the machine translations",
+        ),
+        Kind("length", NONE, "a length unlike the renderings'", "length"),
+        Kind("embedding", NONE, "meaning far from the renderings", "meaning far from the machine translations"),
+        Kind("learnt", NONE, "meaning far from the renderings", "meaning far from the machine translations"),
+        Kind("coverage", NONE, "words of the original not covered", "words of the original"),
+    )
+}
 
 MEANS = {
     NONE: "not flagged: nothing here differs enough from the machine translations to ask for a reader",
@@ -75,8 +83,11 @@ MEANS = {
     MAJOR: "flagged: the meaning has likely changed",
     CRITICAL: "flagged: the meaning changed",
 }
-BY_DIVERGENCE = {MINOR: "a divergence just over the threshold", MAJOR: "a high divergence",
-                 CRITICAL: "a divergence at the very top"}
+BY_DIVERGENCE = {
+    MINOR: "a divergence just over the threshold",
+    MAJOR: "a high divergence",
+    CRITICAL: "a divergence at the very top",
+}
 
 
 UNCONFIRMED = MAJOR  # the most a finding of the renderings reaches when nothing confirms it

@@ -5,6 +5,7 @@ fields are `name:value` joined by the signature's separator: "|" within a part, 
 run (its engines, aligner, metrics, fusion, resources). The same record goes into summary.json and the eval
 results as JSON (`as_dict`), so a reader never has to parse the printed form.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -15,6 +15,7 @@ A metric is any function metric(labels, scores) -> float over numpy arrays (AURO
 chrF, ...). Scores from configurations on different scales (chrF in 0-100, a probability in 0-1) cannot be
 swapped as they are; for rank-based metrics such as AUROC pass ranks=True to swap percentile ranks instead.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -60,8 +61,7 @@ def _interval(values: np.ndarray) -> tuple[float, float]:
 
 
 def paired_bootstrap(
-    metric: Metric, labels: Sequence, scores_a: Sequence, scores_b: Sequence,
-    samples: int = 1000, seed: int = 12345,
+    metric: Metric, labels: Sequence, scores_a: Sequence, scores_b: Sequence, samples: int = 1000, seed: int = 12345
 ) -> Comparison:
     y, a, b = _arrays(labels, scores_a, scores_b)
     rng = np.random.default_rng(seed)
@@ -82,9 +82,18 @@ def paired_bootstrap(
         p_value = float((extreme + 1) / (len(valid) + 1))
     else:
         p_value = float("nan")
-    return Comparison("paired-bootstrap", float(observed_a), float(observed_b), float(observed),
-                      p_value, _interval(sample_a), _interval(sample_b),
-                      _interval(deltas), samples, seed)
+    return Comparison(
+        "paired-bootstrap",
+        float(observed_a),
+        float(observed_b),
+        float(observed),
+        p_value,
+        _interval(sample_a),
+        _interval(sample_b),
+        _interval(deltas),
+        samples,
+        seed,
+    )
 
 
 def _percentile_ranks(scores: np.ndarray) -> np.ndarray:
@@ -97,8 +106,13 @@ def _percentile_ranks(scores: np.ndarray) -> np.ndarray:
 
 
 def approximate_randomisation(
-    metric: Metric, labels: Sequence, scores_a: Sequence, scores_b: Sequence,
-    trials: int = 10000, seed: int = 12345, ranks: bool = False,
+    metric: Metric,
+    labels: Sequence,
+    scores_a: Sequence,
+    scores_b: Sequence,
+    trials: int = 10000,
+    seed: int = 12345,
+    ranks: bool = False,
 ) -> Comparison:
     y, a, b = _arrays(labels, scores_a, scores_b)
     if ranks:
@@ -113,6 +127,15 @@ def approximate_randomisation(
         shuffled_b = np.where(swap, a, b)
         if abs(metric(y, shuffled_b) - metric(y, shuffled_a)) >= observed:
             extreme += 1
-    return Comparison("approximate-randomisation", float(observed_a), float(observed_b),
-                      float(observed_b - observed_a), float((extreme + 1) / (trials + 1)),
-                      None, None, None, trials, seed)
+    return Comparison(
+        "approximate-randomisation",
+        float(observed_a),
+        float(observed_b),
+        float(observed_b - observed_a),
+        float((extreme + 1) / (trials + 1)),
+        None,
+        None,
+        None,
+        trials,
+        seed,
+    )

@@ -5,6 +5,7 @@ the one test that catches every reason at once (read-only file system, permissio
 should be), where `os.access` misses some of them (it says yes to root on a read-only bind mount, for one).
 Nothing is created but the probe; the folders themselves are made when the output is written.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,9 @@ def _probe(folder: Path, what: str, path: Path) -> None:
     try:
         handle, probe = tempfile.mkstemp(prefix=".toolkit-probe-", dir=folder)
     except OSError as err:
-        raise ToolkitError(f"{what} {path} cannot be written ({err.strerror} in {folder}): pick a writable place"
-                           ) from None
+        raise ToolkitError(
+            f"{what} {path} cannot be written ({err.strerror} in {folder}): pick a writable place"
+        ) from None
     os.close(handle)
     os.unlink(probe)
 
@@ -38,8 +40,10 @@ def check_folder(path: str | Path, what: str = "output folder") -> Path:
     """An output folder: an existing folder we may write in, or a new one whose nearest existing parent we may."""
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise ToolkitError(f"{what} {path} is a file, not a folder: give a new folder name (the run writes "
-                           f"beads.jsonl, summary.json and report.html into it) or remove the file")
+        raise ToolkitError(
+            f"{what} {path} is a file, not a folder: give a new folder name (the run writes "
+            f"beads.jsonl, summary.json and report.html into it) or remove the file"
+        )
     _probe(_nearest_existing(path), what, path)
     return path
 

@@ -28,6 +28,7 @@ memory grow with n * band width rather than n * m.
 With no rendering at all the price is Gale & Church's length model alone (-log prior of the shape plus the
 length cost); it needs no MT and is the baseline the MT-guided cost is measured against.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -67,15 +68,29 @@ def meaning_settings(lang: str | None) -> Settings:
     return BY_LANGUAGE.get(lang or "", MEANING_SETTINGS)
 
 
-__all__ = ["align", "signature", "shapes", "bead_limits", "Settings", "MEANING_SETTINGS", "FRENCH_MEANING_SETTINGS",
-           "meaning_settings", "SentenceEncoder",
-           "MAX_SIDE", "MAX_BEAD", "MEANING_MAX_SIDE", "MEANING_MAX_BEAD"]
+__all__ = [
+    "align",
+    "signature",
+    "shapes",
+    "bead_limits",
+    "Settings",
+    "MEANING_SETTINGS",
+    "FRENCH_MEANING_SETTINGS",
+    "meaning_settings",
+    "SentenceEncoder",
+    "MAX_SIDE",
+    "MAX_BEAD",
+    "MEANING_MAX_SIDE",
+    "MEANING_MAX_BEAD",
+]
 
 
 def bead_limits(max_side: int | None, max_bead: int | None, meaning: bool) -> tuple[int, int]:
     """The largest bead (sentences a side, in all): what was asked, else the default with or without meaning."""
-    return (max_side if max_side is not None else MEANING_MAX_SIDE if meaning else MAX_SIDE,
-            max_bead if max_bead is not None else MEANING_MAX_BEAD if meaning else MAX_BEAD)
+    return (
+        max_side if max_side is not None else MEANING_MAX_SIDE if meaning else MAX_SIDE,
+        max_bead if max_bead is not None else MEANING_MAX_BEAD if meaning else MAX_BEAD,
+    )
 
 
 def shapes(max_side: int = MAX_SIDE, max_bead: int = MAX_BEAD) -> list[tuple[int, int]]:
@@ -84,8 +99,13 @@ def shapes(max_side: int = MAX_SIDE, max_bead: int = MAX_BEAD) -> list[tuple[int
     return sorted(found, key=lambda s: (s[0] + s[1], s))
 
 
-def signature(with_mt: bool = True, max_side: int | None = None, max_bead: int | None = None,
-              settings: Settings | None = None, meaning: str | None = None) -> Signature:
+def signature(
+    with_mt: bool = True,
+    max_side: int | None = None,
+    max_bead: int | None = None,
+    settings: Settings | None = None,
+    meaning: str | None = None,
+) -> Signature:
     """What produced an alignment, for run summaries and evaluation results.
 
     meaning: the embedding model's name when a meaning source was used (the method then reads mt-ngram+meaning
@@ -96,19 +116,28 @@ def signature(with_mt: bool = True, max_side: int | None = None, max_bead: int |
     settings = settings or (MEANING_SETTINGS if meaning else Settings())
     if meaning is None:
         return Signature.of(method="mt-ngram", side=max_side, bead=max_bead, **settings.signature())
-    return Signature.of(method="mt-ngram+meaning", side=max_side, bead=max_bead,
-                        meaning=f"{meaning}@{settings.meaning:g}", **settings.signature())
+    return Signature.of(
+        method="mt-ngram+meaning",
+        side=max_side,
+        bead=max_bead,
+        meaning=f"{meaning}@{settings.meaning:g}",
+        **settings.signature(),
+    )
 
 
 def _check(original, translation, renderings, reverse_renderings) -> None:
     for number, rendering in enumerate(renderings, 1):
         if len(rendering) != len(original):
-            raise ToolkitError(f"rendering {number} has {len(rendering)} lines but the original has "
-                               f"{len(original)}: a rendering must be line-aligned with the original")
+            raise ToolkitError(
+                f"rendering {number} has {len(rendering)} lines but the original has "
+                f"{len(original)}: a rendering must be line-aligned with the original"
+            )
     for number, rendering in enumerate(reverse_renderings, 1):
         if len(rendering) != len(translation):
-            raise ToolkitError(f"reverse rendering {number} has {len(rendering)} lines but the translation has "
-                               f"{len(translation)}: a reverse rendering must be line-aligned with the translation")
+            raise ToolkitError(
+                f"reverse rendering {number} has {len(rendering)} lines but the translation has "
+                f"{len(translation)}: a reverse rendering must be line-aligned with the translation"
+            )
 
 
 def align(
@@ -147,9 +176,16 @@ def align(
     allowed = shapes(max_side, max_bead)
     if renderings or reverse_renderings:
         lags = max(max(a, b) for a, b in allowed)
-        model: MTCost | LengthCost = MTCost.from_texts(original, translation, renderings, reverse_renderings,
-                                  settings or (MEANING_SETTINGS if encoder else Settings()), lags,
-                                  encoder if renderings else None, allowed)
+        model: MTCost | LengthCost = MTCost.from_texts(
+            original,
+            translation,
+            renderings,
+            reverse_renderings,
+            settings or (MEANING_SETTINGS if encoder else Settings()),
+            lags,
+            encoder if renderings else None,
+            allowed,
+        )
     else:
         model = LengthCost([len(s) for s in original], [len(t) for t in translation])
     beads, i, j = [], 0, 0

@@ -5,6 +5,7 @@ there is no MT and as the evaluation baseline; `MTCost` adds how close the trans
 renderings of the original sentences (and the original sentences to the reverse renderings of the translation
 sentences), averaged over every rendering given.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,16 +41,22 @@ class Settings:
 
     def signature(self) -> dict[str, str]:
         """The cost's settings as signature fields."""
-        return {"char": ",".join(str(o) for o in self.orders), "words-idf": f"{self.words:g}",
-                "direct": f"{self.direct:g}", "bead-cost": f"{self.bead:g}", "skip": f"{self.skip:g}",
-                "cover": f"{self.coverage:g}@{self.floor:g}", "len": f"{self.length:g}", "var": f"{self.variance:g}",
-                "skipcap": f"{self.skip_cap:g}"}
+        return {
+            "char": ",".join(str(o) for o in self.orders),
+            "words-idf": f"{self.words:g}",
+            "direct": f"{self.direct:g}",
+            "bead-cost": f"{self.bead:g}",
+            "skip": f"{self.skip:g}",
+            "cover": f"{self.coverage:g}@{self.floor:g}",
+            "len": f"{self.length:g}",
+            "var": f"{self.variance:g}",
+            "skipcap": f"{self.skip_cap:g}",
+        }
 
 
 # Gale & Church's bead priors (1-1 .89, 1-0/0-1 .0099, 2-1/1-2 .089, 2-2 .011), extended with small ones for
 # the larger shapes they did not model.
-GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2,
-             (2, 2): 0.011}
+GC_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2, (2, 2): 0.011}
 GC_OTHER = 0.001
 
 
@@ -78,8 +85,10 @@ class _Lengths:
         self.ratio = max(self.lt.sum(), 1.0) / max(self.lo.sum(), 1.0)
 
     def coarse_lengths(self, factor: int) -> tuple[np.ndarray, np.ndarray]:
-        return (np.add.reduceat(self.lo, np.arange(0, self.n, factor)) if self.n else self.lo,
-                np.add.reduceat(self.lt, np.arange(0, self.m, factor)) if self.m else self.lt)
+        return (
+            np.add.reduceat(self.lo, np.arange(0, self.n, factor)) if self.n else self.lo,
+            np.add.reduceat(self.lt, np.arange(0, self.m, factor)) if self.m else self.lt,
+        )
 
     def length_costs(self, band: Band, shapes: Sequence[Shape], variance: float) -> np.ndarray:
         cols = np.minimum(band.columns(), self.m)
@@ -127,16 +136,27 @@ class MTCost(_Lengths):
         # cheap to drop, which keeps junk lines from riding along inside merges
         st = settings
         self.skip_original = st.skip + st.length * np.minimum(
-            gale_church(self.lo, 0.0 * self.lo, self.ratio, st.variance), st.skip_cap)
+            gale_church(self.lo, 0.0 * self.lo, self.ratio, st.variance), st.skip_cap
+        )
         self.skip_translation = st.skip + st.length * np.minimum(
-            gale_church(0.0 * self.lt, self.lt, self.ratio, st.variance), st.skip_cap)
+            gale_church(0.0 * self.lt, self.lt, self.ratio, st.variance), st.skip_cap
+        )
 
     @classmethod
-    def from_texts(cls, original: list[str], translation: list[str], renderings: Sequence[Sequence[str]],
-                   reverse_renderings: Sequence[Sequence[str]], settings: Settings, lags: int,
-                   encoder: Optional["Encoder"] = None, shapes: Sequence[Shape] = ()) -> "MTCost":
+    def from_texts(
+        cls,
+        original: list[str],
+        translation: list[str],
+        renderings: Sequence[Sequence[str]],
+        reverse_renderings: Sequence[Sequence[str]],
+        settings: Settings,
+        lags: int,
+        encoder: Optional["Encoder"] = None,
+        shapes: Sequence[Shape] = (),
+    ) -> "MTCost":
         """encoder: embeds the forward renderings and the translation (they share its language), adding a
         meaning source per forward rendering (meaning.py) over the bead shapes given."""
+
         def counts(texts):
             return features.ngram_counts(list(texts), settings.orders, words=settings.words)
 

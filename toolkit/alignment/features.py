@@ -4,6 +4,7 @@ Counts are additive: the vector of sentences i..k is the sum of their vectors (u
 straddle a sentence boundary), which is what lets the aligner score a merge on what its sentences say together
 from pairwise dot products alone.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -22,8 +23,7 @@ def normalise(text: str) -> str:
     return " " + " ".join(text.lower().split())[:MAX_FEATURE_CHARS] + " "
 
 
-def ngram_counts(texts: list[str], orders: tuple[int, ...] = (3,), dim: int = DIM, words: float = 0.0
-                 ) -> sp.csr_matrix:
+def ngram_counts(texts: list[str], orders: tuple[int, ...] = (3,), dim: int = DIM, words: float = 0.0) -> sp.csr_matrix:
     """Row i: counts of the hashed character n-grams of texts[i] (lower-cased, spaces squeezed and padded),
     and with words > 0 its whole words, each counted with that weight."""
     padded = [normalise(t) for t in texts]
@@ -42,8 +42,8 @@ def ngram_counts(texts: list[str], orders: tuple[int, ...] = (3,), dim: int = DI
             continue
         h = np.full(len(codes) - n + 1, np.uint64(n))
         for k in range(n):  # polynomial hash of codes[p:p+n], wrapping mod 2^64 on purpose
-            h = h * np.uint64(1_000_003) + codes[k: len(codes) - n + 1 + k]
-        start, end = row[: len(h)], row[n - 1:]
+            h = h * np.uint64(1_000_003) + codes[k : len(codes) - n + 1 + k]
+        start, end = row[: len(h)], row[n - 1 :]
         ok = (start == end) & (start >= 0)
         rows.append(start[ok])
         cols.append(((h[ok] * _MULT) >> shift).astype(np.int64))
@@ -98,8 +98,7 @@ def block_sum(matrix, factor: int):
 def _folder(dim: int, folded: int) -> sp.csr_matrix:
     bucket = np.arange(dim, dtype=np.uint64) * _MULT
     sign = np.where((bucket >> np.uint64(63)) == 1, -1.0, 1.0)
-    return sp.csr_matrix((sign, (np.arange(dim), (bucket >> np.uint64(20)) % np.uint64(folded))),
-                         shape=(dim, folded))
+    return sp.csr_matrix((sign, (np.arange(dim), (bucket >> np.uint64(20)) % np.uint64(folded))), shape=(dim, folded))
 
 
 def fold(matrix, folded: int = FOLDED_DIM) -> np.ndarray:

@@ -17,6 +17,7 @@ punished for it; the cost model mixes it with the n-gram and length costs.
 Embedding vectors do not add up like n-gram counts, so the coarse pass of a long document (search.py) sums
 single-sentence vectors per block instead, which is enough to find the band.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,8 +64,10 @@ PACKAGED_LANGUAGES = {"en"}  # the languages the packaged model (all-MiniLM-L6-v
 ADAPTED_LANGUAGES = {"fr"}
 # adapted languages whose encoder is used only when asked for (--meaning on), each with why: it did not beat the
 # n-gram aligner on the dev data it was measured on
-OPT_IN = {"fr": "the French encoder did not beat the n-gram aligner on Text+Berg's dev half (strict F1 0.879 "
-                "with it, 0.877 without: better with Google's MT, worse with Europarl's); --meaning on uses it"}
+OPT_IN = {
+    "fr": "the French encoder did not beat the n-gram aligner on Text+Berg's dev half (strict F1 0.879 "
+    "with it, 0.877 without: better with Google's MT, worse with Europarl's); --meaning on uses it"
+}
 
 
 def _packaged(lang: Optional[str]) -> Encoder:
@@ -76,8 +79,7 @@ def _packaged(lang: Optional[str]) -> Encoder:
     return SentenceEncoder()
 
 
-def encoder_for(lang: Optional[str], model: Optional[str] = None, mode: str = "auto"
-                ) -> tuple[Optional[Encoder], str]:
+def encoder_for(lang: Optional[str], model: Optional[str] = None, mode: str = "auto") -> tuple[Optional[Encoder], str]:
     """(the encoder for the translation's language or None, why none when None).
 
     mode "off": none. "auto": the model given (the user vouches that it reads `lang`), else for English the
@@ -93,8 +95,11 @@ def encoder_for(lang: Optional[str], model: Optional[str] = None, mode: str = "a
     if mode == "off":
         return None, "turned off"
     if model is None and lang not in PACKAGED_LANGUAGES | ADAPTED_LANGUAGES:
-        why = (f"no embedding model for {lang!r}: give one with --embedding-model DIR (a sentence-transformers "
-               "folder)" if lang else "the translation's language is not given (--lang)")
+        why = (
+            f"no embedding model for {lang!r}: give one with --embedding-model DIR (a sentence-transformers folder)"
+            if lang
+            else "the translation's language is not given (--lang)"
+        )
         if mode == "on":
             raise ToolkitError(why)
         return None, why
@@ -112,7 +117,7 @@ def encoder_for(lang: Optional[str], model: Optional[str] = None, mode: str = "a
 
 def windows(lines: Sequence[str], size: int) -> list[str]:
     """The text of every run of `size` consecutive lines, joined by a space, by starting line."""
-    return [" ".join(s for s in lines[i:i + size] if s.strip()) for i in range(len(lines) - size + 1)]
+    return [" ".join(s for s in lines[i : i + size] if s.strip()) for i in range(len(lines) - size + 1)]
 
 
 def _banded(x: np.ndarray, y: np.ndarray, band: Band, a: int, b: int) -> np.ndarray:
@@ -145,17 +150,26 @@ class MeaningPair:
 
     def __init__(self, x: dict[int, np.ndarray], y: dict[int, np.ndarray], weight: float = 1.0):
         self.x, self.y, self.weight = x, y, weight
-        self.base = {(a, b): float(x[a].mean(axis=0) @ y[b].mean(axis=0))
-                     for a in x for b in y if len(x[a]) and len(y[b])}
+        self.base = {
+            (a, b): float(x[a].mean(axis=0) @ y[b].mean(axis=0)) for a in x for b in y if len(x[a]) and len(y[b])
+        }
 
     @classmethod
-    def from_texts(cls, rendering: Sequence[str], translation: Sequence[str], encoder: Encoder,
-                   shapes: Sequence[Shape], weight: float = 1.0) -> "MeaningPair":
+    def from_texts(
+        cls,
+        rendering: Sequence[str],
+        translation: Sequence[str],
+        encoder: Encoder,
+        shapes: Sequence[Shape],
+        weight: float = 1.0,
+    ) -> "MeaningPair":
         x_sizes = sorted({a for a, _ in shapes})
         y_sizes = sorted({b for _, b in shapes})
-        texts = {(side, size): windows(lines, size)
-                 for side, lines, sizes in (("x", rendering, x_sizes), ("y", translation, y_sizes))
-                 for size in sizes}
+        texts = {
+            (side, size): windows(lines, size)
+            for side, lines, sizes in (("x", rendering, x_sizes), ("y", translation, y_sizes))
+            for size in sizes
+        }
         everything = sorted({t for group in texts.values() for t in group})
         vectors = dict(zip(everything, encoder.encode(everything))) if everything else {}
 

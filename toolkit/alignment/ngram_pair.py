@@ -1,5 +1,6 @@
 """One n-gram source of similarity for the aligner: sentence vectors of one side against the other's, with the
 cosine of every bead shape in a band and the least-explained sentence of each merge."""
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -28,7 +29,7 @@ def _lag_dots(x, lags: int) -> list[np.ndarray]:
         if d >= n:
             out.append(np.zeros(0))
         elif d == 0 and sp.issparse(x):
-            out.append(np.bincount(np.repeat(np.arange(n), np.diff(x.indptr)), x.data ** 2, minlength=n))
+            out.append(np.bincount(np.repeat(np.arange(n), np.diff(x.indptr)), x.data**2, minlength=n))
         else:
             out.append(_rows_dot(x[: n - d], x[d:]))
     return out
@@ -99,12 +100,17 @@ class NgramPair:
                 along[t, u] = p if u == 1 else along[t, u - 1] + p
                 down[u, t] = p if t == 1 else down[u, t - 1] + p
         for a, b in sorted(set(shapes)):
-            dots[a, b] = dots[a - 1, b] + along[a, b] if (a - 1, b) in dots else np.sum(
-                [along[t, b] for t in range(1, a + 1)], axis=0)
-        inv_x = {a: (1.0 / np.sqrt(_window_norms(self.x_lag, n, a)))[:, None].astype(np.float32)
-                 for a in range(1, sa + 1)}
-        inv_y = {b: (1.0 / np.sqrt(_window_norms(self.y_lag, m, b)))[safe_cols].astype(np.float32)
-                 for b in range(1, sb + 1)}
+            dots[a, b] = (
+                dots[a - 1, b] + along[a, b]
+                if (a - 1, b) in dots
+                else np.sum([along[t, b] for t in range(1, a + 1)], axis=0)
+            )
+        inv_x = {
+            a: (1.0 / np.sqrt(_window_norms(self.x_lag, n, a)))[:, None].astype(np.float32) for a in range(1, sa + 1)
+        }
+        inv_y = {
+            b: (1.0 / np.sqrt(_window_norms(self.y_lag, m, b)))[safe_cols].astype(np.float32) for b in range(1, sb + 1)
+        }
         x_one = np.concatenate([inv_x[1][:, 0], [1.0]]).astype(np.float32)  # x_one[i + 1] = 1 / |x[i]|
         y_one = np.concatenate([1.0 / np.sqrt(_window_norms(self.y_lag, m, 1)), [1.0]]).astype(np.float32)
         cosine = np.empty((n + 1, len(shapes), width + 1), dtype=np.float32)
@@ -129,8 +135,12 @@ class NgramPair:
     def coarsen(self, factor: int) -> "NgramPair":
         # a block of sentences has thousands of n-grams; folded into a few thousand signed dense dimensions its
         # similarities stay accurate enough to find the path and the products become plain BLAS
-        return NgramPair(features.fold(features.block_sum(self.x, factor)),
-                     features.fold(features.block_sum(self.y, factor)), len(self.x_lag), self.weight)
+        return NgramPair(
+            features.fold(features.block_sum(self.x, factor)),
+            features.fold(features.block_sum(self.y, factor)),
+            len(self.x_lag),
+            self.weight,
+        )
 
     def _dot_table(self, band: Band, sa: int, sb: int) -> tuple[np.ndarray, np.ndarray]:
         """Row r: x[r] . y[c] for c from dot_lo[r] on, covering every column that a bead through row r can

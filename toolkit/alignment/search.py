@@ -11,6 +11,7 @@ Rows are filled one at a time with numpy: every move that consumes an original s
 rows through a precomputed index table, and the insertions (0-1) within a row, which depend on the cell to
 their left, are resolved in one pass with a cumulative minimum.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,8 +55,14 @@ class CostModel(Protocol):
         """The same model over blocks of `factor` consecutive sentences on each side."""
 
 
-def best_path(band: Band, m: int, costs: np.ndarray, shapes: Sequence[Shape],
-              skip_original: np.ndarray, skip_translation: np.ndarray) -> list[Shape]:
+def best_path(
+    band: Band,
+    m: int,
+    costs: np.ndarray,
+    shapes: Sequence[Shape],
+    skip_original: np.ndarray,
+    skip_translation: np.ndarray,
+) -> list[Shape]:
     """The cheapest sequence of bead shapes from (0, 0) to (n, m) inside the band."""
     n = len(band.lo) - 1
     width, lo = band.width, band.lo
@@ -97,7 +104,7 @@ def best_path(band: Band, m: int, costs: np.ndarray, shapes: Sequence[Shape],
         shifted = own - paid
         low = np.minimum.accumulate(shifted)
         from_left = low < shifted
-        best[i * row_len: i * row_len + valid] = np.where(from_left, paid + low, own)
+        best[i * row_len : i * row_len + valid] = np.where(from_left, paid + low, own)
         back[i, :valid] = np.where(from_left, INSERTION, came)
     k = m - lo[n]
     if not 0 <= k <= width or not np.isfinite(best[n * row_len + k]):
@@ -120,8 +127,8 @@ def band_around(coarse: Sequence[Shape], factor: int, n: int, m: int, margin: in
     for a, b in coarse:
         r0, r1 = min(ci * factor, n), min((ci + a) * factor, n)
         c0, c1 = min(cj * factor, m), min((cj + b) * factor, m)
-        low[r0: r1 + 1] = np.minimum(low[r0: r1 + 1], c0)
-        high[r0: r1 + 1] = np.maximum(high[r0: r1 + 1], c1)
+        low[r0 : r1 + 1] = np.minimum(low[r0 : r1 + 1], c0)
+        high[r0 : r1 + 1] = np.maximum(high[r0 : r1 + 1], c1)
         ci, cj = ci + a, cj + b
     low = np.clip(low - margin, 0, m)
     high = np.clip(high + margin, 0, m)
@@ -131,8 +138,9 @@ def band_around(coarse: Sequence[Shape], factor: int, n: int, m: int, margin: in
     return Band(low, int((high - low).max()))
 
 
-def coarse_to_fine(model: CostModel, shapes: Sequence[Shape], full_cells: int = FULL_CELLS,
-           margin: int | None = None) -> list[Shape]:
+def coarse_to_fine(
+    model: CostModel, shapes: Sequence[Shape], full_cells: int = FULL_CELLS, margin: int | None = None
+) -> list[Shape]:
     """Bead shapes of the cheapest alignment: in full on small grids, coarse-to-fine on large ones."""
     n, m = model.n, model.m
     cells = (n + 1) * (m + 1)

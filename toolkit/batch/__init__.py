@@ -10,6 +10,7 @@ The input (inputs.py) is read and checked in the driver before Ray starts; the s
 the input's order, written whole by the driver and skipped when a restarted job finds them; the stages
 (stages.py) run as Ray Data actor pools (runner.py). Ray is imported only when a job runs.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -55,8 +56,14 @@ class BatchSpec:
 
     def shaping(self, corpus: Corpus) -> dict:
         """The arguments that decide the shards' content: a resumed job must be given the same."""
-        return {"input_sha256": corpus.digest, "kind": corpus.kind, "engines": list(self.engines),
-                "threshold": self.threshold, "shard_rows": self.shard_rows, "toolkit": __version__}
+        return {
+            "input_sha256": corpus.digest,
+            "kind": corpus.kind,
+            "engines": list(self.engines),
+            "threshold": self.threshold,
+            "shard_rows": self.shard_rows,
+            "toolkit": __version__,
+        }
 
 
 @dataclass(frozen=True)
@@ -84,19 +91,23 @@ def _check(spec: BatchSpec) -> tuple[Corpus, DocumentDefaults]:
     from ..engines import KINDS
     from ..writable import check_folder
 
-    for name, value, low in (("--threads", spec.threads, 1), ("--shard-rows", spec.shard_rows, 1),
-                             ("--batch-rows", spec.batch_rows, 1),
-                             ("--workers", 1 if spec.workers is None else spec.workers, 1)):
+    for name, value, low in (
+        ("--threads", spec.threads, 1),
+        ("--shard-rows", spec.shard_rows, 1),
+        ("--batch-rows", spec.batch_rows, 1),
+        ("--workers", 1 if spec.workers is None else spec.workers, 1),
+    ):
         if not isinstance(value, int) or value < low:
             raise ToolkitError(f"{name} must be a whole number of at least {low}, not {value!r}")
     check_folder(spec.out, "--out")
-    defaults = DocumentDefaults(Language.parse(spec.lang) if spec.lang else None,
-                                Language.parse(spec.original_lang) if spec.original_lang else None)
+    defaults = DocumentDefaults(
+        Language.parse(spec.lang) if spec.lang else None,
+        Language.parse(spec.original_lang) if spec.original_lang else None,
+    )
     for engine in spec.engines:
         kind, sep, argument = engine.partition(":")
         if not sep or not argument or kind not in KINDS:
-            raise ToolkitError(f"unknown engine spec {engine!r}: use one of "
-                               + ", ".join(f"{k}:..." for k in KINDS))
+            raise ToolkitError(f"unknown engine spec {engine!r}: use one of " + ", ".join(f"{k}:..." for k in KINDS))
         if kind == "file":
             from ..engines import load
 
@@ -105,8 +116,10 @@ def _check(spec: BatchSpec) -> tuple[Corpus, DocumentDefaults]:
     if corpus.kind == PAIRS and spec.engines:
         raise ToolkitError(f"input {corpus.path} holds pairs, which bring their own renderings: leave out --engine")
     if corpus.kind == DOCUMENTS and not spec.engines:
-        raise ToolkitError(f"input {corpus.path} holds documents: name the MT engines that render them with "
-                           "--engine (e.g. --engine apertium:eng-spa, or file:renderings.tsv)")
+        raise ToolkitError(
+            f"input {corpus.path} holds documents: name the MT engines that render them with "
+            "--engine (e.g. --engine apertium:eng-spa, or file:renderings.tsv)"
+        )
     if spec.use_cache:  # a cache that cannot be used fails now, not in every worker
         from ..cache import RenderingCache
         from ..judged_cache import JudgedCache
@@ -130,15 +143,23 @@ def run(spec: BatchSpec, on_shard: Optional[Callable[[ShardDone], None]] = None)
 
         nodes = execute(spec, corpus, plan, todo, len(resumed), on_shard)
     summary = summarise(plan, corpus)
-    summary.update({
-        "shards": {"total": plan.count, "judged_now": len(todo), "resumed": len(resumed), "rows": spec.shard_rows},
-        "threshold": spec.threshold, "engines": list(spec.engines),
-        "ray": {"address": spec.address or "local", "workers": spec.workers, "threads": spec.threads,
-                "nodes": len(nodes)},
-        "seconds": round(time.perf_counter() - started, 2), "toolkit_version": __version__,
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-    })
+    summary.update(
+        {
+            "shards": {"total": plan.count, "judged_now": len(todo), "resumed": len(resumed), "rows": spec.shard_rows},
+            "threshold": spec.threshold,
+            "engines": list(spec.engines),
+            "ray": {
+                "address": spec.address or "local",
+                "workers": spec.workers,
+                "threads": spec.threads,
+                "nodes": len(nodes),
+            },
+            "seconds": round(time.perf_counter() - started, 2),
+            "toolkit_version": __version__,
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+        }
+    )
     write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     return BatchResult(out, summary, [plan.path(k) for k in range(plan.count)], todo, resumed, nodes)
 
@@ -186,7 +207,10 @@ def summarise(plan: ShardPlan, corpus: Corpus) -> dict:
                     first_errors.append({"row": row, "error": error})
     ordered = sorted(signatures)
     return {
-        "input": corpus.describe(), **counts, "severity": severity, "first_errors": first_errors,
+        "input": corpus.describe(),
+        **counts,
+        "severity": severity,
+        "first_errors": first_errors,
         # one signature, as for a single run; two or more would mean the workers differed (e.g. a node without
         # the embedding model): every one is listed, and the rows say which they carry
         "signature": ordered[0] if len(ordered) == 1 else ordered,

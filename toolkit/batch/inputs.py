@@ -8,6 +8,7 @@ that would fail. Each record is kept as its JSON text (small, and what crosses t
 The kind is told by the columns: a `renderings` column means pairs; otherwise documents, which need a
 `translation` (the whole text, one paragraph a line) and a language (`lang`, or the batch's default).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,13 @@ class Corpus:
     digest: str  # sha256 of the input's bytes (and the split), so a resumed job knows it reads the same input
 
     def describe(self) -> dict:
-        return {"path": str(self.path), "format": self.format, "kind": self.kind, "rows": len(self.records),
-                "sha256": self.digest}
+        return {
+            "path": str(self.path),
+            "format": self.format,
+            "kind": self.kind,
+            "rows": len(self.records),
+            "sha256": self.digest,
+        }
 
 
 @dataclass(frozen=True)
@@ -52,19 +58,26 @@ def detect_format(path: Path) -> str:
     if not path.exists():
         raise ToolkitError(f"input {path} does not exist: check the path")
     if path.is_dir():
-        if (path / "dataset_info.json").exists() or (path / "state.json").exists() or \
-                (path / "dataset_dict.json").exists():
+        if (
+            (path / "dataset_info.json").exists()
+            or (path / "state.json").exists()
+            or (path / "dataset_dict.json").exists()
+        ):
             return "hf"
         if any(path.glob("*.parquet")):
             return "parquet"
-        raise ToolkitError(f"input {path} is a folder with neither a saved Hugging Face dataset (state.json, "
-                           "from save_to_disk) nor .parquet files: give a .jsonl or .parquet file or such a folder")
+        raise ToolkitError(
+            f"input {path} is a folder with neither a saved Hugging Face dataset (state.json, "
+            "from save_to_disk) nor .parquet files: give a .jsonl or .parquet file or such a folder"
+        )
     if path.suffix.lower() in _JSONL_SUFFIXES:
         return "jsonl"
     if path.suffix.lower() == ".parquet":
         return "parquet"
-    raise ToolkitError(f"input {path}: unknown format {path.suffix or '(no suffix)'}: give a .jsonl file, a "
-                       ".parquet file (or a folder of them) or a Hugging Face dataset saved with save_to_disk")
+    raise ToolkitError(
+        f"input {path}: unknown format {path.suffix or '(no suffix)'}: give a .jsonl file, a "
+        ".parquet file (or a folder of them) or a Hugging Face dataset saved with save_to_disk"
+    )
 
 
 def _files(path: Path) -> list[Path]:
@@ -111,8 +124,7 @@ def _parquet(path: Path):
     try:
         opened = [pq.ParquetFile(f) for f in files]
     except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ...: a file that is not Parquet
-        raise ToolkitError(f"input {path} is not a readable Parquet file ({str(err).splitlines()[0][:160]})"
-                           ) from None
+        raise ToolkitError(f"input {path} is not a readable Parquet file ({str(err).splitlines()[0][:160]})") from None
     names = opened[0].schema_arrow.names
     return names, (batch for f in opened for batch in f.iter_batches(batch_size=4096))
 
@@ -121,8 +133,9 @@ def _hf(path: Path, split: Optional[str]):
     try:
         import datasets
     except ImportError:
-        raise ToolkitError("reading a Hugging Face dataset needs the datasets package: "
-                           "pip install 'toolkit[export]'") from None
+        raise ToolkitError(
+            "reading a Hugging Face dataset needs the datasets package: pip install 'toolkit[export]'"
+        ) from None
     datasets.disable_progress_bars()
     try:
         loaded = datasets.load_from_disk(str(path))
@@ -143,8 +156,10 @@ def _hf(path: Path, split: Optional[str]):
 
 def _kind(columns: list[str], path: Path) -> str:
     if "translation" not in columns:
-        raise ToolkitError(f"input {path} has no \"translation\" column (it has: {', '.join(columns) or 'none'}): "
-                           "pairs need translation and renderings, documents translation and lang")
+        raise ToolkitError(
+            f'input {path} has no "translation" column (it has: {", ".join(columns) or "none"}): '
+            "pairs need translation and renderings, documents translation and lang"
+        )
     return PAIRS if "renderings" in columns else DOCUMENTS
 
 
@@ -161,7 +176,7 @@ def _check_document(record, where: str, defaults: DocumentDefaults) -> dict:
         raise ToolkitError(f"{where}: expected a JSON object")
     translation = record.get("translation")
     if not isinstance(translation, str) or not translation.strip():
-        raise ToolkitError(f"{where}: \"translation\" (the document's text) is missing or empty")
+        raise ToolkitError(f'{where}: "translation" (the document\'s text) is missing or empty')
     checked = dict(record)
 
     def language(key: str, default: Optional[Language]) -> Optional[Language]:
@@ -175,14 +190,14 @@ def _check_document(record, where: str, defaults: DocumentDefaults) -> dict:
 
     checked["lang"] = language("lang", defaults.lang)
     if checked["lang"] is None:
-        raise ToolkitError(f"{where}: no \"lang\": give each document its language or pass --lang")
+        raise ToolkitError(f'{where}: no "lang": give each document its language or pass --lang')
     original = record.get("original")
     if original is not None and not isinstance(original, str):
-        raise ToolkitError(f"{where}: \"original\" must be the original's text")
+        raise ToolkitError(f'{where}: "original" must be the original\'s text')
     if original:
         checked["original_lang"] = language("original_lang", defaults.original_lang)
         if checked["original_lang"] is None:
-            raise ToolkitError(f"{where}: an original needs its language: \"original_lang\" or --original-lang")
+            raise ToolkitError(f'{where}: an original needs its language: "original_lang" or --original-lang')
         if checked["original_lang"] == checked["lang"]:
             raise ToolkitError(f"{where}: the original and the translation are both {checked['lang']}")
     else:
@@ -191,8 +206,9 @@ def _check_document(record, where: str, defaults: DocumentDefaults) -> dict:
     return checked
 
 
-def read_corpus(path: str | Path, split: Optional[str] = None,
-                defaults: DocumentDefaults = DocumentDefaults()) -> Corpus:
+def read_corpus(
+    path: str | Path, split: Optional[str] = None, defaults: DocumentDefaults = DocumentDefaults()
+) -> Corpus:
     """The input, read and every record checked, or one ToolkitError naming the first problem."""
     from ..score import parse_record
 

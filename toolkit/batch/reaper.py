@@ -18,6 +18,7 @@ ends.
 Jobs on a cluster (`--address`) are not swept: the cluster's processes are not the command's, and Ray ends a
 job's workers and actors when its driver disconnects.
 """
+
 from __future__ import annotations
 
 import os
@@ -71,8 +72,9 @@ def _left(job: str, noted: dict[int, float]) -> list:
     found = []
     for process in psutil.process_iter():
         try:
-            if process.pid != os.getpid() and (noted.get(process.pid) == process.create_time()
-                                               or process.environ().get(MARK) == job):
+            if process.pid != os.getpid() and (
+                noted.get(process.pid) == process.create_time() or process.environ().get(MARK) == job
+            ):
                 found.append(process)
         except (psutil.Error, OSError):  # gone, or another user's
             continue
@@ -117,9 +119,15 @@ class Reaper:
             return
         self.job = uuid.uuid4().hex
         env = {k: v for k, v in os.environ.items() if k != MARK}
-        self._watcher = subprocess.Popen([sys.executable, "-c", WATCHER, self.job], stdin=subprocess.PIPE,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                                         start_new_session=True, text=True)
+        self._watcher = subprocess.Popen(
+            [sys.executable, "-c", WATCHER, self.job],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+            text=True,
+        )
         os.environ[MARK] = self.job
 
     def note(self, force: bool = False) -> None:

@@ -10,6 +10,7 @@ on every document (render, then judge), so each of their actors reserves half it
 the same cores, rather than the second waiting for CPUs the first holds. MT actors take one GPU each where the
 cluster has GPUs (one actor per GPU).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,8 +45,11 @@ def _connect(ray, spec) -> bool:
         return False
     # the job says what it did, shard by shard; Ray's start-up and scheduling notes, its workers' output and
     # its C++ log lines (core_worker.cc's, at start) are for its own logs, unless --verbose
-    quiet = {"logging_level": logging.WARNING if spec.verbose else logging.ERROR, "log_to_driver": spec.verbose,
-             "include_dashboard": False}
+    quiet = {
+        "logging_level": logging.WARNING if spec.verbose else logging.ERROR,
+        "log_to_driver": spec.verbose,
+        "include_dashboard": False,
+    }
     try:
         if spec.address:
             ray.init(address=spec.address, **quiet)
@@ -93,9 +97,15 @@ def _dataset(ray, corpus: Corpus, plan: ShardPlan, todo: list[int]):
     tables = []
     for shard in todo:
         rows = plan.rows_of(shard)
-        tables.append(pa.table({"row": pa.array(list(rows), pa.int64()),
-                                "shard": pa.array([shard] * len(rows), pa.int64()),
-                                "record": pa.array([corpus.records[r] for r in rows], pa.string())}))
+        tables.append(
+            pa.table(
+                {
+                    "row": pa.array(list(rows), pa.int64()),
+                    "shard": pa.array([shard] * len(rows), pa.int64()),
+                    "record": pa.array([corpus.records[r] for r in rows], pa.string()),
+                }
+            )
+        )
     return ray.data.from_arrow(tables)
 
 
@@ -124,25 +134,46 @@ def _cache_path(spec) -> Optional[str]:
 
 def _pipeline(ray, spec, corpus: Corpus, dataset, workers: int):
     if corpus.kind == PAIRS:
-        return dataset.map_batches(JudgePairs, fn_constructor_kwargs={"threshold": spec.threshold,
-                                                                      "threads": spec.threads,
-                                                                      "cache": _cache_path(spec),
-                                                                      "use_cache": spec.use_cache},
-                                   batch_size=spec.batch_rows, compute=_pool(ray, workers), num_cpus=spec.threads,
-                                   batch_format="numpy", **NO_RESTARTS)
+        return dataset.map_batches(
+            JudgePairs,
+            fn_constructor_kwargs={
+                "threshold": spec.threshold,
+                "threads": spec.threads,
+                "cache": _cache_path(spec),
+                "use_cache": spec.use_cache,
+            },
+            batch_size=spec.batch_rows,
+            compute=_pool(ray, workers),
+            num_cpus=spec.threads,
+            batch_format="numpy",
+            **NO_RESTARTS,
+        )
     gpus = int(ray.cluster_resources().get("GPU", 0))
     documents = max(1, spec.batch_rows // DOCUMENTS_PER_RECORD)
     render_resources = {"num_gpus": 1, "num_cpus": spec.threads / 2} if gpus else {"num_cpus": spec.threads / 2}
     rendered = dataset.map_batches(
-        RenderDocuments, fn_constructor_kwargs={"engines": list(spec.engines), "use_cache": spec.use_cache,
-                                                "cache": _cache_path(spec),
-                                                "threads": spec.threads},
-        batch_size=documents, compute=_pool(ray, gpus or workers), batch_format="numpy", **render_resources,
-        **NO_RESTARTS)
-    return rendered.map_batches(JudgeDocuments, fn_constructor_kwargs={"threshold": spec.threshold,
-                                                                       "threads": spec.threads},
-                                batch_size=documents, compute=_pool(ray, workers), num_cpus=spec.threads / 2,
-                                batch_format="numpy", **NO_RESTARTS)
+        RenderDocuments,
+        fn_constructor_kwargs={
+            "engines": list(spec.engines),
+            "use_cache": spec.use_cache,
+            "cache": _cache_path(spec),
+            "threads": spec.threads,
+        },
+        batch_size=documents,
+        compute=_pool(ray, gpus or workers),
+        batch_format="numpy",
+        **render_resources,
+        **NO_RESTARTS,
+    )
+    return rendered.map_batches(
+        JudgeDocuments,
+        fn_constructor_kwargs={"threshold": spec.threshold, "threads": spec.threads},
+        batch_size=documents,
+        compute=_pool(ray, workers),
+        num_cpus=spec.threads / 2,
+        batch_format="numpy",
+        **NO_RESTARTS,
+    )
 
 
 def _toolkit_error(err: BaseException) -> Optional[ToolkitError]:
@@ -156,8 +187,9 @@ def _toolkit_error(err: BaseException) -> Optional[ToolkitError]:
     return None
 
 
-def execute(spec, corpus: Corpus, plan: ShardPlan, todo: list[int], done_before: int,
-            on_shard: Optional[Callable] = None) -> list[str]:
+def execute(
+    spec, corpus: Corpus, plan: ShardPlan, todo: list[int], done_before: int, on_shard: Optional[Callable] = None
+) -> list[str]:
     """Judge and write the shards in `todo`; returns the ids of the Ray nodes that judged them. A local Ray
     started here is shut down, and every process it started ended, however this ends (reaper.py)."""
     ray = _ray()
@@ -177,8 +209,16 @@ def execute(spec, corpus: Corpus, plan: ShardPlan, todo: list[int], done_before:
         return _judge_shards(ray, spec, corpus, plan, todo, done_before, on_shard, reaper)
 
 
-def _judge_shards(ray, spec, corpus: Corpus, plan: ShardPlan, todo: list[int], done_before: int,
-                  on_shard: Optional[Callable], reaper=None) -> list[str]:
+def _judge_shards(
+    ray,
+    spec,
+    corpus: Corpus,
+    plan: ShardPlan,
+    todo: list[int],
+    done_before: int,
+    on_shard: Optional[Callable],
+    reaper=None,
+) -> list[str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -217,6 +257,7 @@ def _judge_shards(ray, spec, corpus: Corpus, plan: ShardPlan, todo: list[int], d
         kept = f"{done} of {plan.count} shards are written and kept: rerun the same command to finish"
         if cause is not None:
             raise ToolkitError(f"{cause} ({kept})") from None
-        raise ToolkitError(f"the Ray job failed: {type(err).__name__}: {str(err).splitlines()[0][:300]} "
-                           f"({kept})") from None
+        raise ToolkitError(
+            f"the Ray job failed: {type(err).__name__}: {str(err).splitlines()[0][:300]} ({kept})"
+        ) from None
     return sorted(nodes)

@@ -5,6 +5,7 @@ one output row, found by its `row` (its place in the input), and a shard is comp
 A bead's columns are the export's (toolkit/schema.py): a shard and an exported dataset of the same document
 have the same columns with the same types.
 """
+
 from __future__ import annotations
 
 from ..records import Judgement
@@ -21,17 +22,36 @@ def _types():
 def pairs_schema():
     """One row a pair: where it was in the input, its id (as text), its language, and its bead's verdict."""
     pa, bead = _types()
-    return pa.schema([("row", pa.int64()), ("id", pa.string()), ("lang", pa.string()),
-                      ("source_lang", pa.string()), *bead, ("signature", pa.string()), ("error", pa.string())])
+    return pa.schema(
+        [
+            ("row", pa.int64()),
+            ("id", pa.string()),
+            ("lang", pa.string()),
+            ("source_lang", pa.string()),
+            *bead,
+            ("signature", pa.string()),
+            ("error", pa.string()),
+        ]
+    )
 
 
 def documents_schema():
     """One row a document: where it was, its id and languages, counts, and every bead's verdict."""
     pa, bead = _types()
-    return pa.schema([("row", pa.int64()), ("id", pa.string()), ("lang", pa.string()),
-                      ("original_lang", pa.string()), ("sentences", pa.int32()), ("beads_count", pa.int32()),
-                      ("flagged", pa.int32()), ("beads", pa.list_(pa.struct(bead))), ("signature", pa.string()),
-                      ("error", pa.string())])
+    return pa.schema(
+        [
+            ("row", pa.int64()),
+            ("id", pa.string()),
+            ("lang", pa.string()),
+            ("original_lang", pa.string()),
+            ("sentences", pa.int32()),
+            ("beads_count", pa.int32()),
+            ("flagged", pa.int32()),
+            ("beads", pa.list_(pa.struct(bead))),
+            ("signature", pa.string()),
+            ("error", pa.string()),
+        ]
+    )
 
 
 def bead_fields(judgement: Judgement) -> dict:

@@ -7,6 +7,7 @@ rewrites. The folder's `batch.json` keeps the key of the arguments that shape th
 kind, engines, threshold, shard size); a restart with other arguments into the same folder stops with one line
 instead of mixing two jobs' shards.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,9 +58,11 @@ def claim(out: Path, shaping: dict) -> None:
             theirs = {}
         if theirs.get("key") != key:
             changed = sorted(k for k in shaping if theirs.get("shaping", {}).get(k) != shaping[k])
-            raise ToolkitError(f"{out} holds a batch made with other arguments (differing: "
-                               f"{', '.join(changed) or 'unknown'}): give another --out, or remove {out} "
-                               "to start again")
+            raise ToolkitError(
+                f"{out} holds a batch made with other arguments (differing: "
+                f"{', '.join(changed) or 'unknown'}): give another --out, or remove {out} "
+                "to start again"
+            )
         return
     if (out / SHARDS).exists() and any((out / SHARDS).iterdir()):
         raise ToolkitError(f"{out} has shards but no {MANIFEST}: give another --out, or remove {out}")
@@ -82,8 +85,10 @@ def write_shard(plan: ShardPlan, shard: int, table) -> Path:
         os.replace(partial, path)
     except OSError as err:
         partial.unlink(missing_ok=True)
-        raise ToolkitError(f"writing {path} failed ({err.strerror}); the shards written so far are kept: "
-                           "rerun the same command to finish") from None
+        raise ToolkitError(
+            f"writing {path} failed ({err.strerror}); the shards written so far are kept: "
+            "rerun the same command to finish"
+        ) from None
     return path
 
 
@@ -91,5 +96,3 @@ def write_text(path: Path, text: str) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
-
-

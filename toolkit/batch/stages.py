@@ -8,6 +8,7 @@ The classes know nothing of Ray beyond asking which node they run on; each takes
 dict of columns (the driver adds `row` and `shard`, which pass through). A record that fails (a document an
 engine cannot render) gives a row with its `error`, so one bad document does not cost the archive's job.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ def _table(rows: list[dict], schema, batch: dict, node: str):
     import pyarrow as pa
 
     table = pa.Table.from_pylist(rows, schema=schema)
-    return table.append_column("shard", pa.array([int(s) for s in batch["shard"]], pa.int64())) \
-        .append_column("node", pa.array([node] * len(rows), pa.string()))
+    return table.append_column("shard", pa.array([int(s) for s in batch["shard"]], pa.int64())).append_column(
+        "node", pa.array([node] * len(rows), pa.string())
+    )
 
 
 class _Judging:
@@ -71,8 +73,9 @@ class JudgePairs(_Judging):
     """Signals and fusion over a batch of pairs, as `toolkit score` judges them (the same judge()), keeping the
     measured beads in the node's cache file as `score` does (so a job killed inside a shard loses little)."""
 
-    def __init__(self, threshold: float = fuse.THRESHOLD, threads: int = 1, cache: Optional[str] = None,
-                 use_cache: bool = False):
+    def __init__(
+        self, threshold: float = fuse.THRESHOLD, threads: int = 1, cache: Optional[str] = None, use_cache: bool = False
+    ):
         super().__init__(threshold, threads)
         from ..judged_cache import JudgedCache
 
@@ -89,9 +92,18 @@ class JudgePairs(_Judging):
             judged = judge(beads, self.threshold, self.resources, store=self.store)
             if self.signature is None:  # after the first judging: the resources are loaded by then
                 self.signature = str(batch_signature("pairs", (), self.threshold))
-        rows = [{"row": int(row), "id": record_id(record), "lang": bead.lang, "source_lang": bead.original_lang,
-                 **bead_fields(judgement(0, bead, one)), "signature": self.signature, "error": None}
-                for row, record, bead, one in zip(batch["row"], records, beads, judged)]
+        rows = [
+            {
+                "row": int(row),
+                "id": record_id(record),
+                "lang": bead.lang,
+                "source_lang": bead.original_lang,
+                **bead_fields(judgement(0, bead, one)),
+                "signature": self.signature,
+                "error": None,
+            }
+            for row, record, bead, one in zip(batch["row"], records, beads, judged)
+        ]
         return _table(rows, pairs_schema(), batch, self.node)
 
 
@@ -109,8 +121,7 @@ class RenderDocuments:
     """The MT stage: holds its engines (and their models) for the whole job, renders each document as compare()
     does, through the rendering cache."""
 
-    def __init__(self, engines: Sequence[str], cache: Optional[str] = None, use_cache: bool = True,
-                 threads: int = 1):
+    def __init__(self, engines: Sequence[str], cache: Optional[str] = None, use_cache: bool = True, threads: int = 1):
         limit_threads(threads)
         from ..cache import RenderingCache
         from ..engines import load
@@ -131,13 +142,15 @@ class RenderDocuments:
             record = json.loads(text)
             try:
                 translation = segment_text(record["translation"], record["lang"])
-                original = segment_text(record["original"], record["original_lang"]) \
-                    if record.get("original") else None
+                original = segment_text(record["original"], record["original_lang"]) if record.get("original") else None
                 if not translation.segments:
                     raise ToolkitError("the translation has no sentences once cleaned")
                 with quiet_libraries():
-                    rendered.append(Rendered(translation, original, render_document(translation, original,
-                                                                                    self.engines, self.cache)))
+                    rendered.append(
+                        Rendered(
+                            translation, original, render_document(translation, original, self.engines, self.cache)
+                        )
+                    )
             except ToolkitError as err:
                 rendered.append(Rendered(None, None, [], str(err)))
         column = np.empty(len(rendered), dtype=object)
@@ -155,8 +168,11 @@ class JudgeDocuments(_Judging):
         rendered: list[Rendered] = list(batch["rendered"])
         good = [r for r in rendered if r.error is None]
         with quiet_libraries():
-            judged = iter(judge_documents([(r.translation, r.original, r.renderings) for r in good],
-                                          self.threshold, self.resources))
+            judged = iter(
+                judge_documents(
+                    [(r.translation, r.original, r.renderings) for r in good], self.threshold, self.resources
+                )
+            )
             if self.signature is None and good:  # the engines' signatures come with their renderings
                 engines = sorted({r.engine for one in good for r in one.renderings})
                 self.signature = str(batch_signature("documents", engines, self.threshold))
@@ -164,10 +180,18 @@ class JudgeDocuments(_Judging):
         for row, text, one in zip(batch["row"], batch["record"], rendered):
             record = json.loads(text)
             judgements = next(judged) if one.error is None else []
-            rows.append({"row": int(row), "id": record_id(record), "lang": record["lang"],
-                         "original_lang": record.get("original_lang"),
-                         "sentences": len(one.translation.segments) if one.translation else 0,
-                         "beads_count": len(judgements), "flagged": sum(j.flag for j in judgements),
-                         "beads": [bead_fields(j) for j in judgements], "signature": self.signature,
-                         "error": one.error})
+            rows.append(
+                {
+                    "row": int(row),
+                    "id": record_id(record),
+                    "lang": record["lang"],
+                    "original_lang": record.get("original_lang"),
+                    "sentences": len(one.translation.segments) if one.translation else 0,
+                    "beads_count": len(judgements),
+                    "flagged": sum(j.flag for j in judgements),
+                    "beads": [bead_fields(j) for j in judgements],
+                    "signature": self.signature,
+                    "error": one.error,
+                }
+            )
         return _table(rows, documents_schema(), batch, self.node)

@@ -11,6 +11,7 @@ typed findings (base.Finding) whose severity is fixed by their kind.
     from toolkit import damage
     found = damage.check([damage.Sentence("He told IPPEN.MEDIA's Furthermore, he said.", 0)])
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,8 +23,15 @@ from ..severity import highest, rank
 from . import attribution, boundary, fragments, lost_text, notes, quotes, repeated, untranslated
 from .base import SEVERITY, Check, Finding, Findings, Sentence
 
-CHECKS: tuple[Check, ...] = (lost_text.CHECK, quotes.CHECK, notes.CHECK, fragments.CHECK, repeated.CHECK,
-                             untranslated.CHECK, attribution.CHECK)
+CHECKS: tuple[Check, ...] = (
+    lost_text.CHECK,
+    quotes.CHECK,
+    notes.CHECK,
+    fragments.CHECK,
+    repeated.CHECK,
+    untranslated.CHECK,
+    attribution.CHECK,
+)
 LANGUAGES = {"en"}  # the checks read English (German left in English text, English quotation marks)
 Parsable = TypeVar("Parsable", bound=Any)  # a frozen dataclass with `text` and `doc`: base.Sentence, inject.Piece
 
@@ -64,8 +72,9 @@ def check(sentences: Sequence[Sentence], lang: Optional[str] = "en") -> Findings
     """Every check over one document's sentences (parse them first with parsed() for the checks that need it).
     A language other than English gets no checks (each is named unavailable)."""
     if lang not in LANGUAGES:
-        return Findings([[] for _ in sentences], {c.kind: f"the damage checks read English, not {lang}"
-                                                  for c in CHECKS})
+        return Findings(
+            [[] for _ in sentences], {c.kind: f"the damage checks read English, not {lang}" for c in CHECKS}
+        )
     by_sentence: list[list[Finding]] = [[] for _ in sentences]
     unavailable = {}
     without_parse = any(s.doc is None for s in sentences)
@@ -79,8 +88,9 @@ def check(sentences: Sequence[Sentence], lang: Optional[str] = "en") -> Findings
     return Findings(by_sentence, unavailable)
 
 
-def check_texts(texts: Sequence[str], paragraphs: Optional[Sequence[int]] = None,
-                lang: Optional[str] = "en") -> Findings:
+def check_texts(
+    texts: Sequence[str], paragraphs: Optional[Sequence[int]] = None, lang: Optional[str] = "en"
+) -> Findings:
     """check() of plain sentences (default: each its own paragraph), parsed here when spaCy is installed."""
     if lang not in LANGUAGES:
         return check([Sentence(t, k) for k, t in enumerate(texts)], lang)
@@ -118,5 +128,17 @@ def signature() -> str:
     return f"{parser}|{model.signature if model else 'boundary:none'}"
 
 
-__all__ = ["CHECKS", "SEVERITY", "Check", "Finding", "Findings", "Sentence", "check", "check_texts", "parsed",
-           "worst", "signature", "unavailable"]
+__all__ = [
+    "CHECKS",
+    "SEVERITY",
+    "Check",
+    "Finding",
+    "Findings",
+    "Sentence",
+    "check",
+    "check_texts",
+    "parsed",
+    "worst",
+    "signature",
+    "unavailable",
+]

@@ -7,6 +7,7 @@ outside the quotation, else the nearest one named earlier in its paragraph ("...
 Two speakers are the same when one's name matches a word of the other's (Latushka, Pavel Latushka), on the
 names check's transliteration key (toolkit/signals/entities.py). Needs spaCy.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Sequence
@@ -20,8 +21,9 @@ QUOTE_WORDS = 6
 
 
 def _people(sentence: Sentence, outside: list[tuple[int, int]]) -> list[str]:
-    return [e.text for e in sentence.doc.ents if e.label_ == "PERSON"
-            and not any(a <= e.start_char < b for a, b in outside)]
+    return [
+        e.text for e in sentence.doc.ents if e.label_ == "PERSON" and not any(a <= e.start_char < b for a, b in outside)
+    ]
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -47,12 +49,18 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
                     continue
                 for other_words, other_speaker, _ in seen:
                     short, long_ = sorted((words, other_words), key=len)
-                    contained = any(long_[i:i + len(short)] == short for i in range(len(long_) - len(short) + 1))
+                    contained = any(long_[i : i + len(short)] == short for i in range(len(long_) - len(short) + 1))
                     if contained and not _same_person(speaker, other_speaker):
-                        found.append(Finding(ATTRIBUTION, k, (a, b),
-                                             f"this quotation (\"{quoted(sentence.text[a:b], 30)}) is attributed "
-                                             f"to {speaker} here but to {other_speaker} earlier: one of the two "
-                                             "attributions is wrong"))
+                        found.append(
+                            Finding(
+                                ATTRIBUTION,
+                                k,
+                                (a, b),
+                                f'this quotation ("{quoted(sentence.text[a:b], 30)}) is attributed '
+                                f"to {speaker} here but to {other_speaker} earlier: one of the two "
+                                "attributions is wrong",
+                            )
+                        )
                         break
                 seen.append((words, speaker, k))
             if people:
@@ -60,5 +68,6 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
     return found
 
 
-CHECK = Check(ATTRIBUTION, find, needs_parse=True,
-              what="the same quotation attributed to different people in one document")
+CHECK = Check(
+    ATTRIBUTION, find, needs_parse=True, what="the same quotation attributed to different people in one document"
+)

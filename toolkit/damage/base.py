@@ -8,6 +8,7 @@ points at, and one sentence in plain words for a reader who is no specialist.
 A finding's severity is fixed by its kind (SEVERITY), not by any score, so the same damage reads the same in
 every run.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,10 @@ UNTRANSLATED = "left_untranslated"
 ATTRIBUTION = "attribution"
 
 # Each kind's severity is in toolkit/severity.py, beside every other kind's, so the report's legend lists it.
-SEVERITY = {kind: KINDS[kind].severity for kind in (ATTRIBUTION, LOST_TEXT, UNTRANSLATED, FRAGMENT, QUOTES,
-                                                    EDITORIAL_NOTE, REPEATED)}
+SEVERITY = {
+    kind: KINDS[kind].severity
+    for kind in (ATTRIBUTION, LOST_TEXT, UNTRANSLATED, FRAGMENT, QUOTES, EDITORIAL_NOTE, REPEATED)
+}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ It does not see everything: a name glued on after a noun ("the US Governor Greg 
 adjective ("the public Damages") still reads like one good English phrase to it, and stays under its threshold
 in most of the benchmark's cases of both kinds, so the check misses those.
 """
+
 from __future__ import annotations
 
 import functools
@@ -31,7 +32,7 @@ from typing import Any, Iterator, Optional, Sequence
 from .. import english
 
 MODEL = Path(__file__).resolve().parent / "data" / "boundary.json"
-_CLOSERS = {")", "]", "\u201d", "\"", "\u2019", "'"}
+_CLOSERS = {")", "]", "\u201d", '"', "\u2019", "'"}
 _WORD_END = re.compile(r"[^\W_]['\u2019]?s?$")
 
 
@@ -47,7 +48,7 @@ def candidates(doc) -> Iterator[Any]:
         if token.i == 0 or not token.text[:1].isupper():
             continue
         previous = doc[token.i - 1]
-        between = text[previous.idx + len(previous.text):token.idx]
+        between = text[previous.idx + len(previous.text) : token.idx]
         if not between or between.strip():
             continue  # no space at all (a hyphenated compound), or punctuation between
         if _WORD_END.search(previous.text) or previous.text in _CLOSERS:
@@ -78,8 +79,10 @@ class Words:
 
     def context(self, these: set[int]) -> Context:
         """The words as the document's other sentences write them."""
-        return Context(frozenset(w for w, where in self.capitalised.items() if where - these),
-                       frozenset(w for w, where in self.lowercase.items() if where - these))
+        return Context(
+            frozenset(w for w, where in self.capitalised.items() if where - these),
+            frozenset(w for w, where in self.lowercase.items() if where - these),
+        )
 
 
 _INSIDE_CAPITAL = re.compile(r"(?<=[\w,;] )([A-Z][a-z]+)")
@@ -93,7 +96,7 @@ def ordinary(word: str) -> bool:
     forms = {low}
     for ending, stems in (("ies", ("y",)), ("es", ("",)), ("s", ("",)), ("ing", ("", "e")), ("ed", ("", "e"))):
         if low.endswith(ending):
-            forms.update(low[:-len(ending)] + stem for stem in stems)
+            forms.update(low[: -len(ending)] + stem for stem in stems)
     return bool(forms & words)
 
 
@@ -125,16 +128,25 @@ def features(token, doc, context: "Context", known: frozenset[str], rule_at: Opt
     capitals = sum(t.text[:1].isupper() for t in words) / max(1, len(words))
     out = [
         "bias",
-        "t.word=" + word(token), "t.tag=" + tag(token), "t.shape=" + token.shape_[:5], "t.ent=" + ent(token),
-        "t.dep=" + token.dep_, "t.head=" + ("left" if token.head.i < token.i else "right" if token.head.i > token.i
-                                            else "root"),
+        "t.word=" + word(token),
+        "t.tag=" + tag(token),
+        "t.shape=" + token.shape_[:5],
+        "t.ent=" + ent(token),
+        "t.dep=" + token.dep_,
+        "t.head=" + ("left" if token.head.i < token.i else "right" if token.head.i > token.i else "root"),
         "t.sent_start=" + str(bool(token.is_sent_start)),
         "t.elsewhere=" + str(token.text in context.capitalised) + "|" + str(token.lower_ in context.lowercase),
         "t.ordinary=" + str(ordinary(token.text)),
-        "p.word=" + word(p), "p.tag=" + tag(p), "p.ent=" + ent(p), "p.dep=" + p.dep_,
+        "p.word=" + word(p),
+        "p.tag=" + tag(p),
+        "p.ent=" + ent(p),
+        "p.dep=" + p.dep_,
         "p.capital=" + str(p.text[:1].isupper()),
-        "p2.tag=" + tag(p2), "p2.word=" + word(p2),
-        "n.tag=" + tag(n), "n.word=" + word(n), "n.ent=" + ent(n),
+        "p2.tag=" + tag(p2),
+        "p2.word=" + word(p2),
+        "n.tag=" + tag(n),
+        "n.word=" + word(n),
+        "n.ent=" + ent(n),
         "t.dep|head=" + token.dep_ + "|" + token.head.dep_ + "|" + token.head.tag_,
         "p.word|t.word=" + word(p) + "|" + word(token),
         "p.tag|t.tag=" + tag(p) + "|" + tag(token),
@@ -160,9 +172,14 @@ def clause_features(token, doc, rest: str, before: str) -> list[str]:
     """The features of the parser's view of the two sides of a candidate: the text from it on (rest) and the
     text before it, each parsed alone (two more parses, so the model asks for them only where they matter)."""
     p = _at(doc, token.i - 1)
-    return ["rest.clause=" + rest, "before.clause=" + before, "clauses=" + rest + "|" + before,
-            "rest.clause|p.tag=" + rest + "|" + _tag(p), "rest.clause|t.tag=" + rest + "|" + _tag(token),
-            "rest.clause|t.ent=" + rest + "|" + _ent(token)]
+    return [
+        "rest.clause=" + rest,
+        "before.clause=" + before,
+        "clauses=" + rest + "|" + before,
+        "rest.clause|p.tag=" + rest + "|" + _tag(p),
+        "rest.clause|t.tag=" + rest + "|" + _tag(token),
+        "rest.clause|t.ent=" + rest + "|" + _ent(token),
+    ]
 
 
 @dataclass(frozen=True)
@@ -191,7 +208,7 @@ class Boundaries:
             reach = max(self.logit(clause_features(token, doc, r, b)) for r in CLAUSE_KINDS for b in CLAUSE_KINDS)
             if base + reach < cut:
                 continue
-            rest, before = clause_kind(doc.text[token.idx:]), clause_kind(doc.text[:token.idx])
+            rest, before = clause_kind(doc.text[token.idx :]), clause_kind(doc.text[: token.idx])
             z = base + self.logit(clause_features(token, doc, rest, before))
             if z >= cut and (best is None or z > best[0]):
                 best = (z, token)

@@ -11,6 +11,7 @@ or exclamation mark at the end; and, for the no-verb test, a paragraph of one se
 a full stop), sentences of fewer than MIN_WORDS words, and what is said inside a quotation (people speak in
 fragments: "Not because he loves Ukraine.").
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -52,12 +53,13 @@ def _main_clause(token) -> bool:
     after_comma = start > 0 and doc[start - 1].text in (",", ";", ":")
     if token.dep_ in ("ccomp", "advcl") and not after_comma:
         return False  # a complement, not a clause of its own after a comma
-    if token.dep_ == "advcl" and (any(c.dep_ == "mark" for c in token.children)
-                                  or not any(c.dep_.startswith("nsubj") for c in token.children)):
+    if token.dep_ == "advcl" and (
+        any(c.dep_ == "mark" for c in token.children) or not any(c.dep_.startswith("nsubj") for c in token.children)
+    ):
         return False  # another subordinate clause ("..., because ..."), not a main one ("..., after that I can")
-    if token.dep_ == "conj" and any(t.dep_ in ("cc", "preconj") for t in doc[token.head.i + 1:start]):
+    if token.dep_ == "conj" and any(t.dep_ in ("cc", "preconj") for t in doc[token.head.i + 1 : start]):
         return False
-    return not any(t.text == "(" for t in doc[:token.i]) or any(t.text == ")" for t in doc[:token.i])
+    return not any(t.text == "(" for t in doc[: token.i]) or any(t.text == ")" for t in doc[: token.i])
 
 
 def _news_line(doc) -> bool:
@@ -73,8 +75,14 @@ def _news_line(doc) -> bool:
     verbs = english.common_words("verb")
     if len(doc) > 1 and doc[0].lower_ in verbs and doc[1].tag_ in ("DT", "PRP$"):
         return True
-    return any(t.tag_ == "NNS" and 0 < t.i < len(doc) - 1 and doc[t.i - 1].tag_.startswith("NN")
-               and doc[t.i + 1].tag_ in ("IN", "DT", "TO", "PRP$") and _stems(t.lower_) & verbs for t in doc)
+    return any(
+        t.tag_ == "NNS"
+        and 0 < t.i < len(doc) - 1
+        and doc[t.i - 1].tag_.startswith("NN")
+        and doc[t.i + 1].tag_ in ("IN", "DT", "TO", "PRP$")
+        and _stems(t.lower_) & verbs
+        for t in doc
+    )
 
 
 def _stems(word: str) -> set[str]:
@@ -92,8 +100,12 @@ def _fragment(sentence: Sentence, alone: bool) -> str:
     words = [t for t in doc if not t.is_punct and not t.is_space]
     if len(words) < MIN_WORDS or not sentence.text.rstrip().rstrip("\"'\u201d)").endswith(_END):
         return ""
-    if not alone and len(words) >= VERBLESS_WORDS and not any(t.pos_ in ("VERB", "AUX") for t in doc) \
-            and not _news_line(doc):
+    if (
+        not alone
+        and len(words) >= VERBLESS_WORDS
+        and not any(t.pos_ in ("VERB", "AUX") for t in doc)
+        and not _news_line(doc)
+    ):
         return "this sentence has no verb: it reads as a fragment of a longer one, so part of it may be lost"
     roots = [t for t in doc if t.dep_ == "ROOT"]
     if len(roots) == 1:
@@ -106,8 +118,10 @@ def _fragment(sentence: Sentence, alone: bool) -> str:
         contrast = doc[0].lower_ == "not"
         what_if = any(m.lower_ == "if" and m.i > 0 and doc[m.i - 1].lower_ == "what" for m in marks)
         if marks and not other and not contrast and not what_if:
-            return (f"this sentence is only a subordinate clause (\"{quoted(doc[:marks[0].i + 1].text, 30)} ...\"): "
-                    "its main clause is missing, so part of the text may be lost")
+            return (
+                f'this sentence is only a subordinate clause ("{quoted(doc[: marks[0].i + 1].text, 30)} ..."): '
+                "its main clause is missing, so part of the text may be lost"
+            )
     return ""
 
 
@@ -124,5 +138,9 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
     return found
 
 
-CHECK = Check(FRAGMENT, find, needs_parse=True,
-              what="a sentence fragment: no finite verb, or only a subordinate clause (outside quotations)")
+CHECK = Check(
+    FRAGMENT,
+    find,
+    needs_parse=True,
+    what="a sentence fragment: no finite verb, or only a subordinate clause (outside quotations)",
+)

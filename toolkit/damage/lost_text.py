@@ -29,6 +29,7 @@ engine translates the broken sentence faithfully. What the text itself shows:
 
 The second needs spaCy's parse; without it the others still run.
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,43 +44,129 @@ from .base import LOST_TEXT, Check, Finding, Sentence, paragraphs, quoted
 from .quotes import DOUBLE, _role, quotations
 
 _POSSESSIVE_BEFORE_QUOTE = re.compile(r"\w['\u2019]s\s+(?=[\"\u201c\u201e\u00ab(\[])")
-_DANGLING = {"the", "a", "an", "of", "to", "with", "and", "or", "but", "in", "on", "at", "by", "for", "from",
-             "about", "that", "which", "who", "whose", "as", "than", "into", "his", "her", "their", "its", "our",
-             "my", "your", "this", "these"}
+_DANGLING = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "with",
+    "and",
+    "or",
+    "but",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "about",
+    "that",
+    "which",
+    "who",
+    "whose",
+    "as",
+    "than",
+    "into",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "your",
+    "this",
+    "these",
+}
 _DANGLING_END = re.compile(r"(\w+)\s*$")
 TITLE_CASE = 0.6
 SPEECH_WORDS = 6
 _AFTER_WORD = re.compile(r"[^\W\d_]['\u2019]?s?$")  # a word's last letter, or its possessive 's
 # the tags of words that open sentences (and rarely stand capitalised inside one): not nouns or adjectives
-_OPENER_TAGS = {"DT", "PDT", "PRP", "PRP$", "RB", "RBR", "RBS", "CC", "IN", "WDT", "WP", "WP$", "WRB", "EX", "MD",
-                "TO", "VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "UH"}
-OPENERS = STOPWORDS["en"] | set("""furthermore moreover besides however meanwhile nevertheless nonetheless therefore
+_OPENER_TAGS = {
+    "DT",
+    "PDT",
+    "PRP",
+    "PRP$",
+    "RB",
+    "RBR",
+    "RBS",
+    "CC",
+    "IN",
+    "WDT",
+    "WP",
+    "WP$",
+    "WRB",
+    "EX",
+    "MD",
+    "TO",
+    "VB",
+    "VBD",
+    "VBZ",
+    "VBP",
+    "VBG",
+    "VBN",
+    "UH",
+}
+OPENERS = STOPWORDS["en"] | set(
+    """furthermore moreover besides however meanwhile nevertheless nonetheless therefore
     thus hence additionally many almost nearly around approximately roughly next last past today yesterday
     tomorrow now recently currently unfortunately fortunately finally
     first firstly secondly instead still yet although though because since while whereas unless until after
     before during despite according apart we you they she he it there not no yes hello please thanks
-    in on at""".split()) - {"s", "t"}
-FURNITURE = re.compile(r"^(?:the\s+)?(?:original\s+(?:article|text|version)|source|read\s+(?:more|also)|also\s+read|"
-                       r"more\s+on\s+(?:this|the\s+topic)|related(?:\s+articles?)?|link|quelle|zum\s+originalartikel|"
-                       r"originalartikel|mehr\s+zum\s+thema|lesen\s+sie\s+auch)\s*:\s*$", re.I)
+    in on at""".split()
+) - {"s", "t"}
+FURNITURE = re.compile(
+    r"^(?:the\s+)?(?:original\s+(?:article|text|version)|source|read\s+(?:more|also)|also\s+read|"
+    r"more\s+on\s+(?:this|the\s+topic)|related(?:\s+articles?)?|link|quelle|zum\s+originalartikel|"
+    r"originalartikel|mehr\s+zum\s+thema|lesen\s+sie\s+auch)\s*:\s*$",
+    re.I,
+)
 
 
 def _cut(before: str) -> str:
-    return f"this sentence breaks off after \"{quoted(before.rstrip(), 30)}\": text seems to be lost"
+    return f'this sentence breaks off after "{quoted(before.rstrip(), 30)}": text seems to be lost'
 
 
 # entity types that say what a word is about (a number, a date), not that it is a name: they excuse no capital
 _NUMERIC = {"CARDINAL", "ORDINAL", "DATE", "TIME", "QUANTITY", "PERCENT", "MONEY"}
 # words after which "I" opens a clause in good English ("because I", "all I want"): the rest of the function
 # words before it ("for I", "my I", "it I") leave a phrase unfinished
-_BEFORE_I = {"that", "because", "if", "before", "after", "as", "since", "whether", "while", "although", "though",
-             "until", "till", "unless", "once", "so", "than", "like", "where", "when", "whereas", "which", "what",
-             "who", "whom", "all", "you", "i"}
+_BEFORE_I = {
+    "that",
+    "because",
+    "if",
+    "before",
+    "after",
+    "as",
+    "since",
+    "whether",
+    "while",
+    "although",
+    "though",
+    "until",
+    "till",
+    "unless",
+    "once",
+    "so",
+    "than",
+    "like",
+    "where",
+    "when",
+    "whereas",
+    "which",
+    "what",
+    "who",
+    "whom",
+    "all",
+    "you",
+    "i",
+}
 _BEFORE_I_TAGS = {"DT", "PDT", "PRP$", "TO", "POS", "IN"}
 _COPULAS = {"is", "was", "are", "were"}
 _NEGATIONS = {"not", "n't", "n\u2019t"}  # "I can't I don't know"
 _ARTICLES = {"the", "a", "an"}
-_CLOSING = {"\u201d", "\""}
+_CLOSING = {"\u201d", '"'}
 _BEFORE_TITLE = {"IN", "TO", "VB", "VBD", "VBZ", "VBP", "VBG", "VBN", "CC", "DT"}
 # the NER's kinds that it guesses from a capital alone
 # (PERSON too: a surname that is a dictionary word, Trump, Green, is left alone by _OPEN_BEFORE below)
@@ -93,7 +180,7 @@ _EMOTICON = set(":;=")  # the first mark of an emoticon, :P ;-)
 
 
 def _opens_after_i(previous) -> bool:
-    """"I" after this word starts a second clause: the phrase before it is unfinished ("for I", "is I", "can't I")."""
+    """ "I" after this word starts a second clause: the phrase before it is unfinished ("for I", "is I", "can't I")."""
     low = previous.lower_
     if low in _NEGATIONS:  # "I can't I don't know", not a question's "why can't I just use it?"
         return previous.i >= 2 and previous.doc[previous.i - 2].tag_ == "PRP"
@@ -121,18 +208,25 @@ def _new_sentence(token, doc, text: str, names: Set[str], quoted: bool = False) 
     word = token.text
     previous = doc[token.i - 1]
     following = doc[token.i + 1] if token.i + 1 < len(doc) else None
-    if text[previous.idx + len(previous.text):token.idx].strip():
+    if text[previous.idx + len(previous.text) : token.idx].strip():
         return False  # punctuation between them
     # "Günther Rühle (97) He distinguished himself": a bracket whose words do not end a sentence themselves
     after_bracket = previous.text == ")" and token.i > 3 and doc[token.i - 2].text not in (".", "!", "?")
     # "the first goal came after 9:30 This did not turn out": a number in prose, not in a table (00 0010 If)
-    after_number = (previous.text[-1:].isdigit() and token.i >= 2 and doc[token.i - 2].is_alpha
-                    and doc[token.i - 2].text[:1].islower())
+    after_number = (
+        previous.text[-1:].isdigit()
+        and token.i >= 2
+        and doc[token.i - 2].is_alpha
+        and doc[token.i - 2].text[:1].islower()
+    )
     # 'we want to “stay determined” Next on the docket is': a closing mark, not an opening one ("Not because)
-    after_quote = (previous.text in _CLOSING and _role(text, previous.idx) != "open"
-                   and token.idx > previous.idx + 1)
-    after_word = (bool(_AFTER_WORD.search(previous.text)) and previous.text[:1] not in _EMOTICON  # not :P
-                  and not previous.like_num and previous.lower_ not in _VERSUS)
+    after_quote = previous.text in _CLOSING and _role(text, previous.idx) != "open" and token.idx > previous.idx + 1
+    after_word = (
+        bool(_AFTER_WORD.search(previous.text))
+        and previous.text[:1] not in _EMOTICON  # not :P
+        and not previous.like_num
+        and previous.lower_ not in _VERSUS
+    )
     if word == "I":
         return after_bracket or (after_word and _opens_after_i(previous))
     function_word = word.lower() in OPENERS or (token.tag_ == "CD" and word.isalpha())
@@ -177,7 +271,7 @@ def _ordinary_alone(token, doc, names: Set[str]) -> bool:
         beside.append(doc[token.i + 1])
     if any(t.text[:1].isupper() or t.like_num for t in beside):
         return False
-    return boundary.ordinary(word) and _opens_clause(doc.text[token.idx:])
+    return boundary.ordinary(word) and _opens_clause(doc.text[token.idx :])
 
 
 def _name_opens_clause(token, doc) -> bool:
@@ -188,25 +282,65 @@ def _name_opens_clause(token, doc) -> bool:
     clause in good English too often ("the man from Munich pushed", "the man Merkel appointed", "he believes
     Merkel will win"): measured on clean news, that cost more false alarms than it found damage."""
     previous = doc[token.i - 1]
-    if not (previous.is_alpha and previous.text[:1].islower()) or previous.tag_ not in _BEFORE_NAME \
-            or previous.lower_ in _CLAUSE_BEFORE:
+    if (
+        not (previous.is_alpha and previous.text[:1].islower())
+        or previous.tag_ not in _BEFORE_NAME
+        or previous.lower_ in _CLAUSE_BEFORE
+    ):
         return False
-    if previous.tag_ == "RB" and previous.i > 0 and (doc[previous.i - 1].tag_ == "CC" or doc[previous.i - 1].is_punct
-                                                     or doc[previous.i - 1].lower_ in _CLAUSE_BEFORE):
+    if (
+        previous.tag_ == "RB"
+        and previous.i > 0
+        and (
+            doc[previous.i - 1].tag_ == "CC"
+            or doc[previous.i - 1].is_punct
+            or doc[previous.i - 1].lower_ in _CLAUSE_BEFORE
+        )
+    ):
         return False
     head = token
     while head.dep_ in ("compound", "amod", "nmod", "poss") and head.head.i > head.i:
         head = head.head
     if head.left_edge.i < token.i:
         return False
-    return _opens_clause(doc.text[token.idx:], subject_first=True) and _opens_clause(doc.text[:token.idx])
+    return _opens_clause(doc.text[token.idx :], subject_first=True) and _opens_clause(doc.text[: token.idx])
 
 
 # the tags of the words after which a name opening a clause shows a break (did not Laura ... thinks)
 _BEFORE_NAME = {"RB"}
-_CLAUSE_BEFORE = {"that", "whether", "if", "because", "as", "while", "when", "where", "after", "before", "since",
-                  "until", "though", "although", "unless", "once", "than", "like", "so", "then", "now", "also",
-                  "whereas", "why", "how", "what", "which", "who", "but", "and", "or"}
+_CLAUSE_BEFORE = {
+    "that",
+    "whether",
+    "if",
+    "because",
+    "as",
+    "while",
+    "when",
+    "where",
+    "after",
+    "before",
+    "since",
+    "until",
+    "though",
+    "although",
+    "unless",
+    "once",
+    "than",
+    "like",
+    "so",
+    "then",
+    "now",
+    "also",
+    "whereas",
+    "why",
+    "how",
+    "what",
+    "which",
+    "who",
+    "but",
+    "and",
+    "or",
+}
 _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 
@@ -247,7 +381,7 @@ def run_together(sentence: Sentence, names: Set[str]) -> Optional[tuple[int, int
         if token.i == 0 or not word[:1].isupper() or (len(word) < 2 and word not in ("A", "I")):
             continue
         inside = next(((a, b) for a, b in quoted_spans if a < token.idx < b), None)
-        if inside and not _speech(sentence.text[inside[0]:inside[1]], token, sentence.text):
+        if inside and not _speech(sentence.text[inside[0] : inside[1]], token, sentence.text):
             continue  # a title keeps its own capitals ("The End Of The Green")
         if _new_sentence(token, doc, sentence.text, names, quoted=inside is not None):
             return token.idx, token.idx + len(word)
@@ -262,8 +396,9 @@ def learnt_run_together(sentence: Sentence, context: boundary.Context) -> Option
     if model is None or sentence.doc is None:
         return None
     doc = sentence.doc
-    found = model.find(doc, context, clause_kind,
-                       skip=lambda token: token.text == "I" or doc[token.i - 1].text[:1] in _EMOTICON)
+    found = model.find(
+        doc, context, clause_kind, skip=lambda token: token.text == "I" or doc[token.i - 1].text[:1] in _EMOTICON
+    )
     return (found[0].idx, found[0].idx + len(found[0].text)) if found else None
 
 
@@ -272,8 +407,11 @@ def _speech(quotation: str, token, text: str) -> bool:
     sentence run into another is lost text as anywhere else ("one must for example But I had great fun")."""
     words = re.findall(r"[^\W\d_]+", quotation)
     capitals = sum(w[:1].isupper() for w in words)
-    return len(words) >= SPEECH_WORDS and capitals < TITLE_CASE * len(words) and \
-        not text[:token.idx].rstrip().endswith(tuple(DOUBLE))
+    return (
+        len(words) >= SPEECH_WORDS
+        and capitals < TITLE_CASE * len(words)
+        and not text[: token.idx].rstrip().endswith(tuple(DOUBLE))
+    )
 
 
 def find(sentences: Sequence[Sentence]) -> list[Finding]:
@@ -286,19 +424,31 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
         if hit and any(a == hit.end() and text[b:].lstrip()[:1].isalpha() for a, b in quotations(text)):
             hit = None  # VOX's "Tone Room" software: the quotation names what the possessive owns
         if hit:
-            found.append(Finding(LOST_TEXT, k, (hit.start(), hit.end()), _cut(text[:hit.end()])))
+            found.append(Finding(LOST_TEXT, k, (hit.start(), hit.end()), _cut(text[: hit.end()])))
             continue
         context = words.context({k})
         span = run_together(sentence, context.capitalised) or learnt_run_together(sentence, context)
         if span:
-            found.append(Finding(LOST_TEXT, k, span,
-                                 f"this sentence breaks off after \"{quoted(text[:span[0]].rstrip(), 30)}\" and "
-                                 f"another begins at \"{text[span[0]:span[1]]}\": text seems to be lost"))
+            found.append(
+                Finding(
+                    LOST_TEXT,
+                    k,
+                    span,
+                    f'this sentence breaks off after "{quoted(text[: span[0]].rstrip(), 30)}" and '
+                    f'another begins at "{text[span[0] : span[1]]}": text seems to be lost',
+                )
+            )
             continue
         if FURNITURE.match(text.strip()):
-            found.append(Finding(LOST_TEXT, k, (0, len(text)),
-                                 f"\"{text.strip()}\" is a label left from the web page, and what it labelled "
-                                 "(a link, a name) is lost"))
+            found.append(
+                Finding(
+                    LOST_TEXT,
+                    k,
+                    (0, len(text)),
+                    f'"{text.strip()}" is a label left from the web page, and what it labelled '
+                    "(a link, a name) is lost",
+                )
+            )
             continue
         end = _DANGLING_END.search(text.rstrip())
         if k in last_of_paragraph and end and end.group(1).lower() in _DANGLING:
@@ -306,5 +456,6 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
     return found
 
 
-CHECK = Check(LOST_TEXT, find, needs_parse=True,
-              what="a sentence that breaks off, or two run together mid-sentence (text lost)")
+CHECK = Check(
+    LOST_TEXT, find, needs_parse=True, what="a sentence that breaks off, or two run together mid-sentence (text lost)"
+)

@@ -4,6 +4,7 @@ A German newsroom marks its own insertions into a quotation with "Anm. d. Red." 
 with "ed." or "editor's note"); a translation that keeps the mark shows the reader the editor's words as if the
 speaker said them, and a German mark shows the text was not fully translated.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,9 +21,15 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
     found = []
     for k, sentence in enumerate(sentences):
         for match in _NOTE.finditer(sentence.text):
-            found.append(Finding(EDITORIAL_NOTE, k, match.span(),
-                                 f"an editor's note was left in the text: \"{match.group(0)}\" is the newsroom's "
-                                 "remark, not part of what is quoted or reported"))
+            found.append(
+                Finding(
+                    EDITORIAL_NOTE,
+                    k,
+                    match.span(),
+                    f"an editor's note was left in the text: \"{match.group(0)}\" is the newsroom's "
+                    "remark, not part of what is quoted or reported",
+                )
+            )
     return found
 
 

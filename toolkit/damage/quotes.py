@@ -11,6 +11,7 @@ Each double quotation mark's role is read from its neighbours: after a space, a 
 paragraph it opens; before a space, punctuation or the end it closes; otherwise a straight mark toggles.
 Single marks are left alone: ' and ’ are apostrophes far more often than quotation marks.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Sequence
@@ -18,7 +19,7 @@ from typing import Optional, Sequence
 from .base import QUOTES, Check, Finding, Sentence, paragraphs
 
 FOREIGN = {"\u00bb": "»", "\u00ab": "«", "\u201e": "„", "\u201a": "‚"}
-DOUBLE = "\"\u201c\u201d\u201e\u00ab\u00bb"
+DOUBLE = '"\u201c\u201d\u201e\u00ab\u00bb'
 _OPEN_BEFORE = set(" \t\n([{\u2013\u2014-/")
 _CLOSE_AFTER = set(" \t\n.,;:!?)]}\u2013\u2014-/")
 
@@ -62,9 +63,13 @@ def _foreign(k: int, sentence: Sentence) -> Optional[Finding]:
     for i, ch in enumerate(text):
         german_close = ch == "\u201c" and i > 0 and not text[i - 1].isspace() and _role(text, i) == "close"
         if ch in FOREIGN or german_close or (ch == "\u2018" and "\u201a" in text):
-            return Finding(QUOTES, k, (i, i + 1),
-                           f"the quotation mark {ch} is in German or French style, not English: the quotation "
-                           "was pasted or left unfinished, check where it starts and ends")
+            return Finding(
+                QUOTES,
+                k,
+                (i, i + 1),
+                f"the quotation mark {ch} is in German or French style, not English: the quotation "
+                "was pasted or left unfinished, check where it starts and ends",
+            )
     return None
 
 
@@ -93,24 +98,46 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
                 if role == "open":
                     if opened:
                         s, o = opened
-                        found.append(Finding(QUOTES, s, (o, o + 1),
-                                             "the quotation that opens here is not closed before the next one "
-                                             "opens: where the quoted words end is lost"))
+                        found.append(
+                            Finding(
+                                QUOTES,
+                                s,
+                                (o, o + 1),
+                                "the quotation that opens here is not closed before the next one "
+                                "opens: where the quoted words end is lost",
+                            )
+                        )
                     opened = (k, i)
                 elif opened:
                     opened = None
                 else:
-                    found.append(Finding(QUOTES, k, (i, i + 1),
-                                         "this closing quotation mark has no opening one: the quotation's start "
-                                         "is lost, so who says what is unclear"))
+                    found.append(
+                        Finding(
+                            QUOTES,
+                            k,
+                            (i, i + 1),
+                            "this closing quotation mark has no opening one: the quotation's start "
+                            "is lost, so who says what is unclear",
+                        )
+                    )
         continues = g + 1 < len(groups) and _starts_with_quote(sentences[groups[g + 1][0]])
         if opened and not continues:
             s, o = opened
-            found.append(Finding(QUOTES, s, (o, o + 1),
-                                 "the quotation that opens here is never closed in its paragraph: where the "
-                                 "quoted words end is lost"))
+            found.append(
+                Finding(
+                    QUOTES,
+                    s,
+                    (o, o + 1),
+                    "the quotation that opens here is never closed in its paragraph: where the "
+                    "quoted words end is lost",
+                )
+            )
     return sorted(set(found), key=lambda f: (f.sentence, f.span))
 
 
-CHECK = Check(QUOTES, find, what="quotation marks unbalanced, left open at a paragraph's end, or in German or "
-                                 "French style (» « „ ‚, “ as a closing mark)")
+CHECK = Check(
+    QUOTES,
+    find,
+    what="quotation marks unbalanced, left open at a paragraph's end, or in German or "
+    "French style (» « „ ‚, “ as a closing mark)",
+)

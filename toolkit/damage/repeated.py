@@ -6,6 +6,7 @@ or more that shares a run of contiguous words with another sentence of the docum
 of it (a pull quote may change its opening: "Lukashenko fears that ..." for "... he fears that ..."), is
 reported at its repetition (the later of two equal sentences; the shorter one otherwise).
 """
+
 from __future__ import annotations
 
 from difflib import SequenceMatcher
@@ -43,9 +44,15 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
             equal = other == mine
             if (equal and j < k) or (not equal and _contains(other, mine)):
                 where = "earlier" if j < k else "later"
-                found.append(Finding(REPEATED, k, (0, len(sentences[k].text)),
-                                     f"this sentence repeats, nearly word for word, one {where} in the text "
-                                     f"(\"{quoted(sentences[j].text)}\"): a pull quote or a copy left in"))
+                found.append(
+                    Finding(
+                        REPEATED,
+                        k,
+                        (0, len(sentences[k].text)),
+                        f"this sentence repeats, nearly word for word, one {where} in the text "
+                        f'("{quoted(sentences[j].text)}"): a pull quote or a copy left in',
+                    )
+                )
                 break
     return found
 

@@ -13,6 +13,7 @@ finding: one could be a borrowed word or a quoted title, two in a sentence are a
 stretch of SECTION_WORDS words or more that lingua reads as German (its mixed-language detection) with a German
 function word outside any name in it ("... and come gut therapiert und komme zurecht").
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,11 +28,17 @@ LINGUA_SURE = 0.95
 LINGUA_MIN_CHARS = 4
 SECTION_WORDS = 3
 # German function words that are English words too, so no evidence of German in English text
-_ALSO_ENGLISH = {fold(w) for w in """die war man so also in an am hat will was wo bin da er um es du ja mal den
-    ob des me hier""".split()}
-GERMAN = (STOPWORDS["de"] - STOPWORDS["en"] - _ALSO_ENGLISH) | {fold(w) for w in """nicht kein keine keinen
+_ALSO_ENGLISH = {
+    fold(w)
+    for w in """die war man so also in an am hat will was wo bin da er um es du ja mal den
+    ob des me hier""".split()
+}
+GERMAN = (STOPWORDS["de"] - STOPWORDS["en"] - _ALSO_ENGLISH) | {
+    fold(w)
+    for w in """nicht kein keine keinen
     sich uns euch mir dir ihm ihn wir dass ab bis ohne sondern jedoch bereits immer wieder heute gestern
-    morgen jetzt sehr viele viel mehr""".split()}
+    morgen jetzt sehr viele viel mehr""".split()
+}
 _GERMAN_LETTERS = re.compile("[\u00e4\u00f6\u00fc\u00df\u00c4\u00d6\u00dc]")
 
 
@@ -63,8 +70,11 @@ def german_sections(text: str) -> list[tuple[int, int]]:
     if found is None:
         return []
     detector, german = found
-    return [(r.start_index, r.end_index) for r in detector.detect_multiple_languages_of(text)
-            if r.language == german and r.word_count >= SECTION_WORDS]
+    return [
+        (r.start_index, r.end_index)
+        for r in detector.detect_multiple_languages_of(text)
+        if r.language == german and r.word_count >= SECTION_WORDS
+    ]
 
 
 def _names(sentence: Sentence) -> list[tuple[int, int, str]]:
@@ -92,18 +102,25 @@ def find(sentences: Sequence[Sentence]) -> list[Finding]:
         spans = german_words(sentence)
         if 0 < len(spans) < MIN_WORDS:
             names = _names(sentence)
-            function_words = [(a, b) for a, b in spans if fold(sentence.text[a:b]) in GERMAN
-                              and not any(x <= a < y for x, y, _ in names)]
+            function_words = [
+                (a, b)
+                for a, b in spans
+                if fold(sentence.text[a:b]) in GERMAN and not any(x <= a < y for x, y, _ in names)
+            ]
             sections = german_sections(sentence.text) if function_words else []
             spans = [(x, y) for x, y in sections if any(x <= a < y for a, _ in function_words)]
         if len(spans) >= MIN_WORDS or (spans and spans[0] not in german_words(sentence)):
             start, end = spans[0][0], spans[-1][1]
-            shown = ", ".join(f"\"{sentence.text[a:b]}\"" for a, b in spans[:4])
-            found.append(Finding(UNTRANSLATED, k, (start, end),
-                                 f"German words were left untranslated here ({shown}): this part of the sentence "
-                                 "was not translated"))
+            shown = ", ".join(f'"{sentence.text[a:b]}"' for a, b in spans[:4])
+            found.append(
+                Finding(
+                    UNTRANSLATED,
+                    k,
+                    (start, end),
+                    f"German words were left untranslated here ({shown}): this part of the sentence was not translated",
+                )
+            )
     return found
 
 
-CHECK = Check(UNTRANSLATED, find, what="German words left in the English text (function words, ä ö ü ß), "
-                                       "outside names")
+CHECK = Check(UNTRANSLATED, find, what="German words left in the English text (function words, ä ö ü ß), outside names")

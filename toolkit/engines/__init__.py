@@ -1,4 +1,5 @@
 """Engine specs -> engines. A spec is `kind:argument`; each kind's module is imported only when used."""
+
 from __future__ import annotations
 
 import importlib
@@ -19,7 +20,8 @@ def load(spec: str) -> Engine:
     kind, sep, argument = spec.partition(":")
     if not sep or not argument or kind not in KINDS:
         raise ToolkitError(
-            f"unknown engine spec {spec!r}: use one of " + ", ".join(f"{k}:..." for k in KINDS)
+            f"unknown engine spec {spec!r}: use one of "
+            + ", ".join(f"{k}:..." for k in KINDS)
             + " (e.g. apertium:eng-spa, file:renderings.txt)"
         )
     module_name, class_name = KINDS[kind].split(":")

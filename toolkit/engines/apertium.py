@@ -1,4 +1,5 @@
 """Apertium, rule-based MT that runs offline from Debian packages. `apertium:eng-spa` serves en<->es."""
+
 from __future__ import annotations
 
 import functools
@@ -84,8 +85,11 @@ def pairs_serving(lang: str, other: Optional[str] = None) -> list[str]:
 
 def packages_serving(lang: str, other: Optional[str] = None) -> list[str]:
     """Debian packages whose pair would serve lang (with other): e.g. ["apertium-eng-spa (en<->es)"]."""
-    return [f"{package} ({'<->'.join(_langs(DEBIAN_PAIRS[package]) or ())})" for package in DEBIAN_PAIRS
-            if DEBIAN_PAIRS[package] in _serving(DEBIAN_PAIRS.values(), lang, other)]
+    return [
+        f"{package} ({'<->'.join(_langs(DEBIAN_PAIRS[package]) or ())})"
+        for package in DEBIAN_PAIRS
+        if DEBIAN_PAIRS[package] in _serving(DEBIAN_PAIRS.values(), lang, other)
+    ]
 
 
 def _install_hint(pair: str) -> str:
@@ -96,9 +100,11 @@ def _install_hint(pair: str) -> str:
     if not langs:
         return "Debian has no package for it"
     with_either = [p for a in langs for p in packages_serving(a)]
-    return (f"Debian has no Apertium package for {'-'.join(langs)}"
-            + (f"; its pairs with these languages: {', '.join(dict.fromkeys(with_either))}" if with_either else
-               "; use a file: or model engine (toolkit models list --pair " + "-".join(langs) + ")"))
+    return f"Debian has no Apertium package for {'-'.join(langs)}" + (
+        f"; its pairs with these languages: {', '.join(dict.fromkeys(with_either))}"
+        if with_either
+        else "; use a file: or model engine (toolkit models list --pair " + "-".join(langs) + ")"
+    )
 
 
 @functools.lru_cache(maxsize=None)
@@ -129,6 +135,7 @@ class ApertiumEngine(Engine):
                     f"(installed pairs: {', '.join(installed_pairs()) or 'none'})"
                 )
         self.pair = pair
+
     def signature_fields(self) -> SignatureFields:
         # sep:para names how sentences are fed (one paragraph each): renderings made otherwise are not reused
         return [("apertium", self.pair), ("v", _package_version("apertium-" + self.pair)), ("sep", "para")]
@@ -151,8 +158,7 @@ class ApertiumEngine(Engine):
         todo = [t for t in texts if t]
         # A blank line between sentences is a paragraph break to Apertium: with a single newline, a line
         # without a final stop runs into the next one and transfer rules move words across the line break.
-        done = subprocess.run(["apertium", "-u", mode], input="\n\n".join(todo) + "\n",
-                              capture_output=True, text=True)
+        done = subprocess.run(["apertium", "-u", mode], input="\n\n".join(todo) + "\n", capture_output=True, text=True)
         if done.returncode != 0:
             raise ToolkitError(f"apertium {mode} failed: {done.stderr.strip()[:300]}")
         lines = [line.strip() for line in done.stdout.strip("\n").split("\n\n")] if todo else []

@@ -1,4 +1,5 @@
 """The engine interface: something that translates a batch of sentences from one language to another."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

@@ -5,6 +5,7 @@ $TOOLKIT_MODELS/ct2 (default ~/.cache/toolkit/models/ct2) and reused. int8 on CP
 int8_float16 when asked (`?compute_type=int8_float16`). Tokenising stays with the model's own tokenizer, so the
 input ids are exactly those the hf: engine feeds the model.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,10 @@ def _converter(path: Path):
     class Converter(ctranslate2.converters.TransformersConverter):
         def load_tokenizer(self, tokenizer_class, model_name_or_path, **kwargs):
             tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
-            if getattr(tokenizer, "lang_token_to_id", None) and "additional_special_tokens" not in \
-                    tokenizer.special_tokens_map:
+            if (
+                getattr(tokenizer, "lang_token_to_id", None)
+                and "additional_special_tokens" not in tokenizer.special_tokens_map
+            ):
                 return _LanguageTokensListed(tokenizer)
             return tokenizer
 
@@ -75,7 +78,9 @@ def convert(model: Model, compute_type: str) -> Path:
         _converter(model.path).convert(str(partial), quantization=compute_type, force=True)
     except Exception as err:  # the converter raises bare ValueError/RuntimeError/OSError for unsupported models
         shutil.rmtree(partial, ignore_errors=True)
-        raise ToolkitError(f"cannot convert {model.model_id} for CTranslate2: {str(err).splitlines()[0][:200]}") from None
+        raise ToolkitError(
+            f"cannot convert {model.model_id} for CTranslate2: {str(err).splitlines()[0][:200]}"
+        ) from None
     try:
         os.replace(partial, target)  # atomic: a killed conversion never leaves a half model behind
     except OSError:  # another process finished first; theirs is as good as ours
@@ -100,8 +105,10 @@ class CT2Engine(NeuralEngine):
         except (RuntimeError, ValueError) as err:  # e.g. device=cuda on a machine without a usable GPU
             raise ToolkitError(f"CTranslate2 cannot use device {device}: {str(err).splitlines()[0][:200]}") from None
         if self.compute_type not in supported:
-            raise ToolkitError(f"compute type {self.compute_type} is not supported on {device}: use one of "
-                               + ", ".join(sorted(supported)))
+            raise ToolkitError(
+                f"compute type {self.compute_type} is not supported on {device}: use one of "
+                + ", ".join(sorted(supported))
+            )
 
     def signature_fields(self) -> SignatureFields:
         import ctranslate2
@@ -112,8 +119,11 @@ class CT2Engine(NeuralEngine):
         import ctranslate2
 
         return ctranslate2.Translator(
-            str(convert(model, self.compute_type)), device=self.device, compute_type=self.compute_type,
-            inter_threads=1, intra_threads=self.settings["threads"],
+            str(convert(model, self.compute_type)),
+            device=self.device,
+            compute_type=self.compute_type,
+            inter_threads=1,
+            intra_threads=self.settings["threads"],
         )
 
     def _generate(self, model: Model, batch: list[list[int]], tgt: str, min_len: int, max_len: int) -> list[str]:
@@ -123,7 +133,12 @@ class CT2Engine(NeuralEngine):
         if model.family != "marian":  # NLLB / M2M-100: the target language token starts the output
             prefix = [[languages.language_token(model.family, tgt)]] * len(batch)
         results = model.backend.translate_batch(
-            source, target_prefix=prefix, beam_size=self.settings["beam"], max_batch_size=len(batch),
-            max_decoding_length=max_len, min_decoding_length=min_len, max_input_length=0,
+            source,
+            target_prefix=prefix,
+            beam_size=self.settings["beam"],
+            max_batch_size=len(batch),
+            max_decoding_length=max_len,
+            min_decoding_length=min_len,
+            max_input_length=0,
         )
         return [decode(model, tokenizer.convert_tokens_to_ids(r.hypotheses[0])) for r in results]

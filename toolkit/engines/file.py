@@ -4,6 +4,7 @@ Formats: `.tsv` (source<TAB>rendering per line) and `.jsonl` ({"source": ..., "r
 by the sentence text, so they serve any direction; any other file is one rendering per line, taken in order
 (its line count must match the sentences it renders).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,7 +42,7 @@ class FileEngine(Engine):
                     self.table[record["source"].strip()] = record["rendering"].strip()
                 except (ValueError, KeyError, TypeError, AttributeError):
                     raise ToolkitError(
-                        f"{self.path}:{number}: expected a JSON object with \"source\" and \"rendering\""
+                        f'{self.path}:{number}: expected a JSON object with "source" and "rendering"'
                     ) from None
 
     def signature_fields(self) -> SignatureFields:

@@ -3,6 +3,7 @@
 The device is chosen automatically (CUDA in half precision when there is one, else CPU in float32); decoding
 is greedy or beam search, never sampling, so the same input gives the same output.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,7 +43,9 @@ class HFEngine(NeuralEngine):
         try:
             network = AutoModelForSeq2SeqLM.from_pretrained(model.path, dtype=self.dtype)
         except (OSError, ValueError) as err:
-            raise ToolkitError(f"cannot load the weights of {model.model_id}: {str(err).splitlines()[0][:200]}") from None
+            raise ToolkitError(
+                f"cannot load the weights of {model.model_id}: {str(err).splitlines()[0][:200]}"
+            ) from None
         return network.to(self.device).eval()
 
     def _generate(self, model: Model, batch: list[list[int]], tgt: str, min_len: int, max_len: int) -> list[str]:
@@ -54,10 +57,13 @@ class HFEngine(NeuralEngine):
         input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
         mask = torch.zeros((len(batch), width), dtype=torch.long)
         for k, row in enumerate(batch):
-            input_ids[k, :len(row)] = torch.tensor(row)
-            mask[k, :len(row)] = 1
+            input_ids[k, : len(row)] = torch.tensor(row)
+            mask[k, : len(row)] = 1
         options: dict[str, Any] = dict(
-            num_beams=self.settings["beam"], do_sample=False, max_new_tokens=max_len, min_new_tokens=min_len,
+            num_beams=self.settings["beam"],
+            do_sample=False,
+            max_new_tokens=max_len,
+            min_new_tokens=min_len,
             # CTranslate2 does not force </s> at the length limit; neither do we, so both back ends agree.
             forced_eos_token_id=None,
         )
@@ -67,8 +73,10 @@ class HFEngine(NeuralEngine):
             options["bad_words_ids"] = [[pad]]  # <pad> starts the decoder; OPUS-MT never emits it
         else:
             options["forced_bos_token_id"] = tokenizer.convert_tokens_to_ids(
-                languages.language_token(model.family, tgt))
+                languages.language_token(model.family, tgt)
+            )
         with torch.inference_mode():
             output = model.backend.generate(
-                input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device), **options)
+                input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device), **options
+            )
         return [decode(model, row) for row in output.tolist()]

@@ -6,6 +6,7 @@ Spec argument: one or more model ids (hub ids or local folders) joined by `+`, t
 `Helsinki-NLP/opus-mt-en-de+Helsinki-NLP/opus-mt-de-en?beam=4&pivot=de`. Several models make one engine that
 routes each direction to the model that serves it, which is how two one-way OPUS-MT models make a round trip.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,8 +60,10 @@ def parse_argument(argument: str) -> tuple[list[str], dict[str, Any]]:
 
 
 def missing_model_message(model_id: str) -> str:
-    return (f"model {model_id} is not downloaded: run `toolkit models download --model {model_id}` "
-            "on a machine with internet (or give a local model folder)")
+    return (
+        f"model {model_id} is not downloaded: run `toolkit models download --model {model_id}` "
+        "on a machine with internet (or give a local model folder)"
+    )
 
 
 def resolve(model_id: str) -> tuple[Path, str]:
@@ -115,8 +118,11 @@ class Model:
     backend: Any = field(default=None, repr=False)  # what the engine loaded: a torch model or a Translator
 
     def supports(self, src: str, tgt: str) -> bool:
-        return src != tgt and (self.sources is None or src in self.sources) and (
-            self.targets is None or tgt in self.targets)
+        return (
+            src != tgt
+            and (self.sources is None or src in self.sources)
+            and (self.targets is None or tgt in self.targets)
+        )
 
     def describe(self) -> str:
         def side(langs):
@@ -145,8 +151,9 @@ def load_model(model_id: str) -> Model:
     max_input = min(int(n) for n in limits if n and n < 1_000_000) if any(limits) else 512
     # M2M-100's language tokens are not "special" to transformers 5, so decoding alone would keep `__en__`.
     strip_ids = frozenset(tokenizer.all_special_ids) | frozenset(getattr(tokenizer, "lang_token_to_id", {}).values())
-    return Model(model_id, path, revision, family, tokenizer, config, sources, targets, target_tokens, max_input,
-                 strip_ids)
+    return Model(
+        model_id, path, revision, family, tokenizer, config, sources, targets, target_tokens, max_input, strip_ids
+    )
 
 
 def detect_family(model_id: str, config, tokenizer) -> str:
@@ -210,10 +217,11 @@ def encode(model: Model, sentences: list[str], src: str, tgt: str) -> list[list[
         warnings.warn(
             f"{len(long)} sentence(s) longer than the {model.max_input} tokens {model.model_id} reads were cut "
             f"to that length; their ends are not translated (first: {sentences[long[0]][:60]!r}...)",
-            TruncationWarning, stacklevel=3,
+            TruncationWarning,
+            stacklevel=3,
         )
         for k in long:  # keep the closing special token (</s>) so the model still sees a finished sentence
-            ids[k] = ids[k][:model.max_input - 1] + ids[k][-1:]
+            ids[k] = ids[k][: model.max_input - 1] + ids[k][-1:]
     return ids
 
 

@@ -10,6 +10,7 @@ toolkit/learnt/data. Importing this package imports no torch:
     model.score([("He paid 2,000 euros.", "He paid 1,000 euros.")])   # numpy array of probabilities
     str(model.signature), model.threshold
 """
+
 from .model import DivergenceModel, Signature, available, load, read_recipe, signature, threshold
 
 __all__ = ["DivergenceModel", "Signature", "available", "load", "read_recipe", "signature", "threshold"]

@@ -6,6 +6,7 @@ time they are folded into W once (`merge`), so scoring costs what the base model
 than through peft: two small functions, no extra dependency at run time, and the saved tensors are named by
 the base model's own module paths.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,14 @@ import torch
 from torch import nn
 
 # BERT's linear layers: attention (query, key, value, its output) and the feed-forward pair
-TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
-           "intermediate.dense", "output.dense")
+TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
 
 
 class LoRALinear(nn.Module):
@@ -54,8 +61,14 @@ def _targets(model: nn.Module, targets: Iterable[str], first_layer: int = 0) -> 
     return names
 
 
-def add_lora(model: nn.Module, r: int = 16, alpha: float = 32.0, dropout: float = 0.0,
-             targets: Iterable[str] = TARGETS, first_layer: int = 0) -> list[str]:
+def add_lora(
+    model: nn.Module,
+    r: int = 16,
+    alpha: float = 32.0,
+    dropout: float = 0.0,
+    targets: Iterable[str] = TARGETS,
+    first_layer: int = 0,
+) -> list[str]:
     """Replace the target linear layers of `model` (in encoder layers >= first_layer) in place; returns their
     names. Adapting only the upper layers spares the backward pass through the lower ones."""
     names = _targets(model, targets, first_layer)
@@ -69,8 +82,11 @@ def add_lora(model: nn.Module, r: int = 16, alpha: float = 32.0, dropout: float 
 
 
 def lora_state(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {name: tensor.detach().clone() for name, tensor in model.state_dict().items()
-            if name.endswith((".lora_A", ".lora_B"))}
+    return {
+        name: tensor.detach().clone()
+        for name, tensor in model.state_dict().items()
+        if name.endswith((".lora_A", ".lora_B"))
+    }
 
 
 def merge_lora(model: nn.Module) -> None:

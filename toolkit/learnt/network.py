@@ -5,6 +5,7 @@ imports torch and transformers, so only those import it.
 The head reads the [CLS] vector and the mean of the token vectors (padding masked out), concatenated, through
 one hidden layer to one logit: "these two texts differ in meaning".
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,7 @@ class NetworkConfig:
     lora_dropout: float = 0.05
     head_hidden: int = 256
     max_length: int = 128
-    first_layer: int = 2          # LoRA on encoder layers >= first_layer
+    first_layer: int = 2  # LoRA on encoder layers >= first_layer
     targets: tuple[str, ...] = TARGETS
 
 
@@ -54,8 +55,9 @@ class CrossEncoder(nn.Module):
         self.head = Head(hidden, config.head_hidden)
 
     def forward(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
-        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+        states = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
         return self.head(states, attention_mask)
 
 

@@ -7,6 +7,7 @@ The artifact is a folder with `adapter.safetensors` (the adapters' A and B tenso
 as the learnt divergence model finds it (toolkit.learnt.model.base_dir). torch and transformers are imported
 only when an encoder is built.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,8 +47,9 @@ def mean_pooled(encoder, tokenizer, texts: Sequence[str], max_length: int = MAX_
     import torch
 
     batch = tokenizer(list(texts), padding=True, truncation=True, max_length=max_length, return_tensors="pt")
-    states = encoder(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                     token_type_ids=batch.get("token_type_ids")).last_hidden_state
+    states = encoder(
+        input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], token_type_ids=batch.get("token_type_ids")
+    ).last_hidden_state
     weights = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
     mean = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
     return torch.nn.functional.normalize(mean, dim=-1)
@@ -56,15 +58,18 @@ def mean_pooled(encoder, tokenizer, texts: Sequence[str], max_length: int = MAX_
 def read_recipe(folder: Path) -> dict:
     path = Path(folder) / RECIPE
     if not path.exists():
-        raise Unavailable(f"no sentence encoder in {folder}: {RECIPE} is missing "
-                          "(`make train-align` builds it from the shared evaluation data)")
+        raise Unavailable(
+            f"no sentence encoder in {folder}: {RECIPE} is missing "
+            "(`make train-align` builds it from the shared evaluation data)"
+        )
     try:
         recipe = json.loads(path.read_text())
         shape = recipe["network"]
         LoRAShape(int(shape["r"]), float(shape["alpha"]), int(shape["first_layer"]), tuple(shape["targets"]))
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-        raise Unavailable(f"{path} is damaged ({type(error).__name__}: {error}); "
-                          "rebuild it with `make train-align`") from None
+        raise Unavailable(
+            f"{path} is damaged ({type(error).__name__}: {error}); rebuild it with `make train-align`"
+        ) from None
     return recipe
 
 
@@ -73,9 +78,11 @@ def signature(folder: Path) -> str:
     which separate a signature's fields)."""
     recipe = read_recipe(folder)
     signed = json.dumps({k: v for k, v in recipe.items() if k not in UNSIGNED}, sort_keys=True)
-    return (f"{recipe.get('base', 'unknown')}+{recipe.get('name', Path(folder).name)}"
-            f".{str(recipe.get('adapter_sha256', '?'))[:12]}~recipe.{hashlib.sha256(signed.encode()).hexdigest()[:12]}"
-            f"~data.{str(recipe.get('data_digest', '?'))[:12]}")
+    return (
+        f"{recipe.get('base', 'unknown')}+{recipe.get('name', Path(folder).name)}"
+        f".{str(recipe.get('adapter_sha256', '?'))[:12]}~recipe.{hashlib.sha256(signed.encode()).hexdigest()[:12]}"
+        f"~data.{str(recipe.get('data_digest', '?'))[:12]}"
+    )
 
 
 def _base(base: Optional[str | Path]) -> Path:
@@ -106,8 +113,9 @@ def load_folded(base: Path, folder: Path, recipe: dict):
 
     shape = recipe["network"]
     encoder = load_encoder(base)
-    names = add_lora(encoder, int(shape["r"]), float(shape["alpha"]), 0.0, tuple(shape["targets"]),
-                     int(shape["first_layer"]))
+    names = add_lora(
+        encoder, int(shape["r"]), float(shape["alpha"]), 0.0, tuple(shape["targets"]), int(shape["first_layer"])
+    )
     path = Path(folder) / ADAPTER
     try:
         tensors = load_file(str(path))
@@ -117,8 +125,10 @@ def load_folded(base: Path, folder: Path, recipe: dict):
         raise Unavailable(f"{path} is not a readable safetensors file ({str(error).splitlines()[0]})") from None
     expected = {f"{n}.lora_{m}" for n in names for m in "AB"}
     if set(tensors) != expected:
-        raise Unavailable(f"{path} does not fit this base model ({len(set(tensors) & expected)} of "
-                          f"{len(expected)} adapter tensors match)")
+        raise Unavailable(
+            f"{path} does not fit this base model ({len(set(tensors) & expected)} of "
+            f"{len(expected)} adapter tensors match)"
+        )
     try:
         encoder.load_state_dict({k: v.float() for k, v in tensors.items()}, strict=False)
     except RuntimeError as error:
@@ -131,18 +141,20 @@ class AdaptedEncoder:
     """meaning.Encoder over a base model and a saved adapter: encode(texts) -> unit vectors (numpy), each
     distinct text embedded once for the life of the encoder."""
 
-    def __init__(self, folder: Optional[str | Path] = None, base: Optional[str | Path] = None,
-                 batch_size: int = BATCH):
+    def __init__(self, folder: Optional[str | Path] = None, base: Optional[str | Path] = None, batch_size: int = BATCH):
         folder = Path(folder or FRENCH)
         recipe = read_recipe(folder)
         where = _base(base)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local folders only, never the hub
         from .network import file_sha256, load_tokenizer
 
-        if recipe.get("adapter_sha256") not in (None, file_sha256(folder / ADAPTER) if (folder / ADAPTER).exists()
-                                                 else None):
-            raise Unavailable(f"{folder / ADAPTER} does not match its recipe (hash differs); "
-                              "rebuild it with `make train-align`")
+        if recipe.get("adapter_sha256") not in (
+            None,
+            file_sha256(folder / ADAPTER) if (folder / ADAPTER).exists() else None,
+        ):
+            raise Unavailable(
+                f"{folder / ADAPTER} does not match its recipe (hash differs); rebuild it with `make train-align`"
+            )
         from ..quiet import quiet_libraries
 
         with quiet_libraries():  # the base is loaded without its pooler: no report of the unused keys
@@ -159,7 +171,7 @@ class AdaptedEncoder:
         todo = sorted({t for t in texts if t not in self._vectors}, key=lambda t: (len(t), t))
         with torch.inference_mode():
             for start in range(0, len(todo), self.batch_size):  # sorted by length: little padding a batch
-                chunk = todo[start:start + self.batch_size]
+                chunk = todo[start : start + self.batch_size]
                 vectors = mean_pooled(self.encoder, self.tokenizer, chunk, self.max_length).numpy()
                 self._vectors.update(zip(chunk, vectors.astype(np.float32)))
         if not texts:

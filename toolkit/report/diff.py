@@ -5,6 +5,7 @@ case-insensitively: a reader wants to see which *words* changed, and a moved com
 MT engine is noise that would bury the real change. Spans are character offsets into the original strings, so
 the page can highlight the very text it prints (escaped piece by piece, never as a whole marked-up string).
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,9 @@ def _spans(tokens: list[re.Match], ranges: list[tuple[int, int]]) -> list[Span]:
 
 def word_diff(a: str, b: str) -> WordDiff:
     a_tokens, b_tokens = _tokens(a), _tokens(b)
-    matcher = SequenceMatcher(None, [t.group().casefold() for t in a_tokens],
-                              [t.group().casefold() for t in b_tokens], autojunk=False)
+    matcher = SequenceMatcher(
+        None, [t.group().casefold() for t in a_tokens], [t.group().casefold() for t in b_tokens], autojunk=False
+    )
     removed, added = [], []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op in ("replace", "delete") and i2 > i1:
@@ -48,7 +50,9 @@ def word_diff(a: str, b: str) -> WordDiff:
     return WordDiff(_spans(a_tokens, removed), _spans(b_tokens, added), similarity)
 
 
-def closest(reference: str, candidates: Mapping[str, str], scores: Optional[Mapping[str, float]] = None) -> Optional[str]:
+def closest(
+    reference: str, candidates: Mapping[str, str], scores: Optional[Mapping[str, float]] = None
+) -> Optional[str]:
     """The name of the candidate closest to `reference`; scores: {name: the run's chrF++ of that candidate}.
 
     The run's own chrF++ per rendering decides when every candidate has one, so the report agrees with the

@@ -12,6 +12,7 @@ toggle; a bead that is not flagged shows no reasons at all, only that toggle. Th
 from toolkit/severity.py, the definitions the verdicts are made from. What a run could see (round trips only,
 or an original) is said at the top; how it was made (engines, signature) at the bottom.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,7 +36,8 @@ ROUND_TRIPS_ONLY = (
     "Judged without the original: each sentence was compared with machine round trips (into another language "
     "and back). They show where the text itself is damaged or reads oddly, but they copy most of a translator's "
     "mistakes faithfully, so a wrong number, a dropped negation or a missing sentence can pass unseen. Give "
-    "the original (--original FILE --original-lang LANG) to make the judgement much stronger.")
+    "the original (--original FILE --original-lang LANG) to make the judgement much stronger."
+)
 
 
 # What a flag means in each mode, and the mode's false-flag rate as eval/benchmarks/trust.py measured it on
@@ -43,18 +45,18 @@ ROUND_TRIPS_ONLY = (
 TRUST_FILE = Path(__file__).resolve().parent.parent / "data" / "trust.json"
 FLAG_MEANS = {
     "rt2": "Here a flag means that the text itself looks damaged (found by reading the translation: text lost, "
-           "quotation marks, a fragment, German words left in), or that both round trips disagree with the "
-           "sentence in a way their engines' habits do not explain. Without the original nothing can confirm "
-           "that the meaning changed, so round trips alone never make a flag critical.",
+    "quotation marks, a fragment, German words left in), or that both round trips disagree with the "
+    "sentence in a way their engines' habits do not explain. Without the original nothing can confirm "
+    "that the meaning changed, so round trips alone never make a flag critical.",
     "rt1": "Here a flag means that the text itself looks damaged (found by reading the translation), or that "
-           "the round trip disagrees with the sentence in its wording. One round trip confirms nothing on its "
-           "own: numbers, negations, names and questions are not compared, and no flag from it is critical.",
+    "the round trip disagrees with the sentence in its wording. One round trip confirms nothing on its "
+    "own: numbers, negations, names and questions are not compared, and no flag from it is critical.",
     "others": "Here a flag means that the translation says something other than the other translations (or "
-              "machine translations) it was compared with, or that the text itself looks damaged. Without the "
-              "original a single rendering confirms nothing: no flag from one rendering alone is critical.",
+    "machine translations) it was compared with, or that the text itself looks damaged. Without the "
+    "original a single rendering confirms nothing: no flag from one rendering alone is critical.",
     "original": "Here a flag means that the translation says something other than what the original and its "
-                "machine translations say, or that the text itself looks damaged. A critical flag is a changed "
-                "number or date, a negation added or dropped, or a word turned into its opposite.",
+    "machine translations say, or that the text itself looks damaged. A critical flag is a changed "
+    "number or date, a negation added or dropped, or a word turned into its opposite.",
 }
 
 
@@ -83,9 +85,11 @@ def flag_meaning(summary: Mapping) -> str:
     mode = run_mode(summary)
     measured = (measured_rates().get("modes") or {}).get(mode)
     if measured:
-        rate = (f" Measured on {measured['sentences']} sentences of correct human translations of German news "
-                f"({measured['what']}): {measured['flagged']:.1%} flagged, {measured['critical']:.1%} critical; "
-                "so expect about that share of flags even where the translation is right.")
+        rate = (
+            f" Measured on {measured['sentences']} sentences of correct human translations of German news "
+            f"({measured['what']}): {measured['flagged']:.1%} flagged, {measured['critical']:.1%} critical; "
+            "so expect about that share of flags even where the translation is right."
+        )
     else:
         rate = " How often this mode flags correct translations has not been measured yet."
     return FLAG_MEANS[mode] + rate
@@ -116,7 +120,8 @@ def render_html(judgements: Sequence[Judgement], summary: Mapping, plot: bool = 
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_asset('report.css')}</style></head>\n<body>\n"
-        + "\n".join(part for part in body if part) + "\n</body></html>\n"
+        + "\n".join(part for part in body if part)
+        + "\n</body></html>\n"
     )
 
 
@@ -127,13 +132,19 @@ def _asset(name: str) -> str:
 def _json_script(element_id: str, value) -> str:
     """JSON inside <script>: <, > and & as \\u escapes, so no string in it can close the element."""
     text = json.dumps(value, ensure_ascii=False, default=str)
-    for char, code in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return f'<script type="application/json" id="{escape(element_id)}">{text}</script>'
 
 
 # --- top of the page: what was compared, how much was flagged, and the signature ---
+
 
 def _document_name(summary: Mapping) -> str:
     return str((summary.get("translation") or {}).get("path") or "translation")
@@ -144,15 +155,17 @@ def _side(info: Optional[Mapping], what: str) -> str:
         return f"<dt>{what}</dt><dd>not available: judged by round trips alone</dd>"
     sentences = info.get("sentences")
     counted = f", {escape(str(sentences))} sentences" if sentences is not None else ""
-    return (f"<dt>{what}</dt><dd><code>{escape(str(info.get('path') or '-'))}</code> "
-            f"({escape(str(info.get('lang') or '?'))}{counted})</dd>")
+    return (
+        f"<dt>{what}</dt><dd><code>{escape(str(info.get('path') or '-'))}</code> "
+        f"({escape(str(info.get('lang') or '?'))}{counted})</dd>"
+    )
 
 
 def _summary(judgements: Sequence[Judgement], summary: Mapping) -> str:
     flagged = sum(j.flag for j in judgements)
     badges = " ".join(
-        f'<span class="badge sev-{s}">{s} {sum(j.severity == s for j in judgements)}</span>'
-        for s in SEVERITIES[1:])
+        f'<span class="badge sev-{s}">{s} {sum(j.severity == s for j in judgements)}</span>' for s in SEVERITIES[1:]
+    )
     details = [_side(summary.get("translation"), "translation"), _side(summary.get("original"), "original")]
     threshold = summary.get("threshold")
     # a run of a translation alone (no original in the summary) says what round trips can and cannot see
@@ -175,7 +188,8 @@ def _units(judgements: Sequence[Judgement]) -> str:
 def _made(summary: Mapping) -> str:
     """How the run was made, below the findings: the renderings, when, and the signature."""
     renderings = "".join(
-        f"<li><code>{escape(str(r.get('name', '')))}</code></li>" for r in summary.get("renderings") or [])
+        f"<li><code>{escape(str(r.get('name', '')))}</code></li>" for r in summary.get("renderings") or []
+    )
     details = [
         f"<dt>renderings</dt><dd><ul>{renderings}</ul></dd>" if renderings else "",
         f"<dt>created</dt><dd>{escape(str(summary['created']))}</dd>" if summary.get("created") else "",
@@ -202,23 +216,31 @@ def _plot(judgements: Sequence[Judgement], summary: Mapping) -> str:
         if plot is None:
             return '<p class="muted">No plot: matplotlib is not installed (pip install "toolkit[report]").</p>'
         data = base64.b64encode(plot.png).decode("ascii")
-        geometry = " ".join(f'data-{name}="{value:.6f}"' for name, value in zip(
-            ("left", "bottom", "right", "top", "xmin", "xmax", "ymin", "ymax"),
-            (*plot.axes, *plot.xlim, *plot.ylim)))
-        images.append(f'<img class="{shape}" src="data:image/png;base64,{data}" {geometry} '
-                      'alt="Divergence of each bead along the document, flagged beads marked by severity">')
+        geometry = " ".join(
+            f'data-{name}="{value:.6f}"'
+            for name, value in zip(
+                ("left", "bottom", "right", "top", "xmin", "xmax", "ymin", "ymax"), (*plot.axes, *plot.xlim, *plot.ylim)
+            )
+        )
+        images.append(
+            f'<img class="{shape}" src="data:image/png;base64,{data}" {geometry} '
+            'alt="Divergence of each bead along the document, flagged beads marked by severity">'
+        )
     return (
-        '<figure class="plot">' + "".join(images)
+        '<figure class="plot">'
+        + "".join(images)
         + "<figcaption>Divergence along the document; coloured dots are flagged beads, the dashed line is the "
         "threshold. Click or tap a point to jump to its bead.</figcaption></figure>"
     )
 
 
 def _legend() -> str:
-    severities = "".join(f'<li><span class="badge sev-{s}">{s}</span> {escape(SEVERITY_HELP[s])}</li>'
-                         for s in SEVERITIES)
+    severities = "".join(
+        f'<li><span class="badge sev-{s}">{s}</span> {escape(SEVERITY_HELP[s])}</li>' for s in SEVERITIES
+    )
     return (
-        '<details class="legend" id="legend" open><summary>How to read this</summary><ul>' + severities
+        '<details class="legend" id="legend" open><summary>How to read this</summary><ul>'
+        + severities
         + '<li><mark class="chg">words</mark> in the translation (or original) that the closest machine '
         "translation does not have</li>"
         '<li><mark class="alt">words</mark> in a machine translation that the text it renders does not have</li>'
@@ -238,17 +260,20 @@ def _controls(judgements: Sequence[Judgement]) -> str:
         return ""
     severities = "".join(
         f'<label class="chip sev-{s}"><input type="checkbox" name="severity" value="{s}" checked> '
-        f"{s} ({sum(j.severity == s for j in judgements)})</label>" for s in SEVERITIES)
+        f"{s} ({sum(j.severity == s for j in judgements)})</label>"
+        for s in SEVERITIES
+    )
     counts: dict[str, int] = {}  # {label: flagged beads with a reason of that kind}: what a reader can see
     for j in judgements:
         for kind in dict.fromkeys(label(r.signal) for r in j.reasons if j.flag):
             counts[kind] = counts.get(kind, 0) + 1
-    reasons = "".join(f'<option value="{escape(kind)}">{escape(kind)} ({count})</option>'
-                      for kind, count in sorted(counts.items()))
+    reasons = "".join(
+        f'<option value="{escape(kind)}">{escape(kind)} ({count})</option>' for kind, count in sorted(counts.items())
+    )
     # Hidden until the script runs: without JavaScript these controls could do nothing.
     return (
         '<nav id="controls" class="controls" aria-label="filter, sort and move between flags" hidden>'
-        f'<fieldset><legend>severity</legend>{severities}</fieldset>'
+        f"<fieldset><legend>severity</legend>{severities}</fieldset>"
         '<label>reason <select id="reason"><option value="">any</option>' + reasons + "</select></label>"
         '<label>order <select id="sort"><option value="flagged">flagged first, worst first</option>'
         '<option value="document">document order</option>'
@@ -269,6 +294,7 @@ def _help() -> str:
 
 # --- one bead ---
 
+
 def marked(text: str, marks: Mapping[str, Sequence[Span]]) -> str:
     """The text escaped, with every labelled span wrapped in <mark class="label ...">.
 
@@ -276,8 +302,10 @@ def marked(text: str, marks: Mapping[str, Sequence[Span]]) -> str:
     span boundary and each piece carries all the labels that cover it. Spans outside the text are clipped.
     """
     size = len(text)
-    clipped = {label: [(max(0, s), min(size, e)) for s, e in spans if min(size, e) > max(0, s)]
-               for label, spans in marks.items()}
+    clipped = {
+        label: [(max(0, s), min(size, e)) for s, e in spans if min(size, e) > max(0, s)]
+        for label, spans in marks.items()
+    }
     cuts = sorted({0, size, *(point for spans in clipped.values() for span in spans for point in span)})
     pieces = []
     for start, end in zip(cuts, cuts[1:]):
@@ -321,8 +349,15 @@ def _reasons(j: Judgement) -> str:
         return ""
     shown = "".join(_reason(r) for r in said[:SHOWN_REASONS])
     more = said[SHOWN_REASONS:]
-    rest = (f'<li class="more"><details><summary>{len(more)} more</summary><ul>'
-            + "".join(_reason(r) for r in more) + "</ul></details></li>") if more else ""
+    rest = (
+        (
+            f'<li class="more"><details><summary>{len(more)} more</summary><ul>'
+            + "".join(_reason(r) for r in more)
+            + "</ul></details></li>"
+        )
+        if more
+        else ""
+    )
     return f'<ul class="reasons">{shown}{rest}</ul>'
 
 
@@ -331,16 +366,21 @@ def _technical(j: Judgement) -> str:
     if not j.signals and not j.reasons:
         return ""
     reasons = "".join(
-        f'<li><code>{escape(r.signal)}</code> {escape(r.detail)}'
-        + (f'<br><span class="muted">{escape(r.technical)}</span>' if r.technical else "") + "</li>"
-        for r in j.reasons)
-    rows = "".join(f'<tr><th scope="row">{escape(name)}</th><td>{value:.4g}</td></tr>'
-                   for name, value in j.signals.items())
-    what = "technical detail" if j.flag else ("details: noticed, but not enough for a flag" if j.reasons
-                                              else "details")
-    return (f'<details class="signals"><summary>{what}</summary>'
-            + (f'<ul class="technical">{reasons}</ul>' if reasons else "")
-            + (f"<table>{rows}</table>" if rows else "") + "</details>")
+        f"<li><code>{escape(r.signal)}</code> {escape(r.detail)}"
+        + (f'<br><span class="muted">{escape(r.technical)}</span>' if r.technical else "")
+        + "</li>"
+        for r in j.reasons
+    )
+    rows = "".join(
+        f'<tr><th scope="row">{escape(name)}</th><td>{value:.4g}</td></tr>' for name, value in j.signals.items()
+    )
+    what = "technical detail" if j.flag else ("details: noticed, but not enough for a flag" if j.reasons else "details")
+    return (
+        f'<details class="signals"><summary>{what}</summary>'
+        + (f'<ul class="technical">{reasons}</ul>' if reasons else "")
+        + (f"<table>{rows}</table>" if rows else "")
+        + "</details>"
+    )
 
 
 def _ids(label: str, ids: Sequence[int]) -> str:
@@ -364,10 +404,24 @@ def _bead(j: Judgement, summary: Mapping) -> str:
     texts = []
     if aligned:
         original_marks = {"chg": word_diff(j.original, back[best_back]).removed if best_back else []}
-        texts.append(_text("original", "original" + (f" ({o_lang})" if o_lang else ""), j.original,
-                           original_marks, "nothing in the original: the translation added this"))
-    texts.append(_text("translation", "translation" + (f" ({t_lang})" if t_lang else ""), j.translation,
-                       translation_marks, "nothing in the translation: this was left out"))
+        texts.append(
+            _text(
+                "original",
+                "original" + (f" ({o_lang})" if o_lang else ""),
+                j.original,
+                original_marks,
+                "nothing in the original: the translation added this",
+            )
+        )
+    texts.append(
+        _text(
+            "translation",
+            "translation" + (f" ({t_lang})" if t_lang else ""),
+            j.translation,
+            translation_marks,
+            "nothing in the translation: this was left out",
+        )
+    )
     texts.append(_renderings(j, best, best_back))
     ids = _ids("translation", j.translation_ids) + (" · " + _ids("original", j.original_ids) if aligned else "")
     width = max(0.0, min(1.0, j.divergence)) * 100
@@ -380,6 +434,9 @@ def _bead(j: Judgement, summary: Mapping) -> str:
         f"</span></span>{j.divergence:.2f}</span>"
         f'<span class="ids">{escape(ids)}</span></header>'
         + _reasons(j)
-        + f'<div class="texts{" aligned" if aligned else ""}">' + "".join(texts) + "</div>"
-        + _technical(j) + "</article>"
+        + f'<div class="texts{" aligned" if aligned else ""}">'
+        + "".join(texts)
+        + "</div>"
+        + _technical(j)
+        + "</article>"
     )

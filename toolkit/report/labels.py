@@ -2,6 +2,7 @@
 not `numbers_unsupported`. The labels live with the kinds (toolkit/severity.py); a registered signal takes its
 family's label, and a name without one (a new family) shows as itself, so nothing is hidden from the filter.
 """
+
 from __future__ import annotations
 
 from ..severity import KINDS

@@ -3,6 +3,7 @@
 matplotlib is imported inside the function (it costs most of a second) and drawn through the Agg canvas on a
 bare Figure, never pyplot: no display is needed and no global figure state leaks between reports.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,9 @@ class Plot:
     ylim: tuple[float, float]
 
 
-def divergence_plot(judgements: Sequence[Judgement], threshold: Optional[float] = None,
-                    narrow: bool = False) -> Optional[Plot]:
+def divergence_plot(
+    judgements: Sequence[Judgement], threshold: Optional[float] = None, narrow: bool = False
+) -> Optional[Plot]:
     """The plot; None when matplotlib is not installed (the report then says so instead).
 
     narrow: drawn for a phone's width (about 390 px): a taller, narrower figure at twice the resolution, so
@@ -45,13 +47,26 @@ def divergence_plot(judgements: Sequence[Judgement], threshold: Optional[float] 
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     beads = [j.bead for j in judgements]
-    axes.plot(beads, [j.divergence for j in judgements], color="#868e96", linewidth=1, marker="o",
-              markersize=2.5, label="divergence")
+    axes.plot(
+        beads,
+        [j.divergence for j in judgements],
+        color="#868e96",
+        linewidth=1,
+        marker="o",
+        markersize=2.5,
+        label="divergence",
+    )
     for severity, colour in SEVERITY_COLOURS.items():
         marked = [j for j in judgements if j.flag and j.severity == severity]
         if marked:
-            axes.scatter([j.bead for j in marked], [j.divergence for j in marked], s=36, color=colour,
-                         zorder=3, label=f"{severity} ({len(marked)})")
+            axes.scatter(
+                [j.bead for j in marked],
+                [j.divergence for j in marked],
+                s=36,
+                color=colour,
+                zorder=3,
+                label=f"{severity} ({len(marked)})",
+            )
     if threshold is not None:
         axes.axhline(threshold, color="#495057", linestyle="--", linewidth=0.8, label=f"threshold {threshold:g}")
     axes.set_ylim(-0.02, 1.05)

@@ -7,6 +7,7 @@
 
 Starlette and uvicorn (the `serve` extra) are imported only here, when the server starts.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -29,9 +30,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(host: str = LOOPBACK, port: int = 8000, folder: str | Path = "runs/serve",
-          engines: Optional[list[str]] = None, cache: Optional[str] = "", threshold: Optional[float] = None,
-          fetch: bool = True, quiet: bool = False) -> None:
+def serve(
+    host: str = LOOPBACK,
+    port: int = 8000,
+    folder: str | Path = "runs/serve",
+    engines: Optional[list[str]] = None,
+    cache: Optional[str] = "",
+    threshold: Optional[float] = None,
+    fetch: bool = True,
+    quiet: bool = False,
+) -> None:
     """Serve the page and API until Ctrl-C: on `host` (loopback unless told; else a warning), `port` (0: a free
     one; the URL is printed), jobs under `folder`, requests limited to `engines` when given, renderings through
     `cache` ("" the default file, None none)."""
@@ -40,19 +48,27 @@ def serve(host: str = LOOPBACK, port: int = 8000, folder: str | Path = "runs/ser
 
         from .app import Settings, create_app
     except ImportError as err:
-        raise ToolkitError(f"toolkit serve needs the serve extra: pip install -e '.[serve]' ({err.name} is "
-                           "missing)") from None
+        raise ToolkitError(
+            f"toolkit serve needs the serve extra: pip install -e '.[serve]' ({err.name} is missing)"
+        ) from None
     if not is_loopback(host):
-        print(f"toolkit serve: warning: listening on {host}, not only this machine: anyone who can reach port {port} "
-              "can submit jobs and read their reports (there is no login)", file=sys.stderr)
+        print(
+            f"toolkit serve: warning: listening on {host}, not only this machine: anyone who can reach port {port} "
+            "can submit jobs and read their reports (there is no login)",
+            file=sys.stderr,
+        )
     sock = bind(host, port)
     port = sock.getsockname()[1]
     app = create_app(Settings(Path(folder), engines, cache, threshold, fetch))
     shown = f"[{host}]" if ":" in host else host
-    print(f"toolkit serve: listening on http://{shown}:{port}/ (jobs in {Path(folder).resolve()}; Ctrl-C stops)",
-          file=sys.stderr, flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=not quiet, limit_concurrency=200,
-                            timeout_graceful_shutdown=5)
+    print(
+        f"toolkit serve: listening on http://{shown}:{port}/ (jobs in {Path(folder).resolve()}; Ctrl-C stops)",
+        file=sys.stderr,
+        flush=True,
+    )
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=not quiet, limit_concurrency=200, timeout_graceful_shutdown=5
+    )
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:

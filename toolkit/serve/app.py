@@ -5,6 +5,7 @@ so FastAPI's validation layer and its pydantic dependency would add weight and a
 without doing anything here; Starlette is the maintained ASGI toolkit FastAPI itself is built on, small, with a
 test client. uvicorn serves it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,10 +33,14 @@ from .jobs import Job, JobQueue
 _JOB_ID = re.compile(r"^[0-9a-f]{16}$")
 # The page loads nothing but its own script and style; a report may run its inline script and show inline
 # images, and neither may reach any address.
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-            "frame-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
-REPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-              "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+REPORT_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 ASSETS = {"page.js": "text/javascript", "page.css": "text/css"}
 
@@ -106,7 +111,8 @@ def create_app(settings: Settings) -> Starlette:
             raw = request.query_params.get("original_lang") or None
             original_lang = languages.check(raw) if raw else None
             every, default = await run_in_threadpool(
-                engines.choices, lang, original_lang, request.query_params.get("original") in ("1", "true"))
+                engines.choices, lang, original_lang, request.query_params.get("original") in ("1", "true")
+            )
         except ToolkitError as err:
             return _error(str(err))
         return JSONResponse({"engines": every, "default": default}, headers=SAFE_HEADERS)
@@ -126,8 +132,9 @@ def create_app(settings: Settings) -> Starlette:
         except ToolkitError as err:
             shutil.rmtree(job.folder, ignore_errors=True)
             return _error(str(err), 503)
-        return JSONResponse({"job": job.id}, status_code=202,
-                            headers={**SAFE_HEADERS, "Location": f"/api/jobs/{job.id}"})
+        return JSONResponse(
+            {"job": job.id}, status_code=202, headers={**SAFE_HEADERS, "Location": f"/api/jobs/{job.id}"}
+        )
 
     def _prepare(req: inputs.Request) -> Job:
         """The job for a checked request, its inputs written into its own folder; BadInput when refused."""
@@ -138,12 +145,14 @@ def create_app(settings: Settings) -> Starlette:
                 if not settings.fetch:
                     raise BadInput("this server does not fetch web addresses: save the page and upload the file")
                 text = inputs.fetch(req.url)
-            translation = inputs.read(job_folder / "input", text, req.lang, "translation",
-                                      req.names.get("translation") or req.url)
+            translation = inputs.read(
+                job_folder / "input", text, req.lang, "translation", req.names.get("translation") or req.url
+            )
             original = None
             if req.original is not None and req.original_lang is not None:  # parse() asks for both
-                original = inputs.read(job_folder / "input", req.original, req.original_lang, "original",
-                                       req.names.get("original"))
+                original = inputs.read(
+                    job_folder / "input", req.original, req.original_lang, "original", req.names.get("original")
+                )
             try:
                 every, default = engines.choices(req.lang, req.original_lang, original is not None)
             except ToolkitError as err:
@@ -192,8 +201,11 @@ def create_app(settings: Settings) -> Starlette:
             if job.state == "failed":
                 return _error(job.error or "the job failed", 400)
             return _error(f"the job is {job.state}: its report comes when it is done", 409)
-        return FileResponse(job.folder / "report.html", media_type="text/html",
-                            headers={**SAFE_HEADERS, "Content-Security-Policy": REPORT_CSP})
+        return FileResponse(
+            job.folder / "report.html",
+            media_type="text/html",
+            headers={**SAFE_HEADERS, "Content-Security-Policy": REPORT_CSP},
+        )
 
     async def job_file(request: Request) -> Response:
         job = _job(request)
@@ -209,8 +221,9 @@ def create_app(settings: Settings) -> Starlette:
             except ToolkitError as err:
                 return _error(str(err), 501)
         media = {"beads.parquet": "application/vnd.apache.parquet", "summary.json": "application/json"}
-        return FileResponse(path, media_type=media.get(name, "application/x-ndjson"), filename=f"{job.id}-{name}",
-                            headers=SAFE_HEADERS)
+        return FileResponse(
+            path, media_type=media.get(name, "application/x-ndjson"), filename=f"{job.id}-{name}", headers=SAFE_HEADERS
+        )
 
     async def health(request: Request) -> Response:
         return JSONResponse({"ok": True, "jobs": len(queue.jobs)}, headers=SAFE_HEADERS)
@@ -242,8 +255,10 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def _too_large(size: int) -> str:
-    return (f"the request has {size:,} bytes (limit {inputs.MAX_BODY_BYTES // (1024 * 1024)} MiB): judge the text in "
-            "parts, or run toolkit compare on it")
+    return (
+        f"the request has {size:,} bytes (limit {inputs.MAX_BODY_BYTES // (1024 * 1024)} MiB): judge the text in "
+        "parts, or run toolkit compare on it"
+    )
 
 
 def _parquet(run_dir: Path, path: Path) -> None:
@@ -252,8 +267,9 @@ def _parquet(run_dir: Path, path: Path) -> None:
     try:
         export_parquet(run_dir, path)
     except ImportError as err:
-        raise ToolkitError(f"the Parquet export needs the export extra (pip install 'toolkit[export]'): {err}") \
-            from None
+        raise ToolkitError(
+            f"the Parquet export needs the export extra (pip install 'toolkit[export]'): {err}"
+        ) from None
 
 
 def _language_options() -> str:

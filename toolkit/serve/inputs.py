@@ -5,6 +5,7 @@ and read back by the same `read_document` the command line uses, so a pasted tex
 cleaned and refused exactly as `toolkit compare` would read them. A web address is fetched only over http(s) and
 never from a loopback, private, link-local or otherwise reserved address (checked again on every redirect).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -37,6 +38,7 @@ class BadInput(Exception):
 @dataclass
 class Request:
     """The fields of POST /api/compare, checked for their types."""
+
     translation: Optional[str]
     lang: Language
     original: Optional[str] = None
@@ -91,22 +93,31 @@ def parse(body) -> Request:
     for key in ("translation_name", "original_name"):
         name = _text(body, key)
         if name:  # a label for the report, never a path: only its last part, printable, short
-            names[key.split("_")[0]] = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1]
-                                               if ch.isprintable())[:120] or None
-    return Request(translation, lang, original, original_lang, [e.strip() for e in engines] if engines else None,
-                   url, names)
+            names[key.split("_")[0]] = (
+                "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())[:120] or None
+            )
+    return Request(
+        translation, lang, original, original_lang, [e.strip() for e in engines] if engines else None, url, names
+    )
 
 
 # --- web addresses ---
+
 
 def _refused(address: str) -> Optional[str]:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     # the most telling name first: Python counts link-local and 0.0.0.0 as private too
-    for kind, test in (("loopback", ip.is_loopback), ("unspecified", ip.is_unspecified),
-                       ("link-local", ip.is_link_local), ("multicast", ip.is_multicast), ("reserved", ip.is_reserved),
-                       ("private", ip.is_private), ("non-public", not ip.is_global)):
+    for kind, test in (
+        ("loopback", ip.is_loopback),
+        ("unspecified", ip.is_unspecified),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
+        ("non-public", not ip.is_global),
+    ):
         if test:
             return kind
     return None
@@ -126,8 +137,10 @@ def check_url(url: str, resolve=socket.getaddrinfo) -> str:
         port = parsed.port or (443 if parsed.scheme.lower() == "https" else 80)
         found = resolve(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError, OSError):
-        raise BadInput(f"the host {host} could not be found (no network here, or a wrong address): save the page "
-                       "in a browser and upload the file") from None
+        raise BadInput(
+            f"the host {host} could not be found (no network here, or a wrong address): save the page "
+            "in a browser and upload the file"
+        ) from None
     for *_, sockaddr in found:
         why = _refused(sockaddr[0])
         if why:
@@ -153,14 +166,16 @@ def fetch(url: str) -> str:
         raise
     except (urllib.error.URLError, OSError, ValueError) as err:
         reason = getattr(err, "reason", None) or err
-        raise BadInput(f"{url} could not be fetched ({reason}): save the page in a browser and upload the file") \
-            from None
+        raise BadInput(
+            f"{url} could not be fetched ({reason}): save the page in a browser and upload the file"
+        ) from None
     if len(data) > MAX_FETCH_BYTES:
         raise BadInput(f"the page at {url} is larger than {MAX_FETCH_BYTES // (1024 * 1024)} MiB", 413)
     return data.decode(charset, errors="replace")
 
 
 # --- the documents ---
+
 
 def read(folder: Path, text: str, lang: Language, what: str, name: Optional[str] = None):
     """A Document of the text as `toolkit compare` reads a file: written into the job's folder (a web page as
@@ -175,25 +190,36 @@ def read(folder: Path, text: str, lang: Language, what: str, name: Optional[str]
     path = folder / f"{what}.{'html' if page else 'txt'}"
     path.write_text(text, encoding="utf-8")
     if not page and len(text) > MAX_TEXT_CHARS:
-        raise BadInput(f"the {what} has {len(text):,} characters (limit {MAX_TEXT_CHARS:,}): judge it in parts, "
-                       "or run toolkit compare on it", 413)
+        raise BadInput(
+            f"the {what} has {len(text):,} characters (limit {MAX_TEXT_CHARS:,}): judge it in parts, "
+            "or run toolkit compare on it",
+            413,
+        )
     try:
         document = read_document(path, lang, what=what)
     except ToolkitError as err:
         # the message names the file the server wrote; the person sent a text, not a file
         raise BadInput(str(err).replace(f" {path}", "").replace(str(path), what)) from None
     if len(document.text) > MAX_TEXT_CHARS:
-        raise BadInput(f"the {what}'s article has {len(document.text):,} characters (limit {MAX_TEXT_CHARS:,}): "
-                       "judge it in parts, or run toolkit compare on it", 413)
+        raise BadInput(
+            f"the {what}'s article has {len(document.text):,} characters (limit {MAX_TEXT_CHARS:,}): "
+            "judge it in parts, or run toolkit compare on it",
+            413,
+        )
     if len(document.segments) > MAX_SENTENCES:
-        raise BadInput(f"the {what} has {len(document.segments):,} sentences (limit {MAX_SENTENCES:,}): judge it in "
-                       "parts, or run toolkit compare on it", 413)
+        raise BadInput(
+            f"the {what} has {len(document.segments):,} sentences (limit {MAX_SENTENCES:,}): judge it in "
+            "parts, or run toolkit compare on it",
+            413,
+        )
     if not document.segments:
         raise BadInput(f"the {what} has no sentences to judge")
     found = detect(document.text)
     if found and found[0] != lang and found[1] >= SURE:
         seen = Language.parse(found[0])
-        raise BadInput(f"the {what} reads as {seen.english_name} ({found[0]}, {found[1]:.0%} sure), not "
-                       f"{lang.english_name}: pick its language ({found[0]}) and send it again")
+        raise BadInput(
+            f"the {what} reads as {seen.english_name} ({found[0]}, {found[1]:.0%} sure), not "
+            f"{lang.english_name}: pick its language ({found[0]}) and send it again"
+        )
     document.path = name or ("web page" if page else "pasted text")
     return document

@@ -5,6 +5,7 @@ One worker, not one per request: the engines and the judge's models are loaded o
 engines here, by spec; the judge's resources are cached per process where they load), and two jobs at once on a
 small machine would each run at half speed and double the memory. Jobs wait their turn; the page shows where.
 """
+
 from __future__ import annotations
 
 import queue
@@ -60,11 +61,18 @@ class Job:
         self.progress = max(self.progress, min(value, 0.99))  # never backwards; 1 only when the run is written
 
     def as_json(self, position: Optional[int] = None) -> dict:
-        return {"job": self.id, "state": self.state, "progress": round(self.progress, 3), "stage": self.stage,
-                # list() copies in one step: the worker may add a stage while a request reads them
-                "stages": [{"stage": s, "done": d, "total": t} for s, (d, t) in list(self.stages.items())],
-                "queued_before": position, "error": self.error, "result": self.result,
-                "seconds": round((self.finished or time.time()) - (self.started or self.created), 2)}
+        return {
+            "job": self.id,
+            "state": self.state,
+            "progress": round(self.progress, 3),
+            "stage": self.stage,
+            # list() copies in one step: the worker may add a stage while a request reads them
+            "stages": [{"stage": s, "done": d, "total": t} for s, (d, t) in list(self.stages.items())],
+            "queued_before": position,
+            "error": self.error,
+            "result": self.result,
+            "seconds": round((self.finished or time.time()) - (self.started or self.created), 2),
+        }
 
 
 class JobQueue:
@@ -148,8 +156,9 @@ class JobQueue:
         try:
             engines = [self.engine(spec) for spec in job.engines]
             cache = None if self.cache is None else RenderingCache(self.cache or None)  # per job: its own counts
-            run = compare(job.translation, engines, job.original, cache=cache, threshold=self.threshold,
-                          progress=job.report)
+            run = compare(
+                job.translation, engines, job.original, cache=cache, threshold=self.threshold, progress=job.report
+            )
             out = write_run(run, job.folder)
             job.result = {"out": str(out), "summary": run.summary, "beads": [to_json(j) for j in run.judgements]}
             job.progress, job.state = 1.0, "done"

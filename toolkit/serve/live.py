@@ -1,4 +1,5 @@
 """The server in a background thread on a free loopback port: for tests, and for a program that embeds it."""
+
 from __future__ import annotations
 
 import threading
@@ -16,10 +17,12 @@ class Background:
         self.app = app
         self._socket = bind(host, port)
         self.url = f"http://{host}:{self._socket.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                                    timeout_graceful_shutdown=2))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._socket]}, daemon=True,
-                                       name="toolkit-serve-uvicorn")
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
+        )
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self._socket]}, daemon=True, name="toolkit-serve-uvicorn"
+        )
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:

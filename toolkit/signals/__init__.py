@@ -9,6 +9,7 @@ that are there, and reads a signal with a neutral value as "no evidence" when it
 
 `table()` prints the registry as the README's table of signals.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,15 +35,28 @@ from .base import AUTO, BeadTexts, Family, Measured, Registry, Resources, Signal
 
 # The order is the fusion's feature order (fitted models list their features by name, so a new family can
 # go anywhere; moving an old one changes nothing but the order in which `make calibrate` sees them).
-REGISTRY = Registry([
-    overlap.FAMILY, lexical.FAMILY, numbers.FAMILY, entities.FAMILY, negation.FAMILY, mood.FAMILY,
-    length.LENGTH, length.UNTRANSLATED, coverage.FAMILY, grammar.FAMILY, consensus.FAMILY, embedding.FAMILY,
-    learnt.FAMILY,
-])
+REGISTRY = Registry(
+    [
+        overlap.FAMILY,
+        lexical.FAMILY,
+        numbers.FAMILY,
+        entities.FAMILY,
+        negation.FAMILY,
+        mood.FAMILY,
+        length.LENGTH,
+        length.UNTRANSLATED,
+        coverage.FAMILY,
+        grammar.FAMILY,
+        consensus.FAMILY,
+        embedding.FAMILY,
+        learnt.FAMILY,
+    ]
+)
 
 
-def measure(beads: Sequence[BeadTexts], resources: Resources | None = None,
-            timer: Callable[[str], ContextManager] | None = None) -> list[Measured]:
+def measure(
+    beads: Sequence[BeadTexts], resources: Resources | None = None, timer: Callable[[str], ContextManager] | None = None
+) -> list[Measured]:
     """Every registered signal of every bead. resources: the optional models and dictionaries (default: the
     packaged ones where installed). timer: where given, each family's work (prepare and measure, loading its
     model included) runs inside timer(family name), for `make bench`'s shares."""
@@ -74,22 +88,37 @@ def measure(beads: Sequence[BeadTexts], resources: Resources | None = None,
     return measured
 
 
-def measure_one(translation: str, renderings: dict[str, str], original: str = "", lang: str | None = None,
-                original_lang: str | None = None, resources: Resources | None = None) -> Measured:
+def measure_one(
+    translation: str,
+    renderings: dict[str, str],
+    original: str = "",
+    lang: str | None = None,
+    original_lang: str | None = None,
+    resources: Resources | None = None,
+) -> Measured:
     """measure() of one bead: a translation, its renderings {name: text} in its language, and optionally the
     original."""
     from ..languages import Language
 
-    bead = BeadTexts(translation, renderings, original, lang=Language.parse(lang) if lang else None,
-                     original_lang=Language.parse(original_lang) if original_lang else None)
+    bead = BeadTexts(
+        translation,
+        renderings,
+        original,
+        lang=Language.parse(lang) if lang else None,
+        original_lang=Language.parse(original_lang) if original_lang else None,
+    )
     return measure([bead], resources)[0]
 
 
 def status() -> Signature:
     """Which optional resources the signals use here, for signatures and cache keys."""
     fields = {}
-    for name, module in (("embedding", embedding), ("dictionary", dictionary), ("grammar", grammar),
-                         ("learnt", learnt)):
+    for name, module in (
+        ("embedding", embedding),
+        ("dictionary", dictionary),
+        ("grammar", grammar),
+        ("learnt", learnt),
+    ):
         ok, detail = module.available()
         fields[name] = detail if ok else "unavailable"
     ok, detail = entities.ner_available()
@@ -109,5 +138,17 @@ def table() -> str:
 
 signatures = overlap.signatures
 
-__all__ = ["AUTO", "REGISTRY", "BeadTexts", "Family", "Measured", "Resources", "Signal", "measure", "measure_one", "signatures",
-           "status", "table"]
+__all__ = [
+    "AUTO",
+    "REGISTRY",
+    "BeadTexts",
+    "Family",
+    "Measured",
+    "Resources",
+    "Signal",
+    "measure",
+    "measure_one",
+    "signatures",
+    "status",
+    "table",
+]

@@ -8,6 +8,7 @@ it returns (their model outputs) is the `prepared` that measure reads; None for 
 The fusion (its neutral values, caps, checks), the fitting code (which signals a model uses, in which order),
 the report and the README table read the registry; nothing parses a signal's name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -57,8 +58,12 @@ class Signal:
 # Where a rendering's evidence comes from: a round trip is made from the translation itself, so what it lacks or
 # adds is first of all what its engine did; a forward rendering says what the original says; OTHER is another
 # translation (a system, a reference), a precomputed rendering, or one whose kind nobody said.
-FORWARD, BACK, ROUND_TRIP, OTHER = (RenderingKind.FORWARD, RenderingKind.BACK, RenderingKind.ROUND_TRIP,
-                                    RenderingKind.OTHER)
+FORWARD, BACK, ROUND_TRIP, OTHER = (
+    RenderingKind.FORWARD,
+    RenderingKind.BACK,
+    RenderingKind.ROUND_TRIP,
+    RenderingKind.OTHER,
+)
 
 
 @dataclass
@@ -102,8 +107,11 @@ class BeadTexts:
     def round_trips_only(self) -> bool:
         """No original, and every rendering a round trip of the translation itself: then a difference between the
         translation and its renderings is evidence about the engines first, and nothing confirms a meaning change."""
-        return (not self.original.strip() and bool(self.renderings)
-                and all(self.kind_of(n) == ROUND_TRIP for n in self.renderings))
+        return (
+            not self.original.strip()
+            and bool(self.renderings)
+            and all(self.kind_of(n) == ROUND_TRIP for n in self.renderings)
+        )
 
 
 @dataclass
@@ -199,8 +207,11 @@ class Registry:
         """The signals a fusion model over these measurement sets weighs, in a fixed order: the plain ones in
         registry order, then the conjunctions, then those that need a set (in registry order)."""
         usable = [s for s in self if s.feature and s.needs <= sets]
-        return ([s.name for s in usable if not s.needs and not s.parts] + [s.name for s in usable if s.parts]
-                + [s.name for s in usable if s.needs])
+        return (
+            [s.name for s in usable if not s.needs and not s.parts]
+            + [s.name for s in usable if s.parts]
+            + [s.name for s in usable if s.needs]
+        )
 
     def checks(self) -> dict[str, str]:
         return {s.name: s.check for s in self if s.check}

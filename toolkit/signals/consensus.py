@@ -16,6 +16,7 @@ Signals:
 - `consensus_bigram_gap`: the translation's count of word pairs in no rendering minus the renderings' median
   leave-one-out count.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,7 +34,7 @@ _chrf = sentence_scores.chrf  # kept per pair: beads that share renderings share
 def _rendering_spread(renderings: tuple[str, ...]) -> tuple[float, float, float, float, float]:
     medians, unsupported, missing, bigrams = [], [], [], []
     for k, text in enumerate(renderings):
-        others = renderings[:k] + renderings[k + 1:]
+        others = renderings[:k] + renderings[k + 1 :]
         medians.append(statistics.median(_chrf(text, o) for o in others))
         u, _, m, _ = support_rates(text, list(others))
         unsupported.append(u)
@@ -41,12 +42,12 @@ def _rendering_spread(renderings: tuple[str, ...]) -> tuple[float, float, float,
         bigrams.append(bigram_unsupported(text, list(others)))
     centre = statistics.median(medians)
     spread = max(1.4826 * statistics.median(abs(m - centre) for m in medians), 2.0)
-    return (centre, spread, statistics.median(unsupported), statistics.median(missing),
-            statistics.median(bigrams))
+    return (centre, spread, statistics.median(unsupported), statistics.median(missing), statistics.median(bigrams))
 
 
-def consensus_signals(translation: str, renderings: dict[str, str], chrf_median: float | None = None
-                      ) -> dict[str, float]:
+def consensus_signals(
+    translation: str, renderings: dict[str, str], chrf_median: float | None = None
+) -> dict[str, float]:
     texts = tuple(renderings.values())
     if len(texts) < 2:
         return {}
@@ -74,11 +75,19 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Meas
 
 
 _OUTLIER = "this translation stands further from the machine translations than they stand from each other"
-FAMILY = Family("consensus", tuple(
-    Signal(name, what, _OUTLIER, needs=frozenset({CONSENSUS}), cap=cap) for name, what, cap in (
-        ("consensus_chrf_gap", "renderings' typical chrF++ to each other minus the translation's", None),
-        ("consensus_chrf_z", "that gap over the renderings' spread", 10.0),
-        ("consensus_unsupported_gap", "words in no rendering, beyond what a typical rendering has", None),
-        ("consensus_missing_gap", "agreed words missing, beyond what a typical rendering misses", None),
-        ("consensus_bigram_gap", "word pairs in no rendering, beyond a typical rendering", 8.0),
-    )), measure, module="consensus.py", when="two renderings or more")
+FAMILY = Family(
+    "consensus",
+    tuple(
+        Signal(name, what, _OUTLIER, needs=frozenset({CONSENSUS}), cap=cap)
+        for name, what, cap in (
+            ("consensus_chrf_gap", "renderings' typical chrF++ to each other minus the translation's", None),
+            ("consensus_chrf_z", "that gap over the renderings' spread", 10.0),
+            ("consensus_unsupported_gap", "words in no rendering, beyond what a typical rendering has", None),
+            ("consensus_missing_gap", "agreed words missing, beyond what a typical rendering misses", None),
+            ("consensus_bigram_gap", "word pairs in no rendering, beyond a typical rendering", 8.0),
+        )
+    ),
+    measure,
+    module="consensus.py",
+    when="two renderings or more",
+)

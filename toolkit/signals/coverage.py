@@ -17,6 +17,7 @@ dictionary (dictionary.py) anchors the comparison in the original:
 
 Only for a German original and an English translation, with the dictionary installed; otherwise absent.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -31,8 +32,9 @@ def _stems(text: str) -> set[str]:
     return {dictionary.stem(t.key) for t in tokens(text)}
 
 
-def dropped(lexicon: dictionary.Dictionary, original: str, translation: str,
-            renderings: list[str]) -> tuple[list[Token], int]:
+def dropped(
+    lexicon: dictionary.Dictionary, original: str, translation: str, renderings: list[str]
+) -> tuple[list[Token], int]:
     """(the original's content words the renderings translate and the translation does not, how many they
     translate)."""
     ours = _stems(translation)
@@ -48,8 +50,9 @@ def dropped(lexicon: dictionary.Dictionary, original: str, translation: str,
     return lost, anchored
 
 
-def unanchored(lexicon: dictionary.Dictionary, original: str, translation: str,
-               renderings: list[str]) -> tuple[list[Token], int]:
+def unanchored(
+    lexicon: dictionary.Dictionary, original: str, translation: str, renderings: list[str]
+) -> tuple[list[Token], int]:
     """(the translation's content words that translate no word of the original and no rendering has, of how
     many)."""
     known = set().union(*(lexicon.translations(t.key) for t in tokens(original)), *(_stems(r) for r in renderings))
@@ -74,24 +77,47 @@ def copied(lexicon: dictionary.Dictionary, original: str, translation: str, rend
     return found
 
 
-def coverage_signals(translation: str, renderings: dict[str, str], original: str, original_lang: Optional[str],
-                     lang: Optional[str], lexicon: Optional[dictionary.Dictionary]
-                     ) -> tuple[dict[str, float], list[Reason]]:
+def coverage_signals(
+    translation: str,
+    renderings: dict[str, str],
+    original: str,
+    original_lang: Optional[str],
+    lang: Optional[str],
+    lexicon: Optional[dictionary.Dictionary],
+) -> tuple[dict[str, float], list[Reason]]:
     if lexicon is None or not original or not renderings or (original_lang, lang) != dictionary.LANGUAGES:
         return {}, []
     texts = list(renderings.values())
     lost, anchored = dropped(lexicon, original, translation, texts)
     added, total = unanchored(lexicon, original, translation, texts)
     kept = copied(lexicon, original, translation, texts)
-    reasons = [Reason("source", f"the original's \"{w.text}\" is not translated here; the machine translations "
-                                "translate it", None, "source_dropped: by the German-English dictionary")
-               for w in lost]
-    reasons += [Reason("source", f"\"{t.text}\" here translates no word of the original, and no machine "
-                                 "translation has it", (t.start, t.end), "source_unanchored: by the German-English "
-                                 "dictionary") for t in added]
-    reasons += [Reason("source", f"\"{t.text}\" is the original's German word, left untranslated; the machine "
-                                 "translations translate it", (t.start, t.end),
-                       "source_copied: by the German-English dictionary") for t in kept]
+    reasons = [
+        Reason(
+            "source",
+            f'the original\'s "{w.text}" is not translated here; the machine translations translate it',
+            None,
+            "source_dropped: by the German-English dictionary",
+        )
+        for w in lost
+    ]
+    reasons += [
+        Reason(
+            "source",
+            f'"{t.text}" here translates no word of the original, and no machine translation has it',
+            (t.start, t.end),
+            "source_unanchored: by the German-English dictionary",
+        )
+        for t in added
+    ]
+    reasons += [
+        Reason(
+            "source",
+            f'"{t.text}" is the original\'s German word, left untranslated; the machine translations translate it',
+            (t.start, t.end),
+            "source_copied: by the German-English dictionary",
+        )
+        for t in kept
+    ]
     return {
         "source_dropped": round(len(lost) / max(anchored, 1), 4),
         "source_unanchored": round(len(added) / max(total, 1), 4),
@@ -101,8 +127,9 @@ def coverage_signals(translation: str, renderings: dict[str, str], original: str
 
 def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
     lexicon = resources.get("lexicon", dictionary.default) if _wanted(bead) else None
-    values, reasons = coverage_signals(bead.translation, bead.renderings, bead.original, bead.original_lang,
-                                       bead.lang, lexicon)
+    values, reasons = coverage_signals(
+        bead.translation, bead.renderings, bead.original, bead.original_lang, bead.lang, lexicon
+    )
     return Measured(values, reasons)
 
 
@@ -110,12 +137,34 @@ def _wanted(bead: BeadTexts) -> bool:
     return bool(bead.original) and (bead.original_lang, bead.lang) == dictionary.LANGUAGES
 
 
-FAMILY = Family("coverage", (
-    Signal("source_dropped", "share of the original's words the renderings translate and the translation does not",
-           "words of the original are not translated here", neutral=0.0, evidence="source"),
-    Signal("source_unanchored", "share of the translation's words that translate nothing of the original",
-           "words of the translation translate nothing in the original", neutral=0.0, evidence="source"),
-    Signal("source_copied", "German words of the original left where the renderings translate them",
-           "German words of the original were left untranslated", neutral=0.0, check="untranslated", cap=3.0,
-           evidence="source"),
-), measure, module="coverage.py", when="a German original, English translation, dictionary installed")
+FAMILY = Family(
+    "coverage",
+    (
+        Signal(
+            "source_dropped",
+            "share of the original's words the renderings translate and the translation does not",
+            "words of the original are not translated here",
+            neutral=0.0,
+            evidence="source",
+        ),
+        Signal(
+            "source_unanchored",
+            "share of the translation's words that translate nothing of the original",
+            "words of the translation translate nothing in the original",
+            neutral=0.0,
+            evidence="source",
+        ),
+        Signal(
+            "source_copied",
+            "German words of the original left where the renderings translate them",
+            "German words of the original were left untranslated",
+            neutral=0.0,
+            check="untranslated",
+            cap=3.0,
+            evidence="source",
+        ),
+    ),
+    measure,
+    module="coverage.py",
+    when="a German original, English translation, dictionary installed",
+)

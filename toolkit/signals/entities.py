@@ -17,6 +17,7 @@ Signals: `entities_unsupported` (translation names found in no rendering nor in 
 `entities_missing` (names at least half of the renderings share that the translation lacks; with fewer than
 three renderings, names all of them share and, when there is an original, that it has too); counts.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -31,8 +32,21 @@ from .base import BeadTexts, Family, Measured, Resources, Signal
 from .exonyms import GERMAN
 from .text import ALL_STOPWORDS, Token, fold, tokens
 
-_RULES = [("tsch", "ch"), ("sch", "sh"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("w", "v"), ("z", "s"),
-          ("j", "y"), ("ie", "i"), ("ou", "u"), ("c", "k"), ("q", "k"), ("x", "ks")]
+_RULES = [
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("w", "v"),
+    ("z", "s"),
+    ("j", "y"),
+    ("ie", "i"),
+    ("ou", "u"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+]
 _OPENERS = set(".!?:;\"'\u201c\u201e\u00ab\u2013\u2014-")
 _ACRONYM_END = re.compile(r"(?:\b[A-Z]\.){2,}$")  # "U.S." before a word does not end a sentence
 
@@ -51,7 +65,7 @@ def _is_name(text: str, token: Token) -> bool:
         return False
     if word.isupper() and len(word) >= 2:
         return True
-    before = text[:token.start].rstrip()
+    before = text[: token.start].rstrip()
     if not before:
         return False
     if before[-1] in "\"'" and len(before) > 1 and before[-2] in ",.!?":  # after a closing quote: ..." Hu said
@@ -69,8 +83,9 @@ def _dotted(text: str) -> list[Token]:
 
 
 # Entity types that are names; dates, times, amounts, numbers and ordinals are the numbers check's business.
-NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
-                         "LANGUAGE"})
+NAME_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
 _PROPER = frozenset({"NNP", "NNPS"})
 _NER_LANGS = {"en"}
 _CHUNK = 2000
@@ -105,19 +120,20 @@ def _name_words(doc) -> list:
 def _opens(word) -> bool:
     """The word opens a sentence (or a headline after a colon, or a quotation): after nothing, a full stop, a
     colon, a dash or a quotation mark. Read from the punctuation, so the parser need not run."""
-    before = word.doc.text[:word.idx].rstrip()
+    before = word.doc.text[: word.idx].rstrip()
     return not before or before[-1] in _OPENERS
 
 
 def _opening_alone(word) -> bool:
     """A one-word name that opens a sentence: the one place where only its capital may have made it a name."""
-    return _opens(word) and word.ent_iob_ == "B" and (
-        word.i + 1 >= len(word.doc) or word.doc[word.i + 1].ent_iob_ != "I")
+    return (
+        _opens(word) and word.ent_iob_ == "B" and (word.i + 1 >= len(word.doc) or word.doc[word.i + 1].ent_iob_ != "I")
+    )
 
 
 def _lowered(doc, word) -> str:
     text = doc.text
-    return text[:word.idx] + word.text.lower() + text[word.idx + len(word.text):]
+    return text[: word.idx] + word.text.lower() + text[word.idx + len(word.text) :]
 
 
 def _still_a_name(doc) -> bool:
@@ -134,13 +150,17 @@ def _spans_of(nlp, docs) -> list[tuple[Spans, Spans]]:
     doubtful = [(k, w) for k, found in enumerate(words) for w in found if _opening_alone(w)]
     rejected = set()
     if doubtful:
-        texts = [_lowered(docs[k], w)[w.idx:] for k, w in doubtful]  # from the word on: it is then token 0
+        texts = [_lowered(docs[k], w)[w.idx :] for k, w in doubtful]  # from the word on: it is then token 0
         for (k, w), lowered in zip(doubtful, nlp.pipe(texts, disable=_UNUSED + _ner_alone(nlp))):
             if not _still_a_name(lowered):
                 rejected.add((k, w.i))
-    return [(tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) not in rejected),
-             tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) in rejected))
-            for k, found in enumerate(words)]
+    return [
+        (
+            tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) not in rejected),
+            tuple((w.idx, w.idx + len(w.text)) for w in found if (k, w.i) in rejected),
+        )
+        for k, found in enumerate(words)
+    ]
 
 
 def _ner_alone(nlp) -> list[str]:
@@ -185,7 +205,7 @@ def prepare_names(texts: Iterable[str]) -> Found:
     todo = list(dict.fromkeys(t for t in texts if t))
     found: dict[str, tuple[Spans, Spans]] = {}
     for start in range(0, len(todo), _CHUNK):  # a chunk's parses at a time, not every text's at once
-        chunk = todo[start:start + _CHUNK]
+        chunk = todo[start : start + _CHUNK]
         found.update(zip(chunk, _spans_of(nlp, _docs(nlp, chunk))))
     return found
 
@@ -240,12 +260,19 @@ def kept_words(text: str, original_vocab: frozenset[str]) -> list[Token]:
     stand: a name that opens the sentence (Madagascar / Madagaskar) or follows a dash. Lower-case words are left
     out: those the original shares are cognates (reaction / Reaktion), not names (DEMETR: 4 of 70 unshifted
     translations flagged with them). A longer word only, so "Die" or "Man" never are."""
-    return [t for t in tokens(text) if t.text[0].isupper() and len(t.key) >= 4 and t.key not in ALL_STOPWORDS
-            and translit_key(t.key) in original_vocab]
+    return [
+        t
+        for t in tokens(text)
+        if t.text[0].isupper()
+        and len(t.key) >= 4
+        and t.key not in ALL_STOPWORDS
+        and translit_key(t.key) in original_vocab
+    ]
 
 
-def entity_signals(translation: str, renderings: dict[str, str], original: str = "", lang: Optional[str] = "en",
-                   known: Found = None) -> tuple[dict[str, float], list[Reason]]:
+def entity_signals(
+    translation: str, renderings: dict[str, str], original: str = "", lang: Optional[str] = "en", known: Found = None
+) -> tuple[dict[str, float], list[Reason]]:
     """lang: the translation's (and renderings') language; English names come from the NER model (known: the
     spans prepare_names found for these texts)."""
     if not renderings:
@@ -254,11 +281,19 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
     ours_vocab = vocabulary(translation)
     vocabularies = [vocabulary(r) for r in renderings.values()]
     everything = frozenset().union(*vocabularies, vocabulary(original) if original else frozenset())
-    elsewhere = "neither in the original nor in any machine translation" if original else \
-        "in none of the machine translations"
-    reasons = [Reason("entities", f"the name {t.text} here is {elsewhere}", (t.start, t.end),
-                      f"entities: {t.text} in no rendering" + (" nor the original" if original else ""))
-               for t in ours if not present(translit_key(t.key), everything)]
+    elsewhere = (
+        "neither in the original nor in any machine translation" if original else "in none of the machine translations"
+    )
+    reasons = [
+        Reason(
+            "entities",
+            f"the name {t.text} here is {elsewhere}",
+            (t.start, t.end),
+            f"entities: {t.text} in no rendering" + (" nor the original" if original else ""),
+        )
+        for t in ours
+        if not present(translit_key(t.key), everything)
+    ]
     unsupported = len(reasons)
     counts: dict[str, tuple[int, str]] = {}
     original_vocab = vocabulary(original) if original else None
@@ -286,14 +321,21 @@ def entity_signals(translation: str, renderings: dict[str, str], original: str =
             # with one or two renderings, a name only they have may be their addition (a title, a spelled-out
             # acronym); with more, their agreement is the evidence (Germany for Deutschland is no spelling match)
             continue
-        reasons.append(Reason("entities", f"the machine translations name {shown}; this translation does not", None,
-                              f"entities: {shown} in {n} of {len(renderings)} renderings, not in the translation"))
+        reasons.append(
+            Reason(
+                "entities",
+                f"the machine translations name {shown}; this translation does not",
+                None,
+                f"entities: {shown} in {n} of {len(renderings)} renderings, not in the translation",
+            )
+        )
     return {"entities_unsupported": float(unsupported), "entities_missing": float(len(reasons) - unsupported)}, reasons
 
 
 def prepare(beads, resources: Resources) -> Found:
-    return prepare_names(text for bead in beads if bead.lang in _NER_LANGS
-                         for text in (bead.translation, *bead.renderings.values()))
+    return prepare_names(
+        text for bead in beads if bead.lang in _NER_LANGS for text in (bead.translation, *bead.renderings.values())
+    )
 
 
 def measure(bead: BeadTexts, resources: Resources, prepared: Found = None) -> Measured:
@@ -303,12 +345,36 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Found = None) -> Me
     return Measured(values, reasons)
 
 
-FAMILY = Family("entities", (
-    Signal("entities_unsupported", "names in the translation that no rendering (nor the original) has",
-           "a name here is in none of the machine translations", check="entities", cap=3.0, evidence="entities"),
-    Signal("entities_missing", "names most renderings have that the translation lacks",
-           "a name the machine translations agree on is missing here", check="entities", cap=3.0, evidence="entities"),
-    Signal("entities_replaced", "a name no rendering has and a name they agree on missing: a replaced name",
-           "a name was changed: the machine translations agree on another one", check="entities", evidence="entities",
-           parts=("entities_unsupported", "entities_missing")),
-), measure, prepare, module="entities.py", when="a rendering")
+FAMILY = Family(
+    "entities",
+    (
+        Signal(
+            "entities_unsupported",
+            "names in the translation that no rendering (nor the original) has",
+            "a name here is in none of the machine translations",
+            check="entities",
+            cap=3.0,
+            evidence="entities",
+        ),
+        Signal(
+            "entities_missing",
+            "names most renderings have that the translation lacks",
+            "a name the machine translations agree on is missing here",
+            check="entities",
+            cap=3.0,
+            evidence="entities",
+        ),
+        Signal(
+            "entities_replaced",
+            "a name no rendering has and a name they agree on missing: a replaced name",
+            "a name was changed: the machine translations agree on another one",
+            check="entities",
+            evidence="entities",
+            parts=("entities_unsupported", "entities_missing"),
+        ),
+    ),
+    measure,
+    prepare,
+    module="entities.py",
+    when="a rendering",
+)

@@ -23,6 +23,7 @@ background family (base.Family), started after the model calls on every core (em
 so the parser processes run while the others prepare and measure in Python on one core, and `measure` waits
 for them.
 """
+
 from __future__ import annotations
 
 import os
@@ -79,11 +80,17 @@ class _Process:
 
     def __init__(self, command: str):
         # line-buffered output (coreutils' stdbuf): the parser flushes after a parse but not after a command's echo
-        args = [_STDBUF, "-oL", command, "en", "-graphics=0", "-verbosity=1", "-constituents=3",
-                f"-timeout={TIMEOUT}"]
+        args = [_STDBUF, "-oL", command, "en", "-graphics=0", "-verbosity=1", "-constituents=3", f"-timeout={TIMEOUT}"]
         env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-        self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, text=True, env=env, bufsize=1)
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            bufsize=1,
+        )
         assert self.process.stdin is not None and self.process.stdout is not None  # both are pipes
         self.stdin: IO[str] = self.process.stdin
         self.stdout: IO[str] = self.process.stdout
@@ -92,6 +99,7 @@ class _Process:
     def parse(self, lines: list[str]) -> list[Optional[Parse]]:
         """A parse (or None) for each line, in order; fewer when the process dies (or is killed for taking far
         longer than its time limit allows) before the end, or panics (then it stops after that line's parse)."""
+
         def write() -> None:  # on its own thread: a full output pipe must not stop the input, nor the reverse
             try:
                 for line in lines:
@@ -119,8 +127,11 @@ class _Process:
                     cost = _COST.search(line)
                     current = Parse(int(cost.group(1)), ()) if cost else None
                 elif line.startswith("(") and not current.words:  # the constituents of that parse
-                    current = current._replace(words=tuple(
-                        w for w in (_TAG.sub("", w) for w in _NULL.findall(line)) if any(c.isalpha() for c in w)))
+                    current = current._replace(
+                        words=tuple(
+                            w for w in (_TAG.sub("", w) for w in _NULL.findall(line)) if any(c.isalpha() for c in w)
+                        )
+                    )
         finally:
             watchdog.cancel()
         writer.join()
@@ -157,8 +168,10 @@ class Parser:
     def __init__(self, command: Optional[str] = None, processes: Optional[int] = None):
         found = command or os.environ.get(_ENV) or shutil.which("link-parser")
         if not found or not shutil.which(found):
-            raise Unavailable("no English parser: `make checkers` installs Debian's link-grammar "
-                              f"(or set {_ENV} to a link-parser program)")
+            raise Unavailable(
+                "no English parser: `make checkers` installs Debian's link-grammar "
+                f"(or set {_ENV} to a link-parser program)"
+            )
         if not shutil.which(_STDBUF):
             raise Unavailable("no stdbuf (coreutils), which the English parser's processes need")
         self.command = found
@@ -175,6 +188,7 @@ class Parser:
     def in_background(self, work: Callable[[], None]) -> None:
         """Run work (calls of add) on a thread; parse() waits for it. A daemon thread: Ctrl-C (which the parser
         processes get too) must not wait for it."""
+
         def guarded() -> None:
             try:
                 work()
@@ -211,7 +225,7 @@ class Parser:
                     process = _Process(self.command)
                 except OSError:
                     return parses + [None] * (len(chunk) - len(parses))
-            found = process.parse(chunk[len(parses):])
+            found = process.parse(chunk[len(parses) :])
             stillborn = stillborn + 1 if fresh and not found else 0
             parses += found
             if process.panicked or len(parses) < len(chunk):  # a new process takes the rest
@@ -240,7 +254,7 @@ class Parser:
         if not lines:
             return
         size = min(CHUNK, -(-len(lines) // self.processes))  # every process gets a share of a small batch too
-        chunks = [lines[at:at + size] for at in range(0, len(lines), size)]
+        chunks = [lines[at : at + size] for at in range(0, len(lines), size)]
         with ThreadPoolExecutor(self.processes) as pool:  # threads wait on the parser processes, which do the work
             for chunk, parses in zip(chunks, pool.map(self._parse_chunk, chunks)):
                 for line, parse in zip(chunk, parses):
@@ -271,8 +285,9 @@ def available() -> tuple[bool, str]:
     return status(default)
 
 
-def grammar_signals(parser: Optional[Parser], translation: str, renderings: dict[str, str],
-                    lang: Optional[str]) -> tuple[dict[str, float], list[Reason]]:
+def grammar_signals(
+    parser: Optional[Parser], translation: str, renderings: dict[str, str], lang: Optional[str]
+) -> tuple[dict[str, float], list[Reason]]:
     if parser is None or lang not in LANGUAGES or not renderings:
         return {}, []
     ours = parser.parse(translation)
@@ -286,11 +301,19 @@ def grammar_signals(parser: Optional[Parser], translation: str, renderings: dict
     gap = max(ours.unlinked - statistics.median(theirs), 0.0)
     if not gap:
         return {"grammar_unlinked": 0.0}, []
-    technical = (f"grammar: the parser links no other word to it ({ours.unlinked} such words here, "
-                 f"{statistics.median(theirs):g} in the renderings, median)")
+    technical = (
+        f"grammar: the parser links no other word to it ({ours.unlinked} such words here, "
+        f"{statistics.median(theirs):g} in the renderings, median)"
+    )
     return {"grammar_unlinked": float(gap)}, [
-        Reason("grammar", f"\"{t.text}\" does not fit into the sentence's grammar; the machine translations read "
-                          "well", (t.start, t.end), technical) for t in _located(translation, ours.words)]
+        Reason(
+            "grammar",
+            f'"{t.text}" does not fit into the sentence\'s grammar; the machine translations read well',
+            (t.start, t.end),
+            technical,
+        )
+        for t in _located(translation, ours.words)
+    ]
 
 
 def _located(text: str, words: tuple[str, ...]) -> list[Token]:
@@ -329,8 +352,21 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Optional[Parser] = 
     return Measured(values, reasons)
 
 
-FAMILY = Family("grammar", (
-    Signal("grammar_unlinked", "words the parser links to nothing, beyond the renderings' median",
-           "the sentence is broken: words hang loose where the machine translations read well", neutral=0.0, cap=3.0,
-           evidence="grammar"),
-), measure, prepare, module="grammar.py", when="English, parser installed", background=True)
+FAMILY = Family(
+    "grammar",
+    (
+        Signal(
+            "grammar_unlinked",
+            "words the parser links to nothing, beyond the renderings' median",
+            "the sentence is broken: words hang loose where the machine translations read well",
+            neutral=0.0,
+            cap=3.0,
+            evidence="grammar",
+        ),
+    ),
+    measure,
+    prepare,
+    module="grammar.py",
+    when="English, parser installed",
+    background=True,
+)

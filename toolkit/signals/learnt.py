@@ -6,6 +6,7 @@ measure their probabilities. Signals: `learnt_best` (the probability against the
 says the same) and `learnt_median` (against the median rendering). Without the model (not trained, torch or
 the base package missing) the signals are absent and the fusion uses a model fitted without them.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -82,9 +83,25 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Optional[Pairs] = N
 
 
 _CHANGED = "a model trained on real translations reads a change of meaning against the machine translations"
-FAMILY = Family("learnt", (
-    Signal("learnt_best", "learnt model: probability that the meaning differs from the closest rendering",
-           _CHANGED, needs=frozenset({LEARNT})),
-    Signal("learnt_median", "learnt model: probability that the meaning differs from the median rendering",
-           _CHANGED, needs=frozenset({LEARNT})),
-), measure, prepare, module="learnt.py", when="English, learnt model installed", all_cores=True)
+FAMILY = Family(
+    "learnt",
+    (
+        Signal(
+            "learnt_best",
+            "learnt model: probability that the meaning differs from the closest rendering",
+            _CHANGED,
+            needs=frozenset({LEARNT}),
+        ),
+        Signal(
+            "learnt_median",
+            "learnt model: probability that the meaning differs from the median rendering",
+            _CHANGED,
+            needs=frozenset({LEARNT}),
+        ),
+    ),
+    measure,
+    prepare,
+    module="learnt.py",
+    when="English, learnt model installed",
+    all_cores=True,
+)

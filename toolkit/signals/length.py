@@ -11,6 +11,7 @@ that are function words of the other language (German in English, English in Ger
 Names pass both tests only when the renderings lack them too, so a kept name is not counted.
 Signal: `untranslated` = share of the translation's words that look untranslated.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,12 +30,16 @@ def length_signals(translation: str, renderings: dict[str, str]) -> dict[str, fl
         return {}
     median = statistics.median(len(r) for r in renderings.values())
     ratio = math.log((len(translation) + 1) / (median + 1))
-    return {"length_shortfall": round(max(0.0, -ratio), 4), "length_excess": round(max(0.0, ratio), 4),
-            "length_words": round(math.log1p(len(tokens(translation))), 4)}
+    return {
+        "length_shortfall": round(max(0.0, -ratio), 4),
+        "length_excess": round(max(0.0, ratio), 4),
+        "length_words": round(math.log1p(len(tokens(translation))), 4),
+    }
 
 
-def untranslated_signals(translation: str, renderings: dict[str, str], original: str = "",
-                         lang: str | None = None) -> tuple[dict[str, float], list[Reason]]:
+def untranslated_signals(
+    translation: str, renderings: dict[str, str], original: str = "", lang: str | None = None
+) -> tuple[dict[str, float], list[Reason]]:
     if not renderings:
         return {}, []
     ours = tokens(translation)
@@ -45,12 +50,24 @@ def untranslated_signals(translation: str, renderings: dict[str, str], original:
     if lang is None:
         foreign = set()  # without a language, a function word cannot be told foreign
     known = frozenset().union(*(vocabulary(r) for r in renderings.values()))
-    left = [t for t in ours if t.key not in seen and len(t.key) > 2 and (t.key in source or t.key in foreign)
-            and not present(translit_key(t.key), known)]  # a name spelled the original's way
-    reasons = [Reason("untranslated", f"\"{translation[a:b]}\" seems left untranslated: it is in another language, "
-                                      "and no machine translation has it", (a, b),
-                      "untranslated: in the original or another language's function words, in no rendering")
-               for a, b in spans(left)]
+    left = [
+        t
+        for t in ours
+        if t.key not in seen
+        and len(t.key) > 2
+        and (t.key in source or t.key in foreign)
+        and not present(translit_key(t.key), known)
+    ]  # a name spelled the original's way
+    reasons = [
+        Reason(
+            "untranslated",
+            f'"{translation[a:b]}" seems left untranslated: it is in another language, '
+            "and no machine translation has it",
+            (a, b),
+            "untranslated: in the original or another language's function words, in no rendering",
+        )
+        for a, b in spans(left)
+    ]
     return {"untranslated": round(len(left) / max(len(ours), 1), 4)}, reasons
 
 
@@ -63,16 +80,42 @@ def measure_untranslated(bead: BeadTexts, resources: Resources, prepared: Any = 
     return Measured(values, reasons)
 
 
-LENGTH = Family("length", (
-    Signal("length_shortfall", "how much shorter than the median rendering (log ratio)",
-           "this translation is much shorter than the machine translations: something may be missing"),
-    Signal("length_excess", "how much longer than the median rendering (log ratio)",
-           "this translation is much longer than the machine translations: something may have been added"),
-    Signal("length_words", "log(1 + words): a long sentence has more room for a shift",
-           "a long sentence, with more room for a change"),
-), measure_length, module="length.py", when="a rendering")
+LENGTH = Family(
+    "length",
+    (
+        Signal(
+            "length_shortfall",
+            "how much shorter than the median rendering (log ratio)",
+            "this translation is much shorter than the machine translations: something may be missing",
+        ),
+        Signal(
+            "length_excess",
+            "how much longer than the median rendering (log ratio)",
+            "this translation is much longer than the machine translations: something may have been added",
+        ),
+        Signal(
+            "length_words",
+            "log(1 + words): a long sentence has more room for a shift",
+            "a long sentence, with more room for a change",
+        ),
+    ),
+    measure_length,
+    module="length.py",
+    when="a rendering",
+)
 
-UNTRANSLATED = Family("untranslated", (
-    Signal("untranslated", "share of words left in the original's (or another) language",
-           "words were left untranslated", check="untranslated", evidence="untranslated"),
-), measure_untranslated, module="length.py", when="a rendering")
+UNTRANSLATED = Family(
+    "untranslated",
+    (
+        Signal(
+            "untranslated",
+            "share of words left in the original's (or another) language",
+            "words were left untranslated",
+            check="untranslated",
+            evidence="untranslated",
+        ),
+    ),
+    measure_untranslated,
+    module="length.py",
+    when="a rendering",
+)

@@ -20,6 +20,7 @@ Signals (fractions in [0, 1]):
   words and pairs together; on DEMETR unshifted translations stay below 0.47, shuffled ones are above 0.6.
   Sentences under ORDER_MIN_WORDS words are not judged: an Apertium round trip reorders a 4-word headline.
 """
+
 from __future__ import annotations
 
 import functools
@@ -104,9 +105,15 @@ def lexical_signals(translation: str, renderings: dict[str, str]) -> tuple[dict[
     if not renderings:
         return {}, []
     unsupported, unsupported_all, missing, where = support_rates(translation, list(renderings.values()))
-    reasons = [Reason("lexical_unsupported", f"\"{translation[a:b]}\" is in none of the machine translations", (a, b),
-                      "lexical_unsupported: content words in no rendering")
-               for a, b in spans(where)]
+    reasons = [
+        Reason(
+            "lexical_unsupported",
+            f'"{translation[a:b]}" is in none of the machine translations',
+            (a, b),
+            "lexical_unsupported: content words in no rendering",
+        )
+        for a, b in spans(where)
+    ]
     return {
         "lexical_unsupported": round(unsupported, 4),
         "lexical_unsupported_all": round(unsupported_all, 4),
@@ -123,14 +130,31 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Meas
 
 
 _UNSUPPORTED = "words here are in none of the machine translations"
-FAMILY = Family("lexical", (
-    Signal("lexical_unsupported", "share of the translation's content words in no rendering", _UNSUPPORTED),
-    Signal("lexical_unsupported_all", "share of all the translation's words in no rendering", _UNSUPPORTED),
-    Signal("lexical_missing", "share of the content words most renderings share that the translation lacks",
-           "words the machine translations agree on are missing here"),
-    Signal("lexical_unsupported_count", "content words in no rendering", _UNSUPPORTED, cap=5.0),
-    Signal("bigram_unsupported", "word pairs in no rendering", "the words are combined in ways no machine translation uses",
-           cap=8.0),
-    Signal("word_order_scrambled", "pairs in no rendering beyond the words in none (8 words or more)",
-           "the words are there, but in an order no machine translation uses", check="order"),
-), measure, module="lexical.py", when="a rendering")
+FAMILY = Family(
+    "lexical",
+    (
+        Signal("lexical_unsupported", "share of the translation's content words in no rendering", _UNSUPPORTED),
+        Signal("lexical_unsupported_all", "share of all the translation's words in no rendering", _UNSUPPORTED),
+        Signal(
+            "lexical_missing",
+            "share of the content words most renderings share that the translation lacks",
+            "words the machine translations agree on are missing here",
+        ),
+        Signal("lexical_unsupported_count", "content words in no rendering", _UNSUPPORTED, cap=5.0),
+        Signal(
+            "bigram_unsupported",
+            "word pairs in no rendering",
+            "the words are combined in ways no machine translation uses",
+            cap=8.0,
+        ),
+        Signal(
+            "word_order_scrambled",
+            "pairs in no rendering beyond the words in none (8 words or more)",
+            "the words are there, but in an order no machine translation uses",
+            check="order",
+        ),
+    ),
+    measure,
+    module="lexical.py",
+    when="a rendering",
+)

@@ -15,6 +15,7 @@ which German needs for a future; "wird" also makes a passive, so a passive origi
 it fired on 20 of 70 tense-shifted rows and 1 of 70 unshifted translations (reference setting), 14 of 35 and
 none of 623 (WMT21 setting).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -26,8 +27,7 @@ from .negation import agreed_count
 from .text import fold, tokens
 
 PAST = {"was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't"}
-PRESENT = {"is", "are", "am", "has", "have", "does", "do", "isn't", "aren't", "hasn't", "haven't", "doesn't",
-           "don't"}
+PRESENT = {"is", "are", "am", "has", "have", "does", "do", "isn't", "aren't", "hasn't", "haven't", "doesn't", "don't"}
 FUTURE = {"will", "shall", "won't", "'ll"}
 FUTURE_MARKERS = {"de": {fold(w) for w in "werde wirst wird werden werdet würde würdest würden würdet".split()}}
 
@@ -38,12 +38,20 @@ def questions(text: str) -> int:
 
 def tense_profile(text: str) -> tuple[int, int, int]:
     words = [t.key for t in tokens(text)]
-    return (sum(w in PAST for w in words), sum(w in PRESENT for w in words),
-            sum(w in FUTURE or w.endswith("'ll") for w in words))
+    return (
+        sum(w in PAST for w in words),
+        sum(w in PRESENT for w in words),
+        sum(w in FUTURE or w.endswith("'ll") for w in words),
+    )
 
 
-def mood_signals(translation: str, renderings: dict[str, str], original: str = "", lang: Optional[str] = None,
-                 original_lang: Optional[str] = None) -> tuple[dict[str, float], list[Reason]]:
+def mood_signals(
+    translation: str,
+    renderings: dict[str, str],
+    original: str = "",
+    lang: Optional[str] = None,
+    original_lang: Optional[str] = None,
+) -> tuple[dict[str, float], list[Reason]]:
     if not renderings:
         return {}, []
     texts = list(renderings.values())
@@ -52,10 +60,16 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
     values = {"question_mismatch": float(abs(ours - agreed))}
     reasons = []
     if ours != agreed:
-        reasons.append(Reason("mood", "this translation asks a question where the machine translations make a "
-                                      "statement" if ours > agreed else "this translation makes a statement where "
-                                      "the machine translations ask a question", None,
-                              f"mood: {ours} question(s) in the translation, {agreed} in most renderings"))
+        reasons.append(
+            Reason(
+                "mood",
+                "this translation asks a question where the machine translations make a statement"
+                if ours > agreed
+                else "this translation makes a statement where the machine translations ask a question",
+                None,
+                f"mood: {ours} question(s) in the translation, {agreed} in most renderings",
+            )
+        )
     if original:
         values["question_source_mismatch"] = float(abs(ours - questions(original)))
     if lang == "en":
@@ -68,10 +82,15 @@ def mood_signals(translation: str, renderings: dict[str, str], original: str = "
             future = ours_tense[2] > median[2] and not markers
             values["future_unsupported"] = float(future)
             if future:
-                reasons.append(Reason("mood", "this translation speaks of the future; the original and the "
-                                              "machine translations do not", None,
-                                      f"mood: {ours_tense[2]} future auxiliaries, renderings' median {median[2]:g}, "
-                                      "no future marker in the original"))
+                reasons.append(
+                    Reason(
+                        "mood",
+                        "this translation speaks of the future; the original and the machine translations do not",
+                        None,
+                        f"mood: {ours_tense[2]} future auxiliaries, renderings' median {median[2]:g}, "
+                        "no future marker in the original",
+                    )
+                )
     return values, reasons
 
 
@@ -83,18 +102,51 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Meas
     return Measured(values, reasons)
 
 
-FAMILY = Family("mood", (
-    Signal("question_mismatch", "questions in the translation against most renderings",
-           "a question became a statement, or the reverse", check="mood", cap=2.0, evidence="mood"),
-    Signal("question_source_mismatch", "questions in the translation against the original",
-           "this translation asks a question where the original makes a statement, or the reverse", neutral=0.0,
-           cap=2.0, evidence="mood"),
-    Signal("tense_mismatch", "past, present and future auxiliaries against the renderings' median (English)",
-           "the tense differs from the machine translations", neutral=0.0, cap=4.0, evidence="mood"),
-    Signal("future_unsupported", "a future the German original does not have",
-           "the translation speaks of the future; the original does not", neutral=0.0, check="tense",
-           evidence="mood"),
-    Signal("question_confirmed", "the renderings and the original both ask differently",
-           "a question became a statement, or the reverse: the original and the machine translations agree", check="mood",
-           evidence="mood", parts=("question_mismatch", "question_source_mismatch")),
-), measure, module="mood.py", when="a rendering")
+FAMILY = Family(
+    "mood",
+    (
+        Signal(
+            "question_mismatch",
+            "questions in the translation against most renderings",
+            "a question became a statement, or the reverse",
+            check="mood",
+            cap=2.0,
+            evidence="mood",
+        ),
+        Signal(
+            "question_source_mismatch",
+            "questions in the translation against the original",
+            "this translation asks a question where the original makes a statement, or the reverse",
+            neutral=0.0,
+            cap=2.0,
+            evidence="mood",
+        ),
+        Signal(
+            "tense_mismatch",
+            "past, present and future auxiliaries against the renderings' median (English)",
+            "the tense differs from the machine translations",
+            neutral=0.0,
+            cap=4.0,
+            evidence="mood",
+        ),
+        Signal(
+            "future_unsupported",
+            "a future the German original does not have",
+            "the translation speaks of the future; the original does not",
+            neutral=0.0,
+            check="tense",
+            evidence="mood",
+        ),
+        Signal(
+            "question_confirmed",
+            "the renderings and the original both ask differently",
+            "a question became a statement, or the reverse: the original and the machine translations agree",
+            check="mood",
+            evidence="mood",
+            parts=("question_mismatch", "question_source_mismatch"),
+        ),
+    ),
+    measure,
+    module="mood.py",
+    when="a rendering",
+)

@@ -9,6 +9,7 @@ while its antonym is in a rendering.
 Signals: `negation_mismatch` (|translation count - renderings' most common count|), `negation_source_mismatch`
 (|translation count - original count|, only with an original), `antonyms` (count of antonym swaps).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -18,10 +19,13 @@ from ..records import Reason
 from .base import BeadTexts, Family, Measured, Resources, Signal
 from .text import fold, keys, tokens
 
-NEGATORS = {fold(w) for w in """not no never none nobody nothing nowhere neither nor without cannot can't won't
+NEGATORS = {
+    fold(w)
+    for w in """not no never none nobody nothing nowhere neither nor without cannot can't won't
     don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
     n't nicht kein keine keiner keinen keinem keines nie niemals nichts niemand nirgends nirgendwo ohne weder
-    unmöglich""".split()}
+    unmöglich""".split()
+}
 
 _PAIRS = """increase decrease|increased decreased|increases decreases|rise fall|rose fell|more less|more fewer|
     most least|higher lower|high low|largest smallest|large small|big small|bigger smaller|long short|
@@ -88,8 +92,9 @@ def negators(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def negation_signals(translation: str, renderings: dict[str, str], original: str = "",
-                     round_trips: frozenset[str] = frozenset()) -> tuple[dict[str, float], list[Reason]]:
+def negation_signals(
+    translation: str, renderings: dict[str, str], original: str = "", round_trips: frozenset[str] = frozenset()
+) -> tuple[dict[str, float], list[Reason]]:
     """round_trips: the names of the renderings that are round trips of the translation: their lost negations
     are read through round_trip_count, and round trips alone are evidence only where two or more agree (with
     one round trip and nothing else, negation and antonyms are not compared); an antonym must then be in every
@@ -100,19 +105,38 @@ def negation_signals(translation: str, renderings: dict[str, str], original: str
     if only_round_trips and len(round_trips) < 2:
         return {"negation_mismatch": 0.0, "antonyms": 0.0}, []
     ours = negators(translation)
-    agreed = agreed_count([round_trip_count(translation, r, len(ours)) if name in round_trips else len(negators(r))
-                           for name, r in renderings.items()], len(ours))
+    agreed = agreed_count(
+        [
+            round_trip_count(translation, r, len(ours)) if name in round_trips else len(negators(r))
+            for name, r in renderings.items()
+        ],
+        len(ours),
+    )
     values = {"negation_mismatch": float(abs(len(ours) - agreed))}
     reasons = []
     counted = f"negation: {len(ours)} negator(s) in the translation, {agreed} in most renderings"
     if len(ours) > agreed:
-        reasons += [Reason("negation", f"this translation says \"{translation[a:b]}\" where the machine translations "
-                                       + ("do not negate" if not agreed else "negate less"), (a, b), counted)
-                    for a, b in ours]
+        reasons += [
+            Reason(
+                "negation",
+                f'this translation says "{translation[a:b]}" where the machine translations '
+                + ("do not negate" if not agreed else "negate less"),
+                (a, b),
+                counted,
+            )
+            for a, b in ours
+        ]
     elif len(ours) < agreed:
         said = _most_said(renderings.values())
-        reasons.append(Reason("negation", f"the machine translations say \"{said}\"; this translation "
-                                          + ("does not" if not ours else "negates less"), None, counted))
+        reasons.append(
+            Reason(
+                "negation",
+                f'the machine translations say "{said}"; this translation '
+                + ("does not" if not ours else "negates less"),
+                None,
+                counted,
+            )
+        )
     if original:
         values["negation_source_mismatch"] = float(abs(len(ours) - len(negators(original))))
     rendering_keys = set().union(*(keys(r) for r in renderings.values()))
@@ -124,9 +148,14 @@ def negation_signals(translation: str, renderings: dict[str, str], original: str
         if opposite and t.key not in rendering_keys and opposite & opposite_keys:
             swaps += 1
             said = sorted(opposite & opposite_keys)[0]
-            reasons.append(Reason("antonyms", f"this translation says \"{t.text}\" where the machine translations say "
-                                              f"the opposite, \"{said}\"", (t.start, t.end),
-                                  f"antonyms: {t.key} in no rendering, its antonym {said} in one"))
+            reasons.append(
+                Reason(
+                    "antonyms",
+                    f'this translation says "{t.text}" where the machine translations say the opposite, "{said}"',
+                    (t.start, t.end),
+                    f"antonyms: {t.key} in no rendering, its antonym {said} in one",
+                )
+            )
     values["antonyms"] = float(swaps)
     return values, reasons
 
@@ -138,21 +167,48 @@ def _most_said(texts) -> str:
 
 
 def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
-    values, reasons = negation_signals(bead.translation, bead.renderings, bead.original,
-                                       frozenset(bead.round_trips()))
+    values, reasons = negation_signals(bead.translation, bead.renderings, bead.original, frozenset(bead.round_trips()))
     return Measured(values, reasons)
 
 
 _NEGATION = "a negation was added or dropped: the machine translations negate differently"
-FAMILY = Family("negation", (
-    Signal("negation_mismatch", "negations in the translation minus what most renderings have, absolute",
-           _NEGATION, check="negation", cap=2.0, evidence="negation"),
-    Signal("negation_source_mismatch", "negations in the translation against the original's, absolute",
-           "this translation negates where the original does not, or the reverse", neutral=0.0, cap=2.0,
-           evidence="negation"),
-    Signal("antonyms", "words whose opposite the renderings use", "a word was turned into its opposite",
-           check="antonyms", cap=2.0, evidence="antonyms"),
-    Signal("negation_confirmed", "the renderings and the original both negate differently",
-           "a negation was added or dropped: the original and the machine translations agree", check="negation",
-           evidence="negation", parts=("negation_mismatch", "negation_source_mismatch")),
-), measure, module="negation.py", when="a rendering")
+FAMILY = Family(
+    "negation",
+    (
+        Signal(
+            "negation_mismatch",
+            "negations in the translation minus what most renderings have, absolute",
+            _NEGATION,
+            check="negation",
+            cap=2.0,
+            evidence="negation",
+        ),
+        Signal(
+            "negation_source_mismatch",
+            "negations in the translation against the original's, absolute",
+            "this translation negates where the original does not, or the reverse",
+            neutral=0.0,
+            cap=2.0,
+            evidence="negation",
+        ),
+        Signal(
+            "antonyms",
+            "words whose opposite the renderings use",
+            "a word was turned into its opposite",
+            check="antonyms",
+            cap=2.0,
+            evidence="antonyms",
+        ),
+        Signal(
+            "negation_confirmed",
+            "the renderings and the original both negate differently",
+            "a negation was added or dropped: the original and the machine translations agree",
+            check="negation",
+            evidence="negation",
+            parts=("negation_mismatch", "negation_source_mismatch"),
+        ),
+    ),
+    measure,
+    module="negation.py",
+    when="a rendering",
+)

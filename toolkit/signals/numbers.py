@@ -13,6 +13,7 @@ A number is compared as a value, whatever way it is written:
 Signals: `numbers_unsupported` (translation quantities found in no witness), `numbers_missing` (quantities
 that every rendering or the original has and the translation lacks), `numbers_mismatch` (1.0 if either).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,43 +25,179 @@ from .base import BeadTexts, Family, Measured, Resources, Signal
 _DIGITS = r"\d+(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th)\b"
 
-_WORDS_EN = ["zero", None, "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-             "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS_EN = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-            "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12}
-_WORDS_DE = ["null", None, "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
-             "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn"]
-_TENS_DE = {"zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70,
-            "achtzig": 80, "neunzig": 90, "hundert": 100, "tausend": 1000, "dutzend": 12}
-_ORDINALS_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-                "eleventh", "twelfth"]
-_ORDINALS_DE = ["erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt", "elft",
-                "zwölft"]
-_MONTHS = [("january", "januar", "jan"), ("february", "februar", "feb"), ("march", "märz", "mar"),
-           ("april", "april", "apr"), ("may", "mai", None), ("june", "juni", "jun"), ("july", "juli", "jul"),
-           ("august", "august", "aug"), ("september", "september", "sep"), ("october", "oktober", "oct"),
-           ("november", "november", "nov"), ("december", "dezember", "dec")]
-_SCALES = {"million": 1e6, "millionen": 1e6, "mio": 1e6, "billion": 1e9, "billionen": 1e12, "milliarde": 1e9,
-           "milliarden": 1e9, "mrd": 1e9, "trillion": 1e12, "bn": 1e9, "millions": 1e6, "billions": 1e9,
-           "trillions": 1e12}
+_WORDS_EN = [
+    "zero",
+    None,
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS_EN = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+}
+_WORDS_DE = [
+    "null",
+    None,
+    "zwei",
+    "drei",
+    "vier",
+    "fünf",
+    "sechs",
+    "sieben",
+    "acht",
+    "neun",
+    "zehn",
+    "elf",
+    "zwölf",
+    "dreizehn",
+    "vierzehn",
+    "fünfzehn",
+    "sechzehn",
+    "siebzehn",
+    "achtzehn",
+    "neunzehn",
+]
+_TENS_DE = {
+    "zwanzig": 20,
+    "dreißig": 30,
+    "vierzig": 40,
+    "fünfzig": 50,
+    "sechzig": 60,
+    "siebzig": 70,
+    "achtzig": 80,
+    "neunzig": 90,
+    "hundert": 100,
+    "tausend": 1000,
+    "dutzend": 12,
+}
+_ORDINALS_EN = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
+_ORDINALS_DE = [
+    "erst",
+    "zweit",
+    "dritt",
+    "viert",
+    "fünft",
+    "sechst",
+    "siebt",
+    "acht",
+    "neunt",
+    "zehnt",
+    "elft",
+    "zwölft",
+]
+_MONTHS = [
+    ("january", "januar", "jan"),
+    ("february", "februar", "feb"),
+    ("march", "märz", "mar"),
+    ("april", "april", "apr"),
+    ("may", "mai", None),
+    ("june", "juni", "jun"),
+    ("july", "juli", "jul"),
+    ("august", "august", "aug"),
+    ("september", "september", "sep"),
+    ("october", "oktober", "oct"),
+    ("november", "november", "nov"),
+    ("december", "dezember", "dec"),
+]
+_SCALES = {
+    "million": 1e6,
+    "millionen": 1e6,
+    "mio": 1e6,
+    "billion": 1e9,
+    "billionen": 1e12,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "mrd": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "millions": 1e6,
+    "billions": 1e9,
+    "trillions": 1e12,
+}
 # Any run of digits, also glued into a word: Apertium writes "19-year-old" back as "niñode19años".
 _ANY_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 # The same with a number word of its pivot language: "the ninety-year-old actor" comes back as "the
 # personadenoventaaños actor" (Spanish) or "canadencdenorantaanys" (Catalan); "fifty-year-old" as
 # "televisióndecincuentaaños". Read only in that glued "de <number> años/anys" shape.
 _PIVOT_WORDS: dict[str, float] = {}
-_PIVOT_UNITS = ["", "", "dos", "tres", "cuatro|quatre", "cinco|cinc", "seis|sis", "siete|set", "ocho|vuit",
-                "nueve|nou", "diez|deu", "once|onze", "doce|dotze", "trece|tretze", "catorce|catorze",
-                "quince|quinze", "dieciséis|setze", "diecisiete|disset", "dieciocho|divuit", "diecinueve|dinou"]
-_PIVOT_TENS = {"veinte|vint": 20, "treinta|trenta": 30, "cuarenta|quaranta": 40, "cincuenta|cinquanta": 50,
-               "sesenta|seixanta": 60, "setenta|setanta": 70, "ochenta|vuitanta": 80, "noventa|noranta": 90,
-               "cien|cent": 100}
+_PIVOT_UNITS = [
+    "",
+    "",
+    "dos",
+    "tres",
+    "cuatro|quatre",
+    "cinco|cinc",
+    "seis|sis",
+    "siete|set",
+    "ocho|vuit",
+    "nueve|nou",
+    "diez|deu",
+    "once|onze",
+    "doce|dotze",
+    "trece|tretze",
+    "catorce|catorze",
+    "quince|quinze",
+    "dieciséis|setze",
+    "diecisiete|disset",
+    "dieciocho|divuit",
+    "diecinueve|dinou",
+]
+_PIVOT_TENS = {
+    "veinte|vint": 20,
+    "treinta|trenta": 30,
+    "cuarenta|quaranta": 40,
+    "cincuenta|cinquanta": 50,
+    "sesenta|seixanta": 60,
+    "setenta|setanta": 70,
+    "ochenta|vuitanta": 80,
+    "noventa|noranta": 90,
+    "cien|cent": 100,
+}
 for _k, _names in enumerate(_PIVOT_UNITS):
     _PIVOT_WORDS.update({w: float(_k) for w in _names.split("|") if w})
 for _names, _v in _PIVOT_TENS.items():
     _PIVOT_WORDS.update({w: float(_v) for w in _names.split("|")})
-_GLUED_AGE = re.compile(r"de(" + "|".join(sorted(_PIVOT_WORDS, key=len, reverse=True)) + r")(?:años|anys)",
-                        re.IGNORECASE)
+_GLUED_AGE = re.compile(
+    r"de(" + "|".join(sorted(_PIVOT_WORDS, key=len, reverse=True)) + r")(?:años|anys)", re.IGNORECASE
+)
 
 _WORD_VALUES: dict[str, float] = {}
 for _table in (_WORDS_EN, _WORDS_DE):
@@ -72,7 +209,8 @@ _MONTH_VALUES = {name: k + 1 for k, names in enumerate(_MONTHS) for name in name
 _ORDINAL_DE = re.compile(r"(" + "|".join(_ORDINALS_DE) + r")(?:e|er|en|em|es)$")
 _TOKEN = re.compile(
     r"(?<![\w.,])(?P<num>" + _DIGITS + r")(?P<ord>" + _ORDINAL_SUFFIX + r")?(?![\w])"
-    r"|(?<![\w])(?P<word>[^\W\d_]+)", re.UNICODE | re.IGNORECASE,
+    r"|(?<![\w])(?P<word>[^\W\d_]+)",
+    re.UNICODE | re.IGNORECASE,
 )
 _SCALE_AFTER = re.compile(r"\s+(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
@@ -168,7 +306,8 @@ def numbers_signal(
     def supported(value: str, base: str) -> bool:
         return value in source or any(
             value in loose[n] or base in loose[n] if n in loose else value in {v for v, _, _ in strict[n]}
-            for n in renderings)
+            for n in renderings
+        )
 
     def lacked(name: str) -> set[str]:
         """The values this rendering has that the translation lacks (loosely, for a round trip)."""
@@ -178,18 +317,31 @@ def numbers_signal(
 
     agreed = set.intersection(*(lacked(n) for n in renderings)) if renderings else set()
     our_values = {value for value, _ in ours}
-    elsewhere = "neither in the original nor in any machine translation" if original else \
-        "in none of the machine translations"
+    elsewhere = (
+        "neither in the original nor in any machine translation" if original else "in none of the machine translations"
+    )
     reasons = [
-        Reason("numbers", f"{_what(value)} {translation[a:b]} here is {elsewhere}", (a, b),
-               f"numbers: value {value} in no rendering" + (" nor the original" if original else ""))
-        for value, (a, b), base in found if not supported(value, base)
+        Reason(
+            "numbers",
+            f"{_what(value)} {translation[a:b]} here is {elsewhere}",
+            (a, b),
+            f"numbers: value {value} in no rendering" + (" nor the original" if original else ""),
+        )
+        for value, (a, b), base in found
+        if not supported(value, base)
     ]
     missing = sorted(agreed | (source - our_values))
-    reasons += [Reason("numbers", f"{_what(v)} {_show(v)} in the original is missing here" if v in source else
-                       f"the machine translations all have {_what(v)} {_show(v)}; this translation does not", None,
-                       f"numbers: value {v} in {'the original' if v in source else 'every rendering'}, "
-                       "not in the translation") for v in missing]
+    reasons += [
+        Reason(
+            "numbers",
+            f"{_what(v)} {_show(v)} in the original is missing here"
+            if v in source
+            else f"the machine translations all have {_what(v)} {_show(v)}; this translation does not",
+            None,
+            f"numbers: value {v} in {'the original' if v in source else 'every rendering'}, not in the translation",
+        )
+        for v in missing
+    ]
     return {
         "numbers_unsupported": float(len(reasons) - len(missing)),
         "numbers_missing": float(len(missing)),
@@ -217,19 +369,45 @@ def _show(value: str) -> str:
 
 
 def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Measured:
-    values, reasons = numbers_signal(bead.translation, bead.renderings, bead.original,
-                                     frozenset(bead.round_trips()))
+    values, reasons = numbers_signal(bead.translation, bead.renderings, bead.original, frozenset(bead.round_trips()))
     return Measured(values, reasons)
 
 
-FAMILY = Family("numbers", (
-    Signal("numbers_unsupported", "numbers, dates and amounts of the translation that no rendering has",
-           "a number here is in none of the machine translations", check="numbers", cap=3.0, evidence="numbers"),
-    Signal("numbers_missing", "numbers the renderings agree on (or the original has) that the translation lacks",
-           "a number the machine translations agree on is missing here", cap=3.0, evidence="numbers"),
-    Signal("numbers_mismatch", "1 when either of the above", "a number differs from the machine translations",
-           evidence="numbers", feature=False),
-    Signal("numbers_replaced", "a number no rendering has and a number they agree on missing: a replaced number",
-           "a number was changed: the machine translations agree on another one", check="numbers", evidence="numbers",
-           parts=("numbers_unsupported", "numbers_missing")),
-), measure, module="numbers.py", when="a rendering or an original")
+FAMILY = Family(
+    "numbers",
+    (
+        Signal(
+            "numbers_unsupported",
+            "numbers, dates and amounts of the translation that no rendering has",
+            "a number here is in none of the machine translations",
+            check="numbers",
+            cap=3.0,
+            evidence="numbers",
+        ),
+        Signal(
+            "numbers_missing",
+            "numbers the renderings agree on (or the original has) that the translation lacks",
+            "a number the machine translations agree on is missing here",
+            cap=3.0,
+            evidence="numbers",
+        ),
+        Signal(
+            "numbers_mismatch",
+            "1 when either of the above",
+            "a number differs from the machine translations",
+            evidence="numbers",
+            feature=False,
+        ),
+        Signal(
+            "numbers_replaced",
+            "a number no rendering has and a number they agree on missing: a replaced number",
+            "a number was changed: the machine translations agree on another one",
+            check="numbers",
+            evidence="numbers",
+            parts=("numbers_unsupported", "numbers_missing"),
+        ),
+    ),
+    measure,
+    module="numbers.py",
+    when="a rendering or an original",
+)

@@ -1,4 +1,5 @@
 """Surface overlap with each rendering: sacrebleu's sentence-level chrF++, BLEU and TER."""
+
 from __future__ import annotations
 
 import statistics
@@ -8,7 +9,11 @@ from . import sentence_scores
 from .base import BeadTexts, Family, Measured, Resources, Signal
 from .sentence_scores import metrics, signatures  # noqa: F401 - the family's metrics and their signatures
 
-SCORES: dict[str, Callable[[str, str], float]] = {"chrf": sentence_scores.chrf, "bleu": sentence_scores.bleu, "ter": sentence_scores.ter}
+SCORES: dict[str, Callable[[str, str], float]] = {
+    "chrf": sentence_scores.chrf,
+    "bleu": sentence_scores.bleu,
+    "ter": sentence_scores.ter,
+}
 
 
 def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
@@ -24,7 +29,8 @@ def overlap_signals(pairs: dict[str, tuple[str, str]]) -> tuple[dict[str, float]
     for metric_name in metrics():
         score = SCORES[metric_name]  # = metric.sentence_score(text, [rendering]).score, each text's n-grams once
         scores = per_rendering[metric_name] = {
-            name: round(score(text, rendering), 4) for name, (text, rendering) in pairs.items()}
+            name: round(score(text, rendering), 4) for name, (text, rendering) in pairs.items()
+        }
         best = min(scores.values()) if metric_name == "ter" else max(scores.values())  # TER: lower is closer
         values[f"{metric_name}_best"] = best
         values[f"{metric_name}_median"] = round(statistics.median(scores.values()), 4)
@@ -39,12 +45,21 @@ def measure(bead: BeadTexts, resources: Resources, prepared: Any = None) -> Meas
 
 
 def _pair(metric: str, what: str, direction: int, cap=None) -> tuple[Signal, Signal]:
-    reads = ("this translation shares few words with the machine translations" if direction < 0
-             else "this translation needs many edits to match the machine translations")
-    return (Signal(f"{metric}_best", f"{what} against the closest rendering", reads, direction, cap=cap),
-            Signal(f"{metric}_median", f"{what} against the median rendering", reads, direction, cap=cap))
+    reads = (
+        "this translation shares few words with the machine translations"
+        if direction < 0
+        else "this translation needs many edits to match the machine translations"
+    )
+    return (
+        Signal(f"{metric}_best", f"{what} against the closest rendering", reads, direction, cap=cap),
+        Signal(f"{metric}_median", f"{what} against the median rendering", reads, direction, cap=cap),
+    )
 
 
 FAMILY = Family(
-    "overlap", (*_pair("chrf", "chrF++", -1), *_pair("bleu", "sentence BLEU", -1), *_pair("ter", "TER", 1, 150.0)),
-    measure, module="overlap.py", when="always (also each rendering's chrF++, BLEU and TER)")
+    "overlap",
+    (*_pair("chrf", "chrF++", -1), *_pair("bleu", "sentence BLEU", -1), *_pair("ter", "TER", 1, 150.0)),
+    measure,
+    module="overlap.py",
+    when="always (also each rendering's chrF++, BLEU and TER)",
+)

@@ -7,6 +7,7 @@ learnt model, run anyway. A folder of any other shape (a Dense layer, CLS or max
 sentence-transformers (`reads`). The vectors agree with sentence-transformers' `encode` to 1e-6
 (tests/test_embedding_batch.py): texts are batched the same way, longest first.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,12 @@ def reads(folder: Path) -> Optional[int]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
     modes = {k for k, v in pooling.items() if k.startswith("pooling_mode_") and v is True}
-    if modes != {"pooling_mode_mean_tokens"} or config.get("do_lower_case") or \
-            not isinstance(config.get("max_seq_length"), int) or set(config) - {"max_seq_length", "do_lower_case"}:
+    if (
+        modes != {"pooling_mode_mean_tokens"}
+        or config.get("do_lower_case")
+        or not isinstance(config.get("max_seq_length"), int)
+        or set(config) - {"max_seq_length", "do_lower_case"}
+    ):
         return None
     return config["max_seq_length"]
 
@@ -54,6 +59,6 @@ class PooledEncoder:
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         with torch.inference_mode():
             for at in range(0, len(texts), batch_size):
-                rows = order[at:at + batch_size]
+                rows = order[at : at + batch_size]
                 out[rows] = mean_pooled(self.model, self.tokenizer, [texts[r] for r in rows], self.max_length).numpy()
         return out

@@ -15,6 +15,7 @@ and every trace equal to sacrebleu's, to the last bit.
 These use sacrebleu's private methods and lib_ter's shift search (written against 2.4-2.6): should a release
 move them, that test fails rather than a signal drifting silently.
 """
+
 from __future__ import annotations
 
 import functools
@@ -54,13 +55,15 @@ def chrf(text: str, other: str) -> float:
     against every other, and for the translation against each, as overlap.py did)."""
     metric = metrics()["chrf"]
     stats = []
-    for (ours, our_total, our_repeats), (theirs, their_total, their_repeats) in zip(_chrf_ngrams(text),
-                                                                                     _chrf_ngrams(other)):
+    for (ours, our_total, our_repeats), (theirs, their_total, their_repeats) in zip(
+        _chrf_ngrams(text), _chrf_ngrams(other)
+    ):
         # CHRF._get_match_statistics' counts (the hypothesis' n-grams, none without a reference n-gram; the
         # reference's; the matched: the smaller count of each shared n-gram), without its Python loop over every
         # n-gram: a shared n-gram counts 1, and more only where both sides have it more than once
         matched = len(ours.keys() & theirs.keys()) + sum(
-            min(n, their_repeats[g]) - 1 for g, n in our_repeats.items() if g in their_repeats)
+            min(n, their_repeats[g]) - 1 for g, n in our_repeats.items() if g in their_repeats
+        )
         stats += [our_total if theirs else 0, their_total, matched]
     return metric._compute_score_from_stats(stats).score
 
@@ -186,7 +189,7 @@ class _BeamEditDistance:
             if low < high:
                 left, diagonal_cost = costs[low - 1], above[low - 1]
                 band = []
-                for other, up in zip(ref[low - 1:high - 1], above[low:high]):
+                for other, up in zip(ref[low - 1 : high - 1], above[low:high]):
                     # the cheapest of match or substitution, deletion, insertion; a cost at or past infinity
                     # is infinity (lib_ter takes an operation only when it costs less than infinity)
                     best = diagonal_cost if word == other else diagonal_cost + 1
@@ -297,7 +300,7 @@ class _BeamEditDistance:
         node = self._cache
         for word in words_h[:start]:
             node = node[word][0]
-        for word, row in zip(words_h[start:], rows[start + 1:]):
+        for word, row in zip(words_h[start:], rows[start + 1 :]):
             if word not in node:
                 node[word] = ({}, row)
                 self._size += 1
