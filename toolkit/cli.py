@@ -5,17 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import (
-    DEFAULT_ENGINES,
-    cmd_align,
-    cmd_batch,
-    cmd_compare,
-    cmd_contrast,
-    cmd_export,
-    cmd_models,
-    cmd_score,
-    cmd_serve,
-)
+from .commands import cmd_align, cmd_batch, cmd_compare, cmd_contrast, cmd_export, cmd_models, cmd_score, cmd_serve
+from .engine_choice import DEFAULT_ENGINES
 from .errors import ToolkitError
 
 

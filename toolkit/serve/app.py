@@ -74,7 +74,7 @@ class Engines:
         if self.configured:
             return self.configured, self.configured
         from .. import models
-        from ..commands import _default_engines
+        from ..engine_choice import default_engines
         from ..engines import apertium
 
         other = original_lang if has_original else None
@@ -82,7 +82,7 @@ class Engines:
         pairs = [f"apertium:{p}" for p in apertium.pairs_serving(lang, other)]
         default = present or pairs
         if not default:
-            _default_engines(lang, original_lang, has_original)  # raises the command line's one line: what would
+            default_engines(lang, original_lang, has_original)  # raises the command line's one line: what would
         every = list(dict.fromkeys(default + present + pairs + [f"apertium:{p}" for p in apertium.pairs_serving(lang)]))
         return every, default
 
