@@ -57,7 +57,12 @@ deps: install apertium checkers
 chromium:
 	$(call debian,chromium,command -v chromium >/dev/null || command -v chromium-browser >/dev/null,the browser test of report.html)
 
+# The linter, the formatter's check and the type checker on the package first (configured in pyproject.toml), then
+# the tests.
 test: deps chromium wordnet
+	$(BIN)/ruff check toolkit
+	$(BIN)/ruff format --check toolkit
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 demo: deps

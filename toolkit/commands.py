@@ -82,7 +82,7 @@ def cmd_compare(args) -> int:
     if args.translation == "-" and args.original == "-":
         raise ToolkitError("only one document can come from standard input (-): give the other as a file")
     translation = read_document(args.translation, lang, what="translation")  # bad files first, then engines
-    original = read_document(args.original, source_lang, what="original") if args.original else None
+    original = read_document(args.original, source_lang, what="original") if args.original and source_lang else None
     for what, document in (("translation", translation), ("original", original)):
         if document is not None and document.meta.get("format") == "html" and not args.quiet:
             title = f' "{document.meta["title"]}"' if document.meta.get("title") else ""
@@ -290,6 +290,7 @@ def cmd_export(args) -> int:
     elif args.parquet:
         check_file(args.parquet, "--parquet")
     schema.datasets_module().disable_progress_bars()  # hundreds of beads, not millions: the bars are noise
+    where: str | Path
     if args.hub:
         where = export.push_to_hub(args.run_dir, args.hub, private=args.private, license=args.license)
     elif args.parquet:

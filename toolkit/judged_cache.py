@@ -72,7 +72,7 @@ def context(resources: Optional[Resources] = None) -> str:
 
 
 def bead_key(context_key: str, bead: BeadTexts) -> str:
-    parts = [
+    parts: list[object] = [
         context_key,
         bead.translation,
         bead.renderings,

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from . import fuse, languages
 from .errors import ToolkitError
 from .judge import judge, judgement
+from .languages import Language
 from .schema import verdict_json
 from .signals import BeadTexts
 
@@ -24,7 +25,7 @@ def _renderings(value, where: str) -> dict[str, str]:
     return named
 
 
-def _lang(record: dict, key: str, where: str) -> Optional[str]:
+def _lang(record: dict, key: str, where: str) -> Optional[Language]:
     """The record's language code under key, normalised ("EN", "eng" -> "en") so the fusion picks the right
     model, or None when it is not given."""
     lang = record.get(key)
@@ -77,7 +78,7 @@ def score_record(record: dict, where: str = "record", threshold: float = fuse.TH
 BATCH = 256  # records judged together, so the embedding model and the parser see their texts in one batch
 
 
-def _offset(progress, before: int, total: int):
+def _offset(progress, before: int, total: Optional[int]):
     """A batch's progress as a share of the whole input's: one bar per stage over every record."""
     if progress is None:
         return None
@@ -101,7 +102,7 @@ def score_lines(
         try:
             batch.append((json.loads(line), where))
         except ValueError as err:
-            raise ToolkitError(f"{where}: not valid JSON ({err.msg})") from None
+            raise ToolkitError(f"{where}: not valid JSON ({getattr(err, 'msg', err)})") from None
         if len(batch) == BATCH:
             yield from score_records(batch, threshold, store, _offset(progress, judged, total))
             judged += len(batch)

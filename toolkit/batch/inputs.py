@@ -104,7 +104,7 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[object, str]]:
                 try:
                     yield json.loads(line), where
                 except ValueError as err:
-                    raise ToolkitError(f"{where}: not valid JSON ({err.msg})") from None
+                    raise ToolkitError(f"{where}: not valid JSON ({getattr(err, 'msg', err)})") from None
     except UnicodeDecodeError as err:
         raise ToolkitError(f"input {path} is not valid UTF-8 (byte {err.start}): convert it first") from None
 

@@ -148,7 +148,7 @@ class Reaper:
             if self.noted.get(process.pid) != started:
                 self.noted[process.pid] = started
                 new.append(f"{process.pid} {started!r}\n")
-        if new and self._watcher is not None:
+        if new and self._watcher is not None and self._watcher.stdin is not None:
             try:
                 self._watcher.stdin.write("".join(new))
                 self._watcher.stdin.flush()
@@ -162,7 +162,7 @@ class Reaper:
         if os.environ.get(MARK) == self.job:
             del os.environ[MARK]
         sweep(self.job, self.noted)
-        if self._watcher is not None:
+        if self._watcher is not None and self._watcher.stdin is not None:
             try:
                 self._watcher.stdin.close()  # the watcher finds nothing more and exits
             except OSError:

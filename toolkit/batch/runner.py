@@ -176,7 +176,7 @@ def _pipeline(ray, spec, corpus: Corpus, dataset, workers: int):
     )
 
 
-def _toolkit_error(err: BaseException) -> Optional[ToolkitError]:
+def _toolkit_error(err: Optional[BaseException]) -> Optional[ToolkitError]:
     """The ToolkitError a worker raised, found in the chain Ray wraps it in."""
     seen = set()
     while err is not None and id(err) not in seen:

@@ -170,7 +170,9 @@ class JudgeDocuments(_Judging):
         with quiet_libraries():
             judged = iter(
                 judge_documents(
-                    [(r.translation, r.original, r.renderings) for r in good], self.threshold, self.resources
+                    [(r.translation, r.original, r.renderings) for r in good if r.translation is not None],
+                    self.threshold,
+                    self.resources,
                 )
             )
             if self.signature is None and good:  # the engines' signatures come with their renderings
