@@ -220,17 +220,17 @@ def test_a_bead_that_is_not_flagged_has_nothing_underlined():
 
 
 def test_the_top_box_says_what_a_flag_means_in_this_mode_and_its_measured_rate(monkeypatch):
-    from toolkit.report import html
+    from toolkit.report import mode
 
     rates = {"modes": {"rt2": {"sentences": 400, "flagged": 0.025, "critical": 0.0, "what": "two round trips"}}}
-    monkeypatch.setattr(html, "measured_rates", lambda: rates)
+    monkeypatch.setattr(mode, "measured_rates", lambda: rates)
     alone = round_trip_run()
     page = render_html(alone.judgements, alone.summary, plot=False)
     box = page.split('id="flag-means">')[1].split("</p>")[0]
-    assert html.run_mode(alone.summary) == "rt2"  # two Apertium round trips, no original
+    assert mode.run_mode(alone.summary) == "rt2"  # two Apertium round trips, no original
     assert "2.5% flagged, 0.0% critical" in box and "never make a flag critical" in box
     one = {**alone.summary, "renderings": alone.summary["renderings"][:1]}
-    assert html.run_mode(one) == "rt1" and "not been measured" in html.flag_meaning(one)
+    assert mode.run_mode(one) == "rt1" and "not been measured" in mode.flag_meaning(one)
     aligned = aligned_run()
-    assert html.run_mode(aligned.summary) == "original"
-    assert "not been measured" in html.flag_meaning(aligned.summary)
+    assert mode.run_mode(aligned.summary) == "original"
+    assert "not been measured" in mode.flag_meaning(aligned.summary)

@@ -119,7 +119,8 @@ def cmd_compare(args) -> int:
 
 
 def cmd_contrast(args) -> int:
-    from .contrast import AGAINST, System, check_systems, contrast, system_names, text_table, tsv_lines
+    from .contrast import AGAINST, System, check_systems, contrast, system_names
+    from .contrast_output import text_table, tsv_lines
     from .reading import read_lines
     from .render import tqdm_progress
     from .writable import check_file

@@ -31,7 +31,7 @@ from typing import Optional
 import numpy as np
 
 from toolkit import damage
-from toolkit.damage import boundary, lost_text
+from toolkit.damage import boundary, clauses, lost_text
 from toolkit.damage.base import Sentence
 from .inject import Piece, lost_text as inject_lost_text
 from toolkit.segment import split_sentences
@@ -94,7 +94,7 @@ def _examples_of(doc, context: boundary.Context, known: frozenset[str], sentence
     for token in boundary.candidates(doc):
         label = int(glue is not None and token.idx == glue)
         names = boundary.features(token, doc, context, known, rule[0] if rule else None) + boundary.clause_features(
-            token, doc, lost_text.clause_kind(doc.text[token.idx:]), lost_text.clause_kind(doc.text[:token.idx]))
+            token, doc, clauses.clause_kind(doc.text[token.idx:]), clauses.clause_kind(doc.text[:token.idx]))
         out.append(Example(names, label, sentence, clean))
     return out
 
