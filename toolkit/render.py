@@ -90,32 +90,22 @@ def _checked(engine: Engine, batch: list[str], outputs: list[str]) -> list[str]:
     return outputs
 
 
+def _made(engine: Engine, kind: RenderingKind, src: str, tgt: str, out: list[str], pivot: Optional[str] = None):
+    return Rendering(
+        engine.signature, kind, src, tgt, out, pivot=pivot, label=engine.spec, precomputed=not engine.cacheable
+    )
+
+
 def forward(engine: Engine, original: Document, tgt: str, cache=None, progress: Progress = None) -> Rendering:
     """original -> T, line-aligned with the original: compared with the translation."""
     out = translate(engine, original.sentences, original.lang, tgt, cache, progress)
-    return Rendering(
-        engine.signature,
-        RenderingKind.FORWARD,
-        original.lang,
-        tgt,
-        out,
-        label=engine.spec,
-        precomputed=not engine.cacheable,
-    )
+    return _made(engine, RenderingKind.FORWARD, original.lang, tgt, out)
 
 
 def back(engine: Engine, translation: Document, src: str, cache=None, progress: Progress = None) -> Rendering:
     """translation -> S, line-aligned with the translation: compared with the original."""
     out = translate(engine, translation.sentences, translation.lang, src, cache, progress)
-    return Rendering(
-        engine.signature,
-        RenderingKind.BACK,
-        translation.lang,
-        src,
-        out,
-        label=engine.spec,
-        precomputed=not engine.cacheable,
-    )
+    return _made(engine, RenderingKind.BACK, translation.lang, src, out)
 
 
 def round_trip(
@@ -133,21 +123,12 @@ def round_trip(
         raise ToolkitError(f"engine {engine.spec} cannot make a round trip of {lang} text")
     if pivot == lang:  # precomputed round trips (file:) are already back in T
         out = translate(engine, translation.sentences, lang, lang, cache, progress)
-        return Rendering(
-            engine.signature,
-            RenderingKind.ROUND_TRIP,
-            lang,
-            lang,
-            out,
-            pivot=pivot,
-            label=engine.spec,
-            precomputed=not engine.cacheable,
-        )
+        return _made(engine, RenderingKind.ROUND_TRIP, lang, lang, out, pivot)
     back_engine = back_engine or engine
     there = translate(engine, translation.sentences, lang, pivot, cache, progress)
     out = translate(back_engine, there, pivot, lang, cache, progress)
     if back_engine is engine:
-        return Rendering(engine.signature, RenderingKind.ROUND_TRIP, lang, lang, out, pivot=pivot, label=engine.spec)
+        return _made(engine, RenderingKind.ROUND_TRIP, lang, lang, out, pivot)
     return Rendering(
         f"{engine.signature}+{back_engine.signature}",
         RenderingKind.ROUND_TRIP,

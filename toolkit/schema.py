@@ -47,14 +47,21 @@ def verdict_json(j: Judgement) -> dict:
     }
 
 
-def to_json(j: Judgement) -> dict:
-    """A bead as beads.jsonl holds it."""
+def _place(j: Judgement) -> dict:
+    """Where the bead stands and its texts: the same fields in both forms."""
     return {
         "bead": j.bead,
         "original_ids": list(j.original_ids),
         "translation_ids": list(j.translation_ids),
         "original": j.original,
         "translation": j.translation,
+    }
+
+
+def to_json(j: Judgement) -> dict:
+    """A bead as beads.jsonl holds it."""
+    return {
+        **_place(j),
         "renderings": {r.name: r.text for r in j.renderings},
         "rendering_details": [
             {"name": r.name, "kind": str(r.kind), "engine": r.engine, "label": r.label, "scores": r.scores}
@@ -197,11 +204,7 @@ def to_row(j: Judgement) -> dict:
     """A bead as one row of the Arrow form (severity as its ClassLabel index)."""
     _check(j)
     return {
-        "bead": j.bead,
-        "original_ids": list(j.original_ids),
-        "translation_ids": list(j.translation_ids),
-        "original": j.original,
-        "translation": j.translation,
+        **_place(j),
         "renderings": [
             {
                 "name": r.name,
