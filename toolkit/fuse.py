@@ -1,6 +1,6 @@
 """Fusion: signals -> divergence in [0, 1], a flag over the threshold, a severity and the reasons.
 
-The divergence is a logistic regression over the signals, fitted by `make calibrate` (toolkit/calibrate.py) on
+The divergence is a logistic regression over the signals, fitted by `make calibrate` (training/calibrate.py) on
 labelled shared data and shipped as toolkit/data/fusion.json with the signature of the data it was fitted on.
 The JSON holds several models, one per set of signals that can be present (embeddings need an English
 translation and a model; consensus needs two renderings or more), each fitted only on data where that set was
