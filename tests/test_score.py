@@ -95,3 +95,40 @@ def test_a_german_source_with_its_language_gets_the_dictionary_checks(tmp_path, 
         assert any("Saison" in r["detail"] for r in scored["reasons"])
     finally:
         dictionary.default.cache_clear()
+
+
+def test_an_interrupted_score_rerun_measures_only_the_rest_and_writes_the_same(tmp_path, monkeypatch):
+    """`toolkit score` keeps the judged pairs as they are made: Ctrl-C (raised here from the progress callback,
+    once the first batch is kept) and a rerun measure every pair once, and give a straight run's output."""
+    from toolkit import score as score_module
+    from toolkit import signals
+    from toolkit.judged_cache import JudgedCache
+
+    lines = [json.dumps({"id": k, "translation": f"The army has {k} soldiers and {k + 1} tanks.",
+                         "renderings": [f"The army has {k} soldiers and {k + 1} tanks.",
+                                        f"The army has {k + 7} soldiers."], "lang": "en"}) for k in range(7)]
+    monkeypatch.setattr(score_module, "BATCH", 3)  # three batches, kept one by one
+    measured = []
+    real = signals.measure
+
+    def counting(beads, resources=None, timer=None):
+        measured.extend(b.translation for b in beads)
+        return real(beads, resources, timer)
+
+    monkeypatch.setattr(signals, "measure", counting)
+    straight = [json.dumps(r) for r in score_lines(lines, store=None)]
+    assert len(measured) == 7
+    measured.clear()
+
+    def ctrl_c_after_the_first_batch(stage, done, total):
+        if stage == "signals" and done >= 3:
+            raise KeyboardInterrupt
+
+    path = tmp_path / "cache.sqlite"
+    with pytest.raises(KeyboardInterrupt):
+        list(score_lines(lines, store=JudgedCache(path), progress=ctrl_c_after_the_first_batch))
+    assert len(measured) == 3 and len(JudgedCache(path)) == 3  # the first batch was kept when Ctrl-C came
+    measured.clear()
+    rerun = [json.dumps(r) for r in score_lines(lines, store=JudgedCache(path))]
+    assert sorted(measured) == sorted(json.loads(line)["translation"] for line in lines[3:])  # only the rest
+    assert rerun == straight
