@@ -234,3 +234,21 @@ def test_the_top_box_says_what_a_flag_means_in_this_mode_and_its_measured_rate(m
     aligned = aligned_run()
     assert mode.run_mode(aligned.summary) == "original"
     assert "not been measured" in mode.flag_meaning(aligned.summary)
+
+
+def test_a_bead_flagged_by_a_check_shows_the_check_not_a_divergence_under_the_threshold():
+    """The seed's damaged sentences are flagged by checks on the text itself at divergences near 0: the header
+    names the check that raised the flag instead of a number that reads as "not flagged"."""
+    from dataclasses import replace
+
+    from toolkit.records import Reason
+
+    run = round_trip_run()
+    by_check = replace(run.judgements[1], flag=True, severity="major", divergence=0.02,
+                       reasons=[Reason("lost_text", "text is lost where two sentences run together", (0, 10))])
+    page = render_html([run.judgements[0], by_check], run.summary, plot=False)
+    header = page.split('id="bead-1"')[1].split("</header>")[0]
+    assert ">text lost</span>" in header and ">0.02</span>" not in header
+    assert f'title="divergence 0.02, under the threshold {run.summary["threshold"]:g}' in header
+    above = page.split('id="bead-0"')[1].split("</header>")[0]
+    assert ">0.59</span>" in above  # a bead flagged by its divergence shows the number

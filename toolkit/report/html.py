@@ -369,14 +369,25 @@ def _bead(j: Judgement, summary: Mapping) -> str:
     texts.append(_renderings(j, best, best_back))
     ids = _ids("translation", j.translation_ids) + (" · " + _ids("original", j.original_ids) if aligned else "")
     width = max(0.0, min(1.0, j.divergence)) * 100
+    threshold = summary.get("threshold")
+    if j.flag and j.reasons and isinstance(threshold, (int, float)) and j.divergence < threshold:
+        # raised by a check, not by the divergence: a number under the threshold would say "not flagged"
+        score = (
+            f'<span class="divergence by-check" title="divergence {j.divergence:.2f}, under the threshold '
+            f'{threshold:g}: this flag comes from the check named">{escape(label(j.reasons[0].signal))}</span>'
+        )
+    else:
+        score = (
+            f'<span class="divergence" title="divergence"><span class="bar"><span style="width:{width:.1f}%">'
+            f"</span></span>{j.divergence:.2f}</span>"
+        )
     return (
         f'<article class="bead sev-{severity}" id="bead-{int(j.bead)}" tabindex="-1" data-bead="{int(j.bead)}" '
         f'data-divergence="{j.divergence:.6f}" data-severity="{severity}" data-flag="{int(bool(j.flag))}">'
         f'<header><a class="anchor" href="#bead-{int(j.bead)}">bead {int(j.bead)}</a>'
         f'<span class="badge sev-{severity}">{"not flagged" if severity == "none" else severity}</span>'
-        f'<span class="divergence" title="divergence"><span class="bar"><span style="width:{width:.1f}%">'
-        f"</span></span>{j.divergence:.2f}</span>"
-        f'<span class="ids">{escape(ids)}</span></header>'
+        + score
+        + f'<span class="ids">{escape(ids)}</span></header>'
         + _reasons(j)
         + f'<div class="texts{" aligned" if aligned else ""}">'
         + "".join(texts)
